@@ -1,0 +1,51 @@
+package dev.faas.actors.model;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A registered function: a Docker image and the limits its containers run with.
+ *
+ * @param owner the username that registered it; functions are never shared
+ * @param name the function's name, unique per owner
+ * @param image a validated Docker image reference
+ * @param timeoutMs the most an activation may run before its container is killed
+ * @param memoryMb the container's memory limit
+ * @param description free text, may be empty
+ * @param env environment variables given to every container of the function
+ * @param inputMode where the parameter goes
+ * @param network whether containers get a network (default none: the sandbox)
+ * @param createdAt when it was first registered
+ * @param updatedAt when it last changed
+ */
+public record FunctionSpec(
+    String owner,
+    String name,
+    String image,
+    int timeoutMs,
+    int memoryMb,
+    String description,
+    Map<String, String> env,
+    InputMode inputMode,
+    boolean network,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public static final int DEFAULT_TIMEOUT_MS = 30_000;
+  public static final int MIN_TIMEOUT_MS = 100;
+  public static final int MAX_TIMEOUT_MS = 300_000;
+  public static final int DEFAULT_MEMORY_MB = 128;
+  public static final int MIN_MEMORY_MB = 16;
+  public static final int MAX_MEMORY_MB = 4096;
+
+  public FunctionSpec {
+    env = env == null ? Map.of() : Map.copyOf(env);
+    description = description == null ? "" : description;
+    inputMode = inputMode == null ? InputMode.STDIN : inputMode;
+  }
+
+  /** The store key: owner first, so the key space is segmented by user. */
+  public String key() {
+    return owner + "." + name;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.faas.actors.model;
+
+import java.util.regex.Pattern;
+
+/**
+ * The name grammars of the API. Every name is checked here before it reaches a store key or
+ * a Docker call, so a key can never be built from something the grammar does not allow.
+ */
+public final class Names {
+  private static final Pattern USERNAME = Pattern.compile("^[a-z][a-z0-9_-]{2,31}$");
+  private static final Pattern FUNCTION = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
+  private static final Pattern ACTIVATION_ID = Pattern.compile("^[a-z0-9]{8,64}$");
+
+  // The Docker reference grammar (distribution/reference): [domain[:port]/]path[:tag][@digest].
+  private static final String ALNUM = "[a-z0-9]+";
+  private static final String SEPARATOR = "(?:[._]|__|[-]+)";
+  private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
+  private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  private static final String DOMAIN =
+      "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*" + "|\\[[a-fA-F0-9:]+\\])"
+          + "(?::[0-9]+)?";
+  private static final String TAG = "[\\w][\\w.-]{0,127}";
+  private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+  private static final Pattern IMAGE =
+      Pattern.compile(
+          "^(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*"
+              + "(?::" + TAG + ")?" + "(?:@" + DIGEST + ")?$");
+  private static final int MAX_IMAGE_LENGTH = 255;
+
+  private Names() {}
+
+  public static boolean isUsername(String s) {
+    return s != null && USERNAME.matcher(s).matches();
+  }
+
+  public static boolean isFunctionName(String s) {
+    return s != null && FUNCTION.matcher(s).matches();
+  }
+
+  public static boolean isActivationId(String s) {
+    return s != null && ACTIVATION_ID.matcher(s).matches();
+  }
+
+  /** True when {@code s} is a Docker image reference by the reference grammar. */
+  public static boolean isImageReference(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_IMAGE_LENGTH) {
+      return false;
+    }
+    if (!IMAGE.matcher(s).matches()) {
+      return false;
+    }
+    // The repository part (without domain, tag, digest) must be lower case; the regex already
+    // enforces that for path components. A domain-looking first part is only a domain when it
+    // has a dot, a colon or is localhost, which the grammar accepts either way.
+    return true;
+  }
+
+  public static boolean isPassword(String s) {
+    return s != null && s.length() >= 8 && s.length() <= 128;
+  }
+}
