@@ -1,0 +1,34 @@
+package dev.faas.actors.activation;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The API node's side of the activation transport. The queue is bounded cluster-wide: its bound
+ * is the maximum of concurrent activations, and a request holds its place until its worker is
+ * done with it, so admission is exact across every API node.
+ */
+public interface ActivationQueue {
+
+  /**
+   * Starts delivering the events workers send for {@code activationId} to {@code onEvent} (on the
+   * transport's thread). Call before {@link #submit} so no event is missed; close to stop.
+   */
+  AutoCloseable listen(String activationId, Consumer<WorkerEvent> onEvent);
+
+  /**
+   * Queues the request. Completes with a ticket for {@link #withdraw}, or fails with {@link
+   * AdmissionRefused.Full} when the cluster is at its limit and {@link
+   * AdmissionRefused.Unavailable} when no worker runs or the queue is unreachable.
+   */
+  CompletionStage<Long> submit(ActivationRequest request);
+
+  /**
+   * Removes a request that no worker has taken, freeing its place at once. Harmless when a worker
+   * already took or finished it.
+   */
+  CompletionStage<Void> withdraw(long ticket);
+
+  /** How many workers announced themselves recently; 0 means a submit would wait for nobody. */
+  int liveWorkers();
+}

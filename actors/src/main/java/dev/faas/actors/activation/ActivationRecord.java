@@ -1,0 +1,48 @@
+package dev.faas.actors.activation;
+
+import java.time.Instant;
+
+/**
+ * What is kept of a finished activation (API.md, "Activation records"), plus where its time went.
+ *
+ * @param activationId the activation's id
+ * @param owner the user who invoked it
+ * @param function the function's name
+ * @param status success, failed or timeout
+ * @param failure why it did not succeed; null on success
+ * @param exitCode the container's exit code; null when there was no exit (never started, killed
+ *     at its timeout)
+ * @param result stdout, byte for byte (empty when it failed before producing any)
+ * @param logs stderr, up to the configured cap, UTF-8 with malformed bytes replaced
+ * @param logsTruncated true when stderr was longer than the cap
+ * @param startedAt when the API node admitted it
+ * @param durationMs from admission to the end of the container
+ * @param worker the worker that ran it
+ * @param warm true when it ran in a container started ahead of time
+ * @param queuedMs from admission until a worker took it
+ * @param acquireMs getting a container (started, or taken from the warm pool)
+ * @param runMs from writing the parameter to the end of output
+ */
+public record ActivationRecord(
+    String activationId,
+    String owner,
+    String function,
+    ActivationStatus status,
+    FailureKind failure,
+    Integer exitCode,
+    byte[] result,
+    String logs,
+    boolean logsTruncated,
+    Instant startedAt,
+    long durationMs,
+    String worker,
+    boolean warm,
+    long queuedMs,
+    long acquireMs,
+    long runMs) {
+
+  /** The store key: owner first, like functions. */
+  public String key() {
+    return owner + "." + activationId;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.faas.actors.activation;
+
+import dev.faas.actors.model.FunctionSpec;
+import java.time.Instant;
+
+/**
+ * One admitted call, as it travels from an API node to a worker. It carries the function as the
+ * API node saw it, so a worker never reads the store on its hot path.
+ *
+ * @param activationId unique id, lower-case alphanumeric
+ * @param function the function at the revision that was invoked
+ * @param functionRevision that revision
+ * @param input the parameter, byte for byte
+ * @param submittedAt when the API node admitted it
+ * @param acceptBy a worker that pulls it after this instant drops it unrun: its caller has
+ *     already been told that no worker could take it
+ * @param replyTo where the worker sends {@link WorkerEvent}s for this activation
+ */
+public record ActivationRequest(
+    String activationId,
+    FunctionSpec function,
+    long functionRevision,
+    byte[] input,
+    Instant submittedAt,
+    Instant acceptBy,
+    String replyTo) {}
