@@ -1,0 +1,101 @@
+package dev.faas.nats;
+
+import dev.faas.actors.store.StoreException;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bucket handles of one connection once they are set up, and who wants to hear when they
+ * (again) are. Stores ask it for a handle on every call, so a call made while NATS is away fails
+ * at once instead of waiting for its timeout.
+ */
+final class Buckets {
+  static final String USERS = "users";
+  static final String FUNCTIONS = "functions";
+  static final String ACTIVATIONS = "activations";
+  static final String CONFIG = "config";
+
+  private static final Logger log = LoggerFactory.getLogger(Buckets.class);
+
+  private final Executor control;
+  private final List<Runnable> readyListeners = new CopyOnWriteArrayList<>();
+  private volatile Connection connection;
+  private volatile Map<String, KeyValue> handles = Map.of();
+
+  /** @param control the thread ready listeners run on, the bridge's own */
+  Buckets(Executor control) {
+    this.control = control;
+  }
+
+  /**
+   * The handle of {@code bucket}.
+   *
+   * @throws StoreException.Unavailable when not connected or the buckets are not set up yet
+   */
+  KeyValue kv(String bucket) {
+    Connection c = connection;
+    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      throw new StoreException.Unavailable("not connected to NATS", null);
+    }
+    KeyValue kv = handles.get(bucket);
+    if (kv == null) {
+      throw new StoreException.Unavailable("bucket [" + bucket + "] is not set up yet", null);
+    }
+    return kv;
+  }
+
+  /** Connected, with every bucket set up. */
+  boolean isReady() {
+    Connection c = connection;
+    return c != null && c.getStatus() == Connection.Status.CONNECTED && !handles.isEmpty();
+  }
+
+  /**
+   * Records a finished bucket setup and runs every ready listener. Called on the control thread
+   * after each (re)connect, so listeners hear of every reconnect, not only the first.
+   */
+  void setUp(Connection c, Map<String, KeyValue> kvs) {
+    connection = c;
+    handles = Map.copyOf(kvs);
+    for (Runnable r : readyListeners) {
+      runQuietly(r);
+    }
+  }
+
+  /**
+   * Runs {@code listener} after each bucket setup from now on, and soon once more if the buckets
+   * are set up already. Close the result to stop.
+   */
+  AutoCloseable onReady(Runnable listener) {
+    readyListeners.add(listener);
+    if (isReady()) {
+      try {
+        control.execute(() -> runQuietly(listener));
+      } catch (RejectedExecutionException e) {
+        log.debug("Bridge closed, ready listener not run");
+      }
+    }
+    return () -> readyListeners.remove(listener);
+  }
+
+  void clear() {
+    readyListeners.clear();
+    handles = Map.of();
+  }
+
+  private static void runQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      // One broken listener must not keep the others from hearing about the reconnect.
+      log.error("Ready listener failed", e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.faas.nats;
+
+import io.nats.client.Options;
+import java.time.Duration;
+
+/** The jnats connection options every node uses, in one place. */
+final class NatsOptions {
+  // A short first wait gets a node back quickly after a server restart; the jitter spreads the
+  // reconnects of many nodes so a restarted server is not hit by all of them at once.
+  static final Duration RECONNECT_WAIT = Duration.ofMillis(250);
+  static final Duration RECONNECT_JITTER = Duration.ofMillis(750);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  private NatsOptions() {}
+
+  /**
+   * Options that reconnect forever and report requests nobody answers as failures at once.
+   *
+   * @param events receives every connection state change and asynchronous error
+   */
+  static Options build(NatsSettings settings, ConnectionEvents events) {
+    return new Options.Builder()
+        .servers(settings.servers().toArray(String[]::new))
+        .connectionName(settings.connectionName())
+        // A node must outlive any NATS outage: it never gives up, it only stops being ready.
+        .maxReconnects(-1)
+        .reconnectWait(RECONNECT_WAIT)
+        .reconnectJitter(RECONNECT_JITTER)
+        .connectionTimeout(CONNECT_TIMEOUT)
+        // Lets the activation transport tell "no worker subscribed" from "timed out".
+        .reportNoResponders()
+        .connectionListener(events)
+        .errorListener(events)
+        .build();
+  }
+}
