@@ -1,0 +1,196 @@
+package dev.faas.http;
+
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.Versioned;
+import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.StoreException;
+import dev.faas.actors.store.WatchedCache;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Registering, reading, updating and deleting one user's functions. Reads come from the watched
+ * cache; writes go to the store with compare-and-set and, once they succeed, into the cache too so
+ * this node reads its own writes at once. Another user's function is never found: every key is
+ * built from the caller's own name.
+ */
+final class FunctionOperations {
+  private final FunctionStore store;
+  private final WatchedCache<FunctionSpec> cache;
+  private final Lookups lookups;
+  private final Clock clock;
+  private final int updateAttempts;
+
+  FunctionOperations(
+      FunctionStore store,
+      WatchedCache<FunctionSpec> cache,
+      Lookups lookups,
+      Clock clock,
+      int updateAttempts) {
+    this.store = store;
+    this.cache = cache;
+    this.lookups = lookups;
+    this.clock = clock;
+    this.updateAttempts = updateAttempts;
+  }
+
+  CompletionStage<Outcome> create(String owner, FunctionRequest request) {
+    Instant now = now();
+    return store
+        .create(request.toSpec(owner, now, now))
+        .handle(
+            (created, error) -> {
+              if (error != null) {
+                if (Responses.unwrap(error) instanceof StoreException.AlreadyExists) {
+                  return new Outcome.Taken(
+                      "you already have a function named '" + request.name() + "'");
+                }
+                throw rethrow(error);
+              }
+              cache.put(created.value().key(), created);
+              return new Outcome.Created(
+                  Views.FunctionView.of(created), location(request.name()), created.revision());
+            });
+  }
+
+  Outcome list(String owner) {
+    return new Outcome.Ok(
+        new Views.FunctionList(
+            lookups.functionsOf(owner).stream().map(Views.FunctionView::of).toList()),
+        null);
+  }
+
+  CompletionStage<Outcome> get(String owner, String name) {
+    return lookups
+        .function(owner, name)
+        .thenApply(
+            found ->
+                found
+                    .<Outcome>map(f -> new Outcome.Ok(Views.FunctionView.of(f), f.revision()))
+                    .orElseGet(() -> missing(name)));
+  }
+
+  /**
+   * Replaces the function. With {@code If-Match} naming revisions, one compare-and-set against the
+   * named revision: losing it is 412. Without a precondition (or with {@code *}), compare-and-set
+   * against the current revision, read again and retried a few times when a concurrent write wins.
+   */
+  CompletionStage<Outcome> update(
+      String owner, String name, FunctionRequest request, Optional<IfMatch> ifMatch) {
+    if (ifMatch.isPresent() && !ifMatch.get().any()) {
+      return updateIfMatch(owner, name, request, ifMatch.get());
+    }
+    return updateUnconditionally(owner, name, request, updateAttempts);
+  }
+
+  CompletionStage<Outcome> delete(String owner, String name) {
+    return store
+        .delete(owner, name)
+        .thenApply(
+            existed -> {
+              cache.removedLocally(Lookups.functionKey(owner, name));
+              return existed ? new Outcome.Deleted() : missing(name);
+            });
+  }
+
+  private CompletionStage<Outcome> updateIfMatch(
+      String owner, String name, FunctionRequest request, IfMatch ifMatch) {
+    return store
+        .get(owner, name)
+        .thenCompose(
+            current -> {
+              if (current.isEmpty()) {
+                return done(missing(name));
+              }
+              Optional<Long> expected = ifMatch.expectedRevision(current.get().revision());
+              if (expected.isEmpty()) {
+                return done(stale(name));
+              }
+              return write(current.get(), request, expected.get())
+                  .thenCompose(
+                      written ->
+                          written.isPresent()
+                              ? done(written.get())
+                              : store
+                                  .get(owner, name)
+                                  .thenApply(now -> now.isEmpty() ? missing(name) : stale(name)));
+            });
+  }
+
+  private CompletionStage<Outcome> updateUnconditionally(
+      String owner, String name, FunctionRequest request, int attemptsLeft) {
+    return store
+        .get(owner, name)
+        .thenCompose(
+            current -> {
+              if (current.isEmpty()) {
+                return done(missing(name));
+              }
+              return write(current.get(), request, current.get().revision())
+                  .thenCompose(
+                      written -> {
+                        if (written.isPresent()) {
+                          return done(written.get());
+                        }
+                        if (attemptsLeft <= 1) {
+                          return done(
+                              new Outcome.Contended(
+                                  "function '" + name + "' kept changing concurrently; try again"));
+                        }
+                        return updateUnconditionally(owner, name, request, attemptsLeft - 1);
+                      });
+            });
+  }
+
+  /** The compare-and-set itself; empty when it lost to another write (or a delete). */
+  private CompletionStage<Optional<Outcome>> write(
+      Versioned<FunctionSpec> current, FunctionRequest request, long expectedRevision) {
+    FunctionSpec spec = request.toSpec(current.value().owner(), current.value().createdAt(), now());
+    return store
+        .update(spec, expectedRevision)
+        .handle(
+            (updated, error) -> {
+              if (error != null) {
+                if (Responses.unwrap(error) instanceof StoreException.RevisionConflict) {
+                  return Optional.empty();
+                }
+                throw rethrow(error);
+              }
+              cache.put(spec.key(), updated);
+              return Optional.of(
+                  new Outcome.Ok(Views.FunctionView.of(updated), updated.revision()));
+            });
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static String location(String name) {
+    return "/v1/functions/" + name;
+  }
+
+  private static Outcome missing(String name) {
+    return new Outcome.Missing("no function named '" + name + "'");
+  }
+
+  private static Outcome stale(String name) {
+    return new Outcome.Stale(
+        "If-Match does not name the current revision of function '" + name + "'");
+  }
+
+  private static CompletionStage<Outcome> done(Outcome outcome) {
+    return CompletableFuture.completedFuture(outcome);
+  }
+
+  static RuntimeException rethrow(Throwable error) {
+    Throwable cause = Responses.unwrap(error);
+    return cause instanceof RuntimeException runtime
+        ? runtime
+        : new IllegalStateException("store operation failed", cause);
+  }
+}

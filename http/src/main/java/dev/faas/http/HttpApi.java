@@ -1,0 +1,143 @@
+package dev.faas.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
+
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.User;
+import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.UserStore;
+import dev.faas.actors.store.WatchedCache;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The platform's REST API as one pekko-http {@link Route}: users and tokens, functions, and the
+ * operational endpoints, plus whatever endpoints other modules contribute (invocation,
+ * activations). The node creates it once and binds {@link #serverRoute()}; TLS and the binding are
+ * the node's.
+ *
+ * <pre>{@code
+ * HttpApi api = new HttpApi(HttpSettings.defaults(), deps, invocationEndpoints);
+ * Http.get(system).newServerAt(host, port).enableHttps(https).bind(api.serverRoute());
+ * }</pre>
+ */
+public final class HttpApi {
+  /**
+   * What the API needs from the node.
+   *
+   * @param userStore where users are written (compare-and-set) and read through on a cache miss
+   * @param functionStore where functions are written and read through on a cache miss
+   * @param users the node's watch-fed cache of the users store, keyed by username; the API also
+   *     applies its own writes to it
+   * @param functions the node's watch-fed cache of the functions store, keyed by {@code
+   *     <owner>.<name>}; the API also applies its own writes to it
+   * @param passwordHasher Argon2id on the node's blocking dispatcher
+   * @param tokenService signs and verifies tokens with the cluster's shared key
+   * @param meterRegistry where request timers go and what {@code /metrics} scrapes
+   * @param readiness the node's component checks for {@code /readyz} (for example {@code nats},
+   *     {@code kv}, {@code docker}), read on every probe; the API adds its two caches' catch-up
+   * @param clock the time of {@code createdAt} and {@code updatedAt}
+   */
+  public record Dependencies(
+      UserStore userStore,
+      FunctionStore functionStore,
+      WatchedCache<User> users,
+      WatchedCache<FunctionSpec> functions,
+      PasswordHasher passwordHasher,
+      TokenService tokenService,
+      PrometheusMeterRegistry meterRegistry,
+      Supplier<Map<String, Boolean>> readiness,
+      Clock clock) {
+    /** Refuses a missing dependency at construction rather than at the first request. */
+    public Dependencies {
+      Objects.requireNonNull(userStore, "userStore");
+      Objects.requireNonNull(functionStore, "functionStore");
+      Objects.requireNonNull(users, "users");
+      Objects.requireNonNull(functions, "functions");
+      Objects.requireNonNull(passwordHasher, "passwordHasher");
+      Objects.requireNonNull(tokenService, "tokenService");
+      Objects.requireNonNull(meterRegistry, "meterRegistry");
+      Objects.requireNonNull(readiness, "readiness");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
+
+  private final HttpSettings settings;
+  private final RouteTable table;
+  private final Authenticator authenticator;
+  private final RequestMetrics metrics;
+
+  /**
+   * Builds the route table. Nothing is bound and no store is called here.
+   *
+   * @param settings the body limit and update retries
+   * @param deps the stores, caches, security services and observability the routes use
+   * @param contributions more endpoints from other modules, served with the same authentication,
+   *     body limit, error handling and metrics; a method and template already served is refused
+   * @throws IllegalArgumentException when two endpoints share a method and template
+   */
+  public HttpApi(HttpSettings settings, Dependencies deps, List<Endpoint> contributions) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    Lookups lookups =
+        new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions());
+    UserOperations userOps =
+        new UserOperations(
+            deps.userStore(),
+            deps.functionStore(),
+            deps.users(),
+            deps.functions(),
+            lookups,
+            deps.passwordHasher(),
+            deps.tokenService(),
+            deps.clock());
+    FunctionOperations functionOps =
+        new FunctionOperations(
+            deps.functionStore(),
+            deps.functions(),
+            lookups,
+            deps.clock(),
+            settings.updateAttempts());
+    List<Endpoint> endpoints = new ArrayList<>();
+    endpoints.addAll(new UserRoutes(userOps).endpoints());
+    endpoints.addAll(new FunctionRoutes(functionOps).endpoints());
+    endpoints.addAll(
+        new OperationsRoutes(deps.readiness(), deps.users(), deps.functions(), deps.meterRegistry())
+            .endpoints());
+    endpoints.addAll(contributions);
+    this.table = new RouteTable(endpoints);
+    this.authenticator = new Authenticator(deps.tokenService(), lookups);
+    this.metrics = new RequestMetrics(deps.meterRegistry(), table::templateOf);
+  }
+
+  /** An API with no contributed endpoints. */
+  public HttpApi(HttpSettings settings, Dependencies deps) {
+    this(settings, deps, List.of());
+  }
+
+  /** Every endpoint served, the API's own first, in registration order. */
+  public List<Endpoint> endpoints() {
+    return table.endpoints();
+  }
+
+  /**
+   * The bare route: the endpoints under the body limit, not sealed, so an unknown path rejects and
+   * can be combined with other routes; errors are only problem+json inside {@link #serverRoute()}.
+   */
+  public Route route() {
+    return withSizeLimit(settings.maxBodyBytes(), () -> table.route(authenticator));
+  }
+
+  /**
+   * The route to bind: {@link #route()} sealed with the problem+json rejection and exception
+   * handlers ({@link ErrorHandlers}) and timed per route template ({@link RequestMetrics}).
+   */
+  public Route serverRoute() {
+    return metrics.instrument(ErrorHandlers.seal(route()));
+  }
+}

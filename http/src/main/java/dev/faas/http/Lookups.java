@@ -1,0 +1,80 @@
+package dev.faas.http;
+
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.User;
+import dev.faas.actors.model.Versioned;
+import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.UserStore;
+import dev.faas.actors.store.WatchedCache;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Reads users and functions from the node's watched caches. A miss is read through from the store
+ * once: an entry written a moment ago on another node may not have reached this node's watch yet
+ * (or the cache is still catching up after a start), and answering 404 or 401 for it would be
+ * wrong. What the store returns goes through the cache, whose revision order keeps a newer delete
+ * from being undone by an older read.
+ */
+final class Lookups {
+  private final UserStore userStore;
+  private final FunctionStore functionStore;
+  private final WatchedCache<User> users;
+  private final WatchedCache<FunctionSpec> functions;
+
+  Lookups(
+      UserStore userStore,
+      FunctionStore functionStore,
+      WatchedCache<User> users,
+      WatchedCache<FunctionSpec> functions) {
+    this.userStore = userStore;
+    this.functionStore = functionStore;
+    this.users = users;
+    this.functions = functions;
+  }
+
+  CompletionStage<Optional<Versioned<User>>> user(String username) {
+    Optional<Versioned<User>> cached = users.get(username);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    return userStore
+        .get(username)
+        .thenApply(
+            stored -> {
+              stored.ifPresent(entry -> users.put(username, entry));
+              return stored.isPresent() ? users.get(username) : stored;
+            });
+  }
+
+  CompletionStage<Optional<Versioned<FunctionSpec>>> function(String owner, String name) {
+    String key = functionKey(owner, name);
+    Optional<Versioned<FunctionSpec>> cached = functions.get(key);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    return functionStore
+        .get(owner, name)
+        .thenApply(
+            stored -> {
+              stored.ifPresent(entry -> functions.put(key, entry));
+              return stored.isPresent() ? functions.get(key) : stored;
+            });
+  }
+
+  /** The owner's functions from the cache, sorted by name. */
+  List<Versioned<FunctionSpec>> functionsOf(String owner) {
+    // Names cannot contain '.', so the prefix "<owner>." selects exactly this owner's keys.
+    return functions.withKeyPrefix(owner + ".").stream()
+        .filter(entry -> entry.value().owner().equals(owner))
+        .sorted(Comparator.comparing(entry -> entry.value().name()))
+        .toList();
+  }
+
+  static String functionKey(String owner, String name) {
+    return owner + "." + name;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.faas.http;
+
+import static org.apache.pekko.http.javadsl.model.HttpMethods.GET;
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.User;
+import dev.faas.actors.store.WatchedCache;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/** Health, readiness, metrics and the API's own description: all open, none touching a store. */
+final class OperationsRoutes {
+  /** Where the OpenAPI document lives on the classpath. */
+  static final String OPENAPI_RESOURCE = "/dev/faas/http/openapi.yaml";
+
+  // RFC 9512 registers application/yaml; YAML is UTF-8 here, so the charset is fixed.
+  private static final ContentType YAML =
+      MediaTypes.applicationWithFixedCharset("yaml", HttpCharsets.UTF_8).toContentType();
+  // The Prometheus text exposition format, version 0.0.4, which scrapers expect to see named.
+  private static final ContentType PROMETHEUS_TEXT =
+      MediaTypes.customWithOpenCharset("text", "plain", Map.of("version", "0.0.4"), false)
+          .toContentType(HttpCharsets.UTF_8);
+
+  private final Supplier<Map<String, Boolean>> readiness;
+  private final WatchedCache<User> users;
+  private final WatchedCache<FunctionSpec> functions;
+  private final PrometheusMeterRegistry registry;
+  private final byte[] openApi;
+
+  OperationsRoutes(
+      Supplier<Map<String, Boolean>> readiness,
+      WatchedCache<User> users,
+      WatchedCache<FunctionSpec> functions,
+      PrometheusMeterRegistry registry) {
+    this.readiness = readiness;
+    this.users = users;
+    this.functions = functions;
+    this.registry = registry;
+    this.openApi = loadOpenApi();
+  }
+
+  List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(
+            GET,
+            "/healthz",
+            params -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "ok"))),
+        Endpoint.open(GET, "/readyz", params -> complete(readyz())),
+        Endpoint.open(
+            GET,
+            "/metrics",
+            params ->
+                complete(
+                    HttpEntities.create(
+                        PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8)))),
+        Endpoint.open(
+            GET, "/v1/openapi.yaml", params -> complete(HttpEntities.create(YAML, openApi))));
+  }
+
+  /** The readiness document; read by {@code /readyz} on every probe. */
+  record Readiness(String status, Map<String, Boolean> checks) {}
+
+  private HttpResponse readyz() {
+    Map<String, Boolean> checks = new TreeMap<>();
+    // The API answers from these caches: until their first snapshot it would answer wrongly.
+    checks.put("usersCache", users.isCaughtUp());
+    checks.put("functionsCache", functions.isCaughtUp());
+    try {
+      checks.putAll(readiness.get());
+    } catch (RuntimeException e) {
+      checks.put("readinessSource", false);
+    }
+    boolean ready = checks.values().stream().allMatch(Boolean.TRUE::equals);
+    return Json.response(
+        ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+        new Readiness(ready ? "ready" : "unavailable", checks));
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = OperationsRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing classpath resource " + OPENAPI_RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String openApiText() {
+    return new String(loadOpenApi(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.faas.http;
+
+/**
+ * What an operation of the API came to, before it is HTTP. {@link Responses} turns each into a
+ * status code and headers, in one place.
+ */
+sealed interface Outcome {
+  /** A new resource; answered 201 with its {@code Location} and {@code ETag} when it has one. */
+  record Created(Object body, String location, Long revision) implements Outcome {}
+
+  /** A read or an update; answered 200, with an {@code ETag} when the resource has a revision. */
+  record Ok(Object body, Long revision) implements Outcome {}
+
+  /** A delete; answered 204. */
+  record Deleted() implements Outcome {}
+
+  /** The forward-auth check passed; answered 200 with an empty body and {@code X-User}. */
+  record Verified(String username) implements Outcome {}
+
+  /** Nothing there, or only something of another user's: answered 404 either way. */
+  record Missing(String detail) implements Outcome {}
+
+  /** A create found the name taken; answered 409. */
+  record Taken(String detail) implements Outcome {}
+
+  /** Concurrent writers kept winning an unconditional update; answered 409, retry. */
+  record Contended(String detail) implements Outcome {}
+
+  /** {@code If-Match} named a revision that is not current; answered 412. */
+  record Stale(String detail) implements Outcome {}
+
+  /** The request itself is wrong; answered 400. */
+  record Invalid(String detail) implements Outcome {}
+
+  /** Unknown user or wrong password, deliberately indistinguishable; answered 401. */
+  record BadCredentials() implements Outcome {}
+}

@@ -1,0 +1,122 @@
+package dev.faas.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+
+import dev.faas.actors.store.StoreException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.ETag;
+import org.apache.pekko.http.javadsl.model.headers.EntityTag;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one mapping from outcomes and failures to HTTP responses. */
+final class Responses {
+  private static final Logger log = LoggerFactory.getLogger(Responses.class);
+
+  /** The same body for an unknown user and a wrong password, so neither can be told apart. */
+  static final String BAD_CREDENTIALS = "unknown username or wrong password";
+
+  private Responses() {}
+
+  /**
+   * Completes with the outcome of {@code operation}. An {@link InvalidRequest} thrown while the
+   * operation reads its input answers 400; a failed stage answers by {@link #failure}.
+   */
+  static Route complete(Supplier<CompletionStage<Outcome>> operation) {
+    CompletionStage<Outcome> stage;
+    try {
+      stage = operation.get();
+    } catch (InvalidRequest e) {
+      stage = CompletableFuture.completedFuture(new Outcome.Invalid(e.getMessage()));
+    }
+    return completeWithFuture(
+        stage.handle((outcome, error) -> error == null ? toResponse(outcome) : failure(error)));
+  }
+
+  static HttpResponse toResponse(Outcome outcome) {
+    if (outcome instanceof Outcome.Created created) {
+      HttpResponse response =
+          Json.response(StatusCodes.CREATED, created.body())
+              .addHeader(Location.create(created.location()));
+      return withETag(response, created.revision());
+    }
+    if (outcome instanceof Outcome.Ok ok) {
+      return withETag(Json.response(StatusCodes.OK, ok.body()), ok.revision());
+    }
+    if (outcome instanceof Outcome.Deleted) {
+      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+    }
+    if (outcome instanceof Outcome.Verified verified) {
+      return HttpResponse.create()
+          .withStatus(StatusCodes.OK)
+          .addHeader(RawHeader.create("X-User", verified.username()));
+    }
+    if (outcome instanceof Outcome.Missing missing) {
+      return Problem.of(StatusCodes.NOT_FOUND, missing.detail()).toResponse();
+    }
+    if (outcome instanceof Outcome.Taken taken) {
+      return Problem.of(StatusCodes.CONFLICT, taken.detail()).toResponse();
+    }
+    if (outcome instanceof Outcome.Contended contended) {
+      return Problem.of(StatusCodes.CONFLICT, contended.detail()).toResponse();
+    }
+    if (outcome instanceof Outcome.Stale stale) {
+      return Problem.of(StatusCodes.PRECONDITION_FAILED, stale.detail()).toResponse();
+    }
+    if (outcome instanceof Outcome.Invalid invalid) {
+      return Problem.of(StatusCodes.BAD_REQUEST, invalid.detail()).toResponse();
+    }
+    if (outcome instanceof Outcome.BadCredentials) {
+      return Problem.of(StatusCodes.UNAUTHORIZED, BAD_CREDENTIALS)
+          .withHeader("WWW-Authenticate", "Bearer")
+          .toResponse();
+    }
+    throw new IllegalStateException("unmapped outcome " + outcome.getClass().getSimpleName());
+  }
+
+  /**
+   * The answer to an operation that failed: 503 while the store is unreachable (the client may
+   * retry), 500 for anything else, which is logged here and never described to the client.
+   */
+  static HttpResponse failure(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof StoreException.Unavailable) {
+      log.warn("Store unavailable: [{}]", cause.getMessage());
+      return Problem.of(
+              StatusCodes.SERVICE_UNAVAILABLE, "the data store is unavailable; try again shortly")
+          .withHeader("Retry-After", "1")
+          .toResponse();
+    }
+    if (cause instanceof InvalidRequest invalid) {
+      return Problem.of(StatusCodes.BAD_REQUEST, invalid.getMessage()).toResponse();
+    }
+    log.error("Request failed unexpectedly", cause);
+    return Problem.of(
+            StatusCodes.INTERNAL_SERVER_ERROR, "the server could not complete the request")
+        .toResponse();
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static HttpResponse withETag(HttpResponse response, Long revision) {
+    return revision == null
+        ? response
+        : response.addHeader(ETag.create(EntityTag.create(Long.toString(revision), false)));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.faas.http;
+
+import static org.apache.pekko.http.javadsl.model.HttpMethods.DELETE;
+import static org.apache.pekko.http.javadsl.model.HttpMethods.GET;
+import static org.apache.pekko.http.javadsl.model.HttpMethods.POST;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** The endpoints of users and tokens. */
+final class UserRoutes {
+  private final UserOperations users;
+
+  UserRoutes(UserOperations users) {
+    this.users = users;
+  }
+
+  List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(
+            POST,
+            "/v1/users",
+            params ->
+                JsonBody.object(
+                    body -> Responses.complete(() -> users.register(Credentials.parse(body))))),
+        Endpoint.open(
+            POST,
+            "/v1/tokens",
+            params ->
+                JsonBody.object(
+                    body -> Responses.complete(() -> users.login(Credentials.parse(body))))),
+        Endpoint.authenticated(
+            GET, "/v1/users/me", (params, caller) -> Responses.complete(() -> users.me(caller))),
+        Endpoint.authenticated(
+            DELETE,
+            "/v1/users/me",
+            (params, caller) -> Responses.complete(() -> users.delete(caller))),
+        // For the reverse proxy's forward-auth: reaching the handler is the verification.
+        Endpoint.authenticated(
+            GET,
+            "/v1/auth/verify",
+            (params, caller) ->
+                Responses.complete(
+                    () ->
+                        CompletableFuture.completedFuture(
+                            new Outcome.Verified(caller.username())))));
+  }
+}

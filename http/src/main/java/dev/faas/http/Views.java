@@ -1,0 +1,58 @@
+package dev.faas.http;
+
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.InputMode;
+import dev.faas.actors.model.User;
+import dev.faas.actors.model.Versioned;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The JSON shapes the API answers with; field order is the order clients read them in. */
+final class Views {
+  private Views() {}
+
+  record UserView(String username, Instant createdAt) {
+    static UserView of(User user) {
+      return new UserView(user.username(), user.createdAt());
+    }
+  }
+
+  record TokenView(String token, String tokenType, Instant expiresAt) {
+    static TokenView of(IssuedToken issued) {
+      return new TokenView(issued.token(), "Bearer", issued.expiresAt());
+    }
+  }
+
+  record FunctionView(
+      String name,
+      String image,
+      int timeoutMs,
+      int memoryMb,
+      String description,
+      Map<String, String> env,
+      String inputMode,
+      boolean network,
+      Instant createdAt,
+      Instant updatedAt,
+      long revision) {
+    static FunctionView of(Versioned<FunctionSpec> entry) {
+      FunctionSpec f = entry.value();
+      return new FunctionView(
+          f.name(),
+          f.image(),
+          f.timeoutMs(),
+          f.memoryMb(),
+          f.description(),
+          new TreeMap<>(f.env()), // sorted, so the same function always reads the same
+          f.inputMode() == InputMode.ARG ? "arg" : "stdin",
+          f.network(),
+          f.createdAt(),
+          f.updatedAt(),
+          entry.revision());
+    }
+  }
+
+  record FunctionList(List<FunctionView> functions) {}
+}

@@ -1,0 +1,217 @@
+package dev.faas.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.User;
+import dev.faas.actors.store.WatchedCache;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * The API bound on a random loopback port over in-memory stores, called with the JDK's HTTP client:
+ * what a test sees is what goes over the wire. The caches are not fed by the stores' watches, so
+ * every test also proves the routes apply their own writes to the caches.
+ */
+final class ApiFixture implements AutoCloseable {
+  static final String PASSWORD = "correct horse";
+  static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+
+  final InMemoryUserStore userStore = new InMemoryUserStore();
+  final InMemoryFunctionStore functionStore = new InMemoryFunctionStore();
+  final InMemoryConfigStore configStore = new InMemoryConfigStore();
+  final WatchedCache<User> users = new WatchedCache<>();
+  final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+  final MutableClock clock = new MutableClock(START);
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final Map<String, Boolean> readiness = new ConcurrentHashMap<>(Map.of("nats", true));
+  final byte[] signingKey;
+  final TokenService tokens;
+  final HttpApi.Dependencies deps;
+  final HttpApi api;
+
+  private final ExecutorService hashing = Executors.newFixedThreadPool(2);
+  private final ActorSystem system;
+  private final ServerBinding binding;
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final URI base;
+  private final AtomicInteger userCounter = new AtomicInteger();
+
+  ApiFixture(HttpSettings settings, List<Endpoint> contributions, boolean cachesCaughtUp) {
+    if (cachesCaughtUp) {
+      users.caughtUp();
+      functions.caughtUp();
+    }
+    signingKey =
+        configStore
+            .getOrCreate("jwt-signing-key", ApiFixture::randomKey)
+            .toCompletableFuture()
+            .join();
+    tokens = new TokenService(signingKey, clock, Duration.ofHours(1));
+    // Cheap Argon2 parameters: the tests are about the API, not the cost of the hash.
+    PasswordHasher hasher = new PasswordHasher(256, 1, 1, hashing);
+    deps =
+        new HttpApi.Dependencies(
+            userStore,
+            functionStore,
+            users,
+            functions,
+            hasher,
+            tokens,
+            registry,
+            () -> Map.copyOf(readiness),
+            clock);
+    api = new HttpApi(settings, deps, contributions);
+    // Tests send unparseable headers on purpose; pekko would warn about each one.
+    system =
+        ActorSystem.create(
+            "http-test",
+            ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
+                .withFallback(ConfigFactory.load()));
+    binding =
+        Http.get(system)
+            .newServerAt("127.0.0.1", 0)
+            .bind(api.serverRoute())
+            .toCompletableFuture()
+            .join();
+    base = URI.create("http://127.0.0.1:" + binding.localAddress().getPort());
+  }
+
+  ApiFixture(HttpSettings settings, List<Endpoint> contributions) {
+    this(settings, contributions, true);
+  }
+
+  /** A 4 KiB body limit, small enough to exceed cheaply. */
+  ApiFixture() {
+    this(new HttpSettings(4096, HttpSettings.DEFAULT_UPDATE_ATTEMPTS), List.of());
+  }
+
+  static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /** Sends one request; {@code headers} alternate names and values. */
+  HttpResponse<String> call(
+      String method, String path, String token, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request.build());
+  }
+
+  HttpResponse<String> send(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  URI uri(String path) {
+    return base.resolve(path);
+  }
+
+  /** A fresh username, unique within this fixture. */
+  String uniqueName(String prefix) {
+    return prefix + userCounter.incrementAndGet();
+  }
+
+  HttpResponse<String> register(String username, String password) {
+    return call("POST", "/v1/users", null, credentials(username, password));
+  }
+
+  HttpResponse<String> login(String username, String password) {
+    return call("POST", "/v1/tokens", null, credentials(username, password));
+  }
+
+  /** Registers {@code username} with {@link #PASSWORD} and returns a token for it. */
+  String userWithToken(String username) {
+    check(register(username, PASSWORD), 201);
+    return json(check(login(username, PASSWORD), 200)).get("token").asText();
+  }
+
+  /** Registers a fresh user and returns a token for it. */
+  String newUserToken() {
+    return userWithToken(uniqueName("user"));
+  }
+
+  HttpResponse<String> createFunction(String token, String name, String image) {
+    return call(
+        "POST", "/v1/functions", token, "{\"name\":\"" + name + "\",\"image\":\"" + image + "\"}");
+  }
+
+  static String credentials(String username, String password) {
+    return Json.MAPPER
+        .createObjectNode()
+        .put("username", username)
+        .put("password", password)
+        .toString();
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return Json.MAPPER.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+  }
+
+  static HttpResponse<String> check(HttpResponse<String> response, int status) {
+    if (response.statusCode() != status) {
+      throw new AssertionError(
+          "expected " + status + " but got " + response.statusCode() + ": " + response.body());
+    }
+    return response;
+  }
+
+  @Override
+  public void close() {
+    try {
+      binding.unbind().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+      hashing.shutdownNow();
+      registry.close();
+    }
+  }
+}
