@@ -10,6 +10,7 @@ import dev.faas.actors.store.WatchedCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,7 +108,9 @@ public final class HttpApi {
     endpoints.addAll(new UserRoutes(userOps).endpoints());
     endpoints.addAll(new FunctionRoutes(functionOps).endpoints());
     endpoints.addAll(
-        new OperationsRoutes(deps.readiness(), deps.users(), deps.functions(), deps.meterRegistry())
+        new OperationsRoutes(
+                () -> withCacheChecks(deps.readiness().get(), deps.users(), deps.functions()),
+                deps.meterRegistry())
             .endpoints());
     endpoints.addAll(contributions);
     this.table = new RouteTable(endpoints);
@@ -118,6 +121,35 @@ public final class HttpApi {
   /** An API with no contributed endpoints. */
   public HttpApi(HttpSettings settings, Dependencies deps) {
     this(settings, deps, List.of());
+  }
+
+  // The API answers from these caches: until their first snapshot it would answer wrongly.
+  private static Map<String, Boolean> withCacheChecks(
+      Map<String, Boolean> node, WatchedCache<User> users, WatchedCache<FunctionSpec> functions) {
+    Map<String, Boolean> checks = new LinkedHashMap<>(node);
+    checks.put("usersCache", users.isCaughtUp());
+    checks.put("functionsCache", functions.isCaughtUp());
+    return checks;
+  }
+
+  /**
+   * The operations endpoints alone ({@code /healthz}, {@code /readyz}, {@code /metrics}, {@code
+   * /v1/openapi.yaml}), sealed and timed like {@link #serverRoute()}: what a worker-only node
+   * serves, and what an API node serves until it can build the API (it has no signing key
+   * before NATS answers). Every other path answers {@code unserved} as problem+json.
+   *
+   * @param readiness the node's component checks
+   * @param registry what {@code /metrics} scrapes and where request timers go
+   * @param unserved the problem for any other path, for example 503 while starting or 404
+   */
+  public static Route operationsRoute(
+      Supplier<Map<String, Boolean>> readiness,
+      PrometheusMeterRegistry registry,
+      Problem unserved) {
+    RouteTable table = new RouteTable(new OperationsRoutes(readiness, registry).endpoints());
+    Route served = table.route(null); // only open endpoints: nothing to authenticate
+    return new RequestMetrics(registry, table::templateOf)
+        .instrument(ErrorHandlers.seal(served.orElse(unserved.toRoute())));
   }
 
   /** Every endpoint served, the API's own first, in registration order. */

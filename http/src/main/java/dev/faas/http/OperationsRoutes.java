@@ -3,9 +3,6 @@ package dev.faas.http;
 import static org.apache.pekko.http.javadsl.model.HttpMethods.GET;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
-import dev.faas.actors.model.FunctionSpec;
-import dev.faas.actors.model.User;
-import dev.faas.actors.store.WatchedCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,19 +34,11 @@ final class OperationsRoutes {
           .toContentType(HttpCharsets.UTF_8);
 
   private final Supplier<Map<String, Boolean>> readiness;
-  private final WatchedCache<User> users;
-  private final WatchedCache<FunctionSpec> functions;
   private final PrometheusMeterRegistry registry;
   private final byte[] openApi;
 
-  OperationsRoutes(
-      Supplier<Map<String, Boolean>> readiness,
-      WatchedCache<User> users,
-      WatchedCache<FunctionSpec> functions,
-      PrometheusMeterRegistry registry) {
+  OperationsRoutes(Supplier<Map<String, Boolean>> readiness, PrometheusMeterRegistry registry) {
     this.readiness = readiness;
-    this.users = users;
-    this.functions = functions;
     this.registry = registry;
     this.openApi = loadOpenApi();
   }
@@ -77,9 +66,6 @@ final class OperationsRoutes {
 
   private HttpResponse readyz() {
     Map<String, Boolean> checks = new TreeMap<>();
-    // The API answers from these caches: until their first snapshot it would answer wrongly.
-    checks.put("usersCache", users.isCaughtUp());
-    checks.put("functionsCache", functions.isCaughtUp());
     try {
       checks.putAll(readiness.get());
     } catch (RuntimeException e) {

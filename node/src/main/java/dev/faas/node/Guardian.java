@@ -1,0 +1,194 @@
+package dev.faas.node;
+
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.User;
+import dev.faas.actors.store.WatchedCache;
+import dev.faas.docker.DockerContainerRuntime;
+import dev.faas.http.HttpApi;
+import dev.faas.http.HttpSettings;
+import dev.faas.http.PasswordHasher;
+import dev.faas.http.TokenService;
+import dev.faas.nats.NatsBridge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+
+/**
+ * The node's root actor: wires the parts its roles need and owns their lifecycle.
+ *
+ * <ol>
+ *   <li>On start it connects to NATS (in the background), binds HTTP(S) at once with a route that
+ *       answers {@code /healthz} and says 503 elsewhere, and, for a worker, opens the Docker engine.
+ *   <li>An API node fetches the cluster's token signing key (retrying while NATS is away), then
+ *       swaps in the full API.
+ *   <li>CoordinatedShutdown unbinds, lets in-flight requests finish, then closes NATS and Docker.
+ * </ol>
+ */
+public final class Guardian {
+  public sealed interface Command {}
+
+  private record KeyArrived(TokenService tokens, Throwable failure) implements Command {}
+
+  private record BindingDone(ServerBinding binding, Throwable failure) implements Command {}
+
+  private enum FetchKey implements Command {
+    INSTANCE
+  }
+
+  private static final Duration KEY_RETRY = Duration.ofSeconds(1);
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final NodeConfig config;
+  private final Logger log;
+  private final Executor blocking;
+  private final Executor crypto;
+  private final PrometheusMeterRegistry registry;
+  private final NatsBridge nats;
+  private final DockerContainerRuntime docker;
+  private final DockerHealth dockerHealth;
+  private final SwappableRoute route;
+  private final WatchedCache<User> users = new WatchedCache<>();
+  private final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+  private volatile boolean apiReady;
+
+  public static Behavior<Command> create(NodeConfig config) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new Guardian(context, timers, config).start()));
+  }
+
+  private Guardian(ActorContext<Command> context, TimerScheduler<Command> timers, NodeConfig config) {
+    this.context = context;
+    this.timers = timers;
+    this.config = config;
+    this.log = context.getLog();
+    this.blocking = dispatcher("faas-blocking-dispatcher");
+    this.crypto = dispatcher("faas-crypto-dispatcher");
+    this.registry = Metrics.prometheusRegistry(config);
+    this.nats = NatsBridge.connect(Wiring.natsSettings(config), blocking);
+    if (config.hasRole(Role.WORKER)) {
+      this.docker = new DockerContainerRuntime(Wiring.dockerSettings(config), dispatcher("faas-docker-dispatcher"));
+      this.dockerHealth = new DockerHealth(docker, context.getSystem());
+    } else {
+      this.docker = null;
+      this.dockerHealth = null;
+    }
+    this.route = new SwappableRoute(this::readiness);
+  }
+
+  private Executor dispatcher(String name) {
+    return context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(name));
+  }
+
+  private Behavior<Command> start() {
+    logSummary();
+    new Shutdown(context.getSystem(), nats, docker).register();
+    if (config.hasRole(Role.API)) {
+      route.swap(route.starting(registry));
+      nats.users().watch(users);
+      nats.functions().watch(functions);
+      context.getSelf().tell(FetchKey.INSTANCE);
+    } else {
+      route.swap(route.operationsOnly(registry));
+    }
+    context.pipeToSelf(
+        Wiring.bind(context.getSystem(), config, route.route()),
+        (binding, failure) -> new BindingDone(binding, failure));
+    return running();
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(FetchKey.class, m -> onFetchKey())
+        .onMessage(KeyArrived.class, this::onKey)
+        .onMessage(BindingDone.class, this::onBinding)
+        .build();
+  }
+
+  private Behavior<Command> onFetchKey() {
+    context.pipeToSelf(
+        TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl()),
+        KeyArrived::new);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onKey(KeyArrived arrived) {
+    if (arrived.failure() != null) {
+      log.info("Waiting for NATS to read the token signing key: [{}]", arrived.failure().getMessage());
+      timers.startSingleTimer(FetchKey.INSTANCE, KEY_RETRY);
+      return Behaviors.same();
+    }
+    HttpApi api =
+        new HttpApi(
+            HttpSettings.defaults().withMaxBodyBytes(config.maxBodyBytes()),
+            new HttpApi.Dependencies(
+                nats.users(),
+                nats.functions(),
+                users,
+                functions,
+                new PasswordHasher(crypto),
+                arrived.tokens(),
+                registry,
+                this::readiness,
+                Clock.systemUTC()),
+            List.of());
+    route.swap(api.serverRoute());
+    apiReady = true;
+    log.info("API ready: users, tokens and functions are served");
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onBinding(BindingDone done) {
+    if (done.failure() != null) {
+      log.error("Cannot listen on port [{}]: [{}]", config.port(), done.failure().getMessage());
+      context.getSystem().terminate();
+      return Behaviors.stopped();
+    }
+    // Unbinds in service-unbind, then gives in-flight requests the drain timeout to finish.
+    done.binding().addToCoordinatedShutdown(config.drainTimeout(), context.getSystem());
+    log.info(
+        "Listening on [{}://{}]",
+        config.tls() ? "https" : "http",
+        done.binding().localAddress().getHostString() + ":" + done.binding().localAddress().getPort());
+    return Behaviors.same();
+  }
+
+  /** The checks behind /readyz; each is cheap and reads no remote state. */
+  private Map<String, Boolean> readiness() {
+    Map<String, Boolean> checks = new LinkedHashMap<>();
+    checks.put("nats", nats.isReady());
+    if (config.hasRole(Role.API) && !apiReady) {
+      checks.put("api", false);
+    }
+    if (dockerHealth != null) {
+      checks.put("docker", dockerHealth.isHealthy());
+    }
+    return checks;
+  }
+
+  private void logSummary() {
+    log.info(
+        "Node [{}] starting: roles {}, {} on port [{}], NATS {} (kv replicas {}), "
+            + "max concurrent activations [{}], worker slots [{}], data dir [{}]",
+        config.nodeName(),
+        config.roles(),
+        config.tls() ? "HTTPS" : "plain HTTP",
+        config.port(),
+        config.natsUrls(),
+        config.kvReplicas(),
+        config.maxConcurrent(),
+        config.workerSlots(),
+        config.dataDir());
+  }
+}

@@ -1,0 +1,102 @@
+package dev.faas.node;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The node's settings, read once from the {@code faas} section of the HOCON configuration (where
+ * every value can be overridden by its FAAS_* environment variable) and checked at start-up, so a
+ * bad value stops the node with a message naming the variable instead of failing later.
+ */
+public record NodeConfig(
+    String nodeName,
+    Set<Role> roles,
+    String httpInterface,
+    int port,
+    long maxBodyBytes,
+    Duration drainTimeout,
+    boolean tls,
+    String keystore,
+    String keystorePassword,
+    Path dataDir,
+    List<String> natsUrls,
+    int kvReplicas,
+    Duration natsRequestTimeout,
+    Duration tokenTtl,
+    int maxConcurrent,
+    Duration activationTtl,
+    Duration maxFunctionTimeout,
+    int workerSlots,
+    String dockerHost,
+    String dockerApiVersion) {
+
+  /** Reads and validates the {@code faas} section of {@code root}. */
+  public static NodeConfig from(Config root) {
+    Config c = root.getConfig("faas");
+    NodeConfig config =
+        new NodeConfig(
+            nodeName(c.getString("node-name")),
+            Role.parse(c.getString("roles")),
+            c.getString("http.interface"),
+            c.getInt("http.port"),
+            c.getBytes("http.max-body-bytes"),
+            c.getDuration("http.drain-timeout"),
+            c.getBoolean("tls.enabled"),
+            c.getString("tls.keystore"),
+            c.getString("tls.keystore-password"),
+            Path.of(c.getString("data-dir")).toAbsolutePath().normalize(),
+            Arrays.stream(c.getString("nats.url").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList(),
+            c.getInt("nats.kv-replicas"),
+            c.getDuration("nats.request-timeout"),
+            c.getDuration("auth.token-ttl"),
+            c.getInt("activations.max-concurrent"),
+            c.getDuration("activations.record-ttl"),
+            c.getDuration("activations.max-function-timeout"),
+            c.getInt("worker.slots"),
+            c.getString("docker.host"),
+            c.getString("docker.api-version"));
+    config.check();
+    return config;
+  }
+
+  private static String nodeName(String configured) {
+    if (!configured.isBlank()) {
+      return configured;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "node";
+    }
+  }
+
+  private void check() {
+    require(port > 0 && port < 65536, "FAAS_PORT must be between 1 and 65535");
+    require(maxBodyBytes > 0, "FAAS_MAX_BODY_BYTES must be positive");
+    require(!natsUrls.isEmpty(), "FAAS_NATS_URL must name at least one server");
+    require(kvReplicas >= 1 && kvReplicas <= 5, "FAAS_KV_REPLICAS must be between 1 and 5");
+    require(maxConcurrent >= 1, "FAAS_MAX_CONCURRENT must be at least 1");
+    require(workerSlots >= 1, "FAAS_WORKER_SLOTS must be at least 1");
+    require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
+    require(
+        !keystore.isEmpty() || keystorePassword.isEmpty(),
+        "FAAS_TLS_KEYSTORE_PASSWORD is set but FAAS_TLS_KEYSTORE is not");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  public boolean hasRole(Role role) {
+    return roles.contains(role);
+  }
+}
