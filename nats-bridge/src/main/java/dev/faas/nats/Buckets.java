@@ -51,6 +51,11 @@ final class Buckets {
     return kv;
   }
 
+  /** The connection of the last setup, null before the first; it may be reconnecting. */
+  Connection connection() {
+    return connection;
+  }
+
   /** Connected, with every bucket set up. */
   boolean isReady() {
     Connection c = connection;

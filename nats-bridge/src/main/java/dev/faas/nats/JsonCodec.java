@@ -14,20 +14,23 @@ import java.io.UncheckedIOException;
  * component names), instants as ISO-8601 strings.
  */
 final class JsonCodec<T> {
-  // Unknown fields are ignored so that, during a rolling upgrade, an older node still reads what
-  // a newer node wrote with a field added.
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-          .build();
+  private static final ObjectMapper MAPPER = configured().build();
 
   private final Class<T> type;
 
   private JsonCodec(Class<T> type) {
     this.type = type;
+  }
+
+  /** A mapper builder with this codec's conventions, for the wire formats to start from. */
+  static JsonMapper.Builder configured() {
+    // Unknown fields are ignored so that, during a rolling upgrade, an older node still reads
+    // what a newer node wrote with a field added.
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
   }
 
   static <T> JsonCodec<T> of(Class<T> type) {

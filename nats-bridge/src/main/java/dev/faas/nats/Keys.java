@@ -34,7 +34,19 @@ final class Keys {
   }
 
   /**
-   * Every key of {@code owner}'s functions. The trailing token wildcard matches whole tokens
+   * {@code <owner>.<activationId>}.
+   *
+   * @throws IllegalArgumentException when either part is invalid
+   */
+  static String activation(String owner, String activationId) {
+    if (!Names.isActivationId(activationId)) {
+      throw new IllegalArgumentException("invalid activation id: " + activationId);
+    }
+    return user(owner) + "." + activationId;
+  }
+
+  /**
+   * Every key of {@code owner}'s functions (or activations). The trailing token wildcard matches whole tokens
    * only, so {@code ann.>} never matches {@code anna.f}.
    */
   static String ownerFilter(String owner) {

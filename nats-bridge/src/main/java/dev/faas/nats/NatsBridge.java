@@ -1,13 +1,16 @@
 package dev.faas.nats;
 
+import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.store.ConfigStore;
 import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.UserStore;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener.Events;
 import io.nats.client.KeyValue;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's one NATS connection and the key-value stores on it.
+ * A node's one NATS connection, the key-value stores and the activation transport on it.
  *
  * <p>{@link #connect} returns at once, whether NATS is up or not: the first connection is made in
  * the background and retried until a server answers, then jnats reconnects forever. After every
- * (re)connect the bridge makes sure the buckets exist, then tells the watches to start over.
- * Until then {@link #isReady()} is false and store calls fail at once with {@code
- * StoreException.Unavailable}.
+ * (re)connect the bridge makes sure the buckets and the {@code ACTIVATIONS} stream exist (with
+ * the stream's bound set to {@link NatsSettings#maxConcurrent()}), then tells the watches and
+ * the reply subscriptions to start over. Until then {@link #isReady()} is false, store calls fail
+ * at once with {@code StoreException.Unavailable} and submits with {@code
+ * AdmissionRefused.Unavailable}.
  *
  * <p>The bridge's own control thread runs the connect attempts, the bucket setup and the watch
  * subscriptions; store calls run on the executor given to {@link #connect}.
@@ -32,6 +37,8 @@ public final class NatsBridge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsBridge.class);
   private static final long SETUP_RETRY_MIN_MILLIS = 500;
   private static final long SETUP_RETRY_MAX_MILLIS = 15_000;
+  /** Below this a 1 MiB parameter or result with its headers does not fit one message. */
+  static final long RECOMMENDED_MAX_PAYLOAD = 2L * 1024 * 1024;
 
   private final NatsSettings settings;
   private final ScheduledExecutorService control;
@@ -39,6 +46,10 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsUserStore users;
   private final NatsFunctionStore functions;
   private final NatsConfigStore config;
+  private final NatsActivationStore activations;
+  private final NatsWorkSource workSource;
+  private final Executor blocking;
+  private final List<NatsActivationQueue> queues = new CopyOnWriteArrayList<>();
   private Connection connection; // guarded by this
   private long setupRetryMillis = SETUP_RETRY_MIN_MILLIS; // control thread only
   private volatile boolean closed;
@@ -61,6 +72,11 @@ public final class NatsBridge implements AutoCloseable {
             control,
             settings.requestTimeout());
     this.config = new NatsConfigStore(new KvCalls(buckets, Buckets.CONFIG, blocking));
+    this.activations =
+        new NatsActivationStore(
+            new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
+    this.workSource = new NatsWorkSource(buckets, settings, blocking);
+    this.blocking = blocking;
   }
 
   /**
@@ -99,18 +115,38 @@ public final class NatsBridge implements AutoCloseable {
     return config;
   }
 
-  /** True while connected with every bucket set up: what {@code /readyz} reports. */
+  /** Activation records, keyed by {@code <owner>.<activationId>}, kept for the settings' TTL. */
+  public ActivationStore activations() {
+    return activations;
+  }
+
+  /**
+   * The API side of the activation transport for this node: submits to the bounded {@code
+   * ACTIVATIONS} stream and receives workers' replies on {@code faas.reply.<nodeId>.*}. Make one
+   * per node; it closes with the bridge.
+   *
+   * @param nodeId this node's id, unique in the cluster: letters, digits, {@code _} or {@code -}
+   * @throws IllegalArgumentException when the node id cannot be a subject token
+   */
+  public NatsActivationQueue activationQueue(String nodeId) {
+    NatsActivationQueue queue = new NatsActivationQueue(nodeId, buckets, settings, blocking);
+    queues.add(queue);
+    queue.start();
+    return queue;
+  }
+
+  /** The worker side of the activation transport: pulls from the {@code workers} consumer. */
+  public WorkSource workSource() {
+    return workSource;
+  }
+
+  /** True while connected with every bucket and the stream set up: what {@code /readyz} reports. */
   public boolean isReady() {
     return !closed && buckets.isReady();
   }
 
-  /** The connection, once the first one is made; for the activation transport. */
-  synchronized Optional<Connection> connection() {
-    return Optional.ofNullable(connection);
-  }
-
   /**
-   * The handle of {@code bucket}, for this package's other users (activation records).
+   * The handle of {@code bucket}, for this package's tests.
    *
    * @throws dev.faas.actors.store.StoreException.Unavailable when not ready
    */
@@ -132,6 +168,7 @@ public final class NatsBridge implements AutoCloseable {
       closed = true;
       c = connection;
     }
+    queues.forEach(NatsActivationQueue::close);
     buckets.clear();
     control.shutdownNow();
     if (c != null) {
@@ -167,10 +204,12 @@ public final class NatsBridge implements AutoCloseable {
       return; // the next RECONNECTED brings us back
     }
     try {
+      warnOnSmallPayload(conn);
       Map<String, KeyValue> handles = BucketSetup.ensure(conn, settings);
+      ActivationStream.ensure(conn, settings);
       buckets.setUp(conn, handles);
       setupRetryMillis = SETUP_RETRY_MIN_MILLIS;
-      log.info("NATS buckets ready on [{}]", settings.connectionName());
+      log.info("NATS buckets and stream ready on [{}]", settings.connectionName());
     } catch (Exception e) {
       // Right after a server restart JetStream may still be recovering its streams: retry soon.
       // A server without JetStream never will: back off so the log is not flooded.
@@ -183,6 +222,18 @@ public final class NatsBridge implements AutoCloseable {
         control.schedule(() -> setUp(conn), setupRetryMillis, TimeUnit.MILLISECONDS);
         setupRetryMillis = Math.min(setupRetryMillis * 2, SETUP_RETRY_MAX_MILLIS);
       }
+    }
+  }
+
+  private void warnOnSmallPayload(Connection conn) {
+    long max = conn.getServerInfo().getMaxPayload();
+    if (max < RECOMMENDED_MAX_PAYLOAD) {
+      log.warn(
+          "NATS server of [{}] allows messages of [{}] bytes only: 1 MiB parameters and results"
+              + " will not fit. Run it with max_payload of at least 2MB (ours use 8MB); until then"
+              + " large results are stored truncated and large requests are refused",
+          settings.connectionName(),
+          max);
     }
   }
 

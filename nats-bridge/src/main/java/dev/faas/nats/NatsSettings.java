@@ -4,27 +4,40 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How a node reaches NATS and how the key-value buckets are shaped. A null (or, for the
- * replicas, zero) component takes its default.
+ * How a node reaches NATS and how the key-value buckets and the activation stream are shaped. A
+ * null (or, for the numbers, zero) component takes its default.
  *
  * @param servers NATS server URLs; the client picks among them and fails over between them
  * @param connectionName the name the server shows for this node's connection (monitoring, logs)
- * @param kvReplicas replicas of every bucket: 1 for a single server, 3 in a cluster (0: default)
+ * @param kvReplicas replicas of every bucket and of the activation stream: 1 for a single server,
+ *     3 in a cluster (0: default)
  * @param activationTtl how long an activation record is kept
  * @param requestTimeout the most one JetStream or key-value request may take
+ * @param maxConcurrent the cluster-wide maximum of concurrent activations ({@code
+ *     FAAS_MAX_CONCURRENT}): the bound of the {@code ACTIVATIONS} stream. Every node must be
+ *     configured alike: each one sets the stream to its own value on every (re)connect (0: default)
+ * @param ackWait how long a worker may stay silent about a pulled activation before it is handed
+ *     out again (and then dropped, never run twice); runners report progress well within it
+ * @param liveWorkerWindow a worker counts as live while its last announcement is this recent
  */
 public record NatsSettings(
     List<String> servers,
     String connectionName,
     int kvReplicas,
     Duration activationTtl,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    int maxConcurrent,
+    Duration ackWait,
+    Duration liveWorkerWindow) {
 
   public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
   public static final String DEFAULT_CONNECTION_NAME = "faas-node";
   public static final int DEFAULT_KV_REPLICAS = 1;
   public static final Duration DEFAULT_ACTIVATION_TTL = Duration.ofHours(24);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_MAX_CONCURRENT = 16;
+  public static final Duration DEFAULT_ACK_WAIT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_LIVE_WORKER_WINDOW = Duration.ofSeconds(3);
 
   /**
    * Fills absent values with the defaults and rejects values the server would refuse later,
@@ -39,6 +52,9 @@ public record NatsSettings(
     kvReplicas = kvReplicas == 0 ? DEFAULT_KV_REPLICAS : kvReplicas;
     activationTtl = activationTtl == null ? DEFAULT_ACTIVATION_TTL : activationTtl;
     requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+    maxConcurrent = maxConcurrent == 0 ? DEFAULT_MAX_CONCURRENT : maxConcurrent;
+    ackWait = ackWait == null ? DEFAULT_ACK_WAIT : ackWait;
+    liveWorkerWindow = liveWorkerWindow == null ? DEFAULT_LIVE_WORKER_WINDOW : liveWorkerWindow;
     // JetStream allows 1 to 5 replicas per stream.
     if (kvReplicas < 1 || kvReplicas > 5) {
       throw new IllegalArgumentException("kvReplicas must be 1 to 5, was " + kvReplicas);
@@ -49,6 +65,31 @@ public record NatsSettings(
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
     }
+    if (maxConcurrent < 1) {
+      throw new IllegalArgumentException("maxConcurrent must be positive, was " + maxConcurrent);
+    }
+    // JetStream counts ack waits in whole milliseconds; less than a second would expire while a
+    // healthy runner's progress report is still on its way.
+    if (ackWait.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("ackWait must be at least 1 s, was " + ackWait);
+    }
+    if (liveWorkerWindow.isNegative() || liveWorkerWindow.isZero()) {
+      throw new IllegalArgumentException(
+          "liveWorkerWindow must be positive, was " + liveWorkerWindow);
+    }
+  }
+
+  /**
+   * The settings of the key-value stores alone; the activation transport takes its defaults.
+   * Kept for callers written before the transport's settings existed.
+   */
+  public NatsSettings(
+      List<String> servers,
+      String connectionName,
+      int kvReplicas,
+      Duration activationTtl,
+      Duration requestTimeout) {
+    this(servers, connectionName, kvReplicas, activationTtl, requestTimeout, 0, null, null);
   }
 
   /** Every default: one local server, single-replica buckets. */
@@ -58,11 +99,48 @@ public record NatsSettings(
 
   /** These settings with other servers, for example from {@code FAAS_NATS_URL}. */
   public NatsSettings withServers(List<String> otherServers) {
-    return new NatsSettings(otherServers, connectionName, kvReplicas, activationTtl, requestTimeout);
+    return new NatsSettings(
+        otherServers,
+        connectionName,
+        kvReplicas,
+        activationTtl,
+        requestTimeout,
+        maxConcurrent,
+        ackWait,
+        liveWorkerWindow);
   }
 
   /** These settings with another connection name, usually the node's id. */
   public NatsSettings withConnectionName(String name) {
-    return new NatsSettings(servers, name, kvReplicas, activationTtl, requestTimeout);
+    return new NatsSettings(
+        servers,
+        name,
+        kvReplicas,
+        activationTtl,
+        requestTimeout,
+        maxConcurrent,
+        ackWait,
+        liveWorkerWindow);
+  }
+
+  /** These settings with another cluster-wide maximum of concurrent activations. */
+  public NatsSettings withMaxConcurrent(int max) {
+    return new NatsSettings(
+        servers, connectionName, kvReplicas, activationTtl, requestTimeout, max, ackWait,
+        liveWorkerWindow);
+  }
+
+  /** These settings with another ack wait for pulled activations. */
+  public NatsSettings withAckWait(Duration wait) {
+    return new NatsSettings(
+        servers, connectionName, kvReplicas, activationTtl, requestTimeout, maxConcurrent, wait,
+        liveWorkerWindow);
+  }
+
+  /** These settings with another window within which a worker's announcement keeps it live. */
+  public NatsSettings withLiveWorkerWindow(Duration window) {
+    return new NatsSettings(
+        servers, connectionName, kvReplicas, activationTtl, requestTimeout, maxConcurrent, ackWait,
+        window);
   }
 }

@@ -25,15 +25,25 @@ final class BridgeFixture implements AutoCloseable {
 
   /** A new bridge with its own connection, not waited for. */
   NatsBridge connect(String name) {
-    NatsBridge bridge = NatsBridge.connect(server.settings(name), blocking);
+    return connect(server.settings(name));
+  }
+
+  /** A new bridge with its own connection and these settings, not waited for. */
+  NatsBridge connect(NatsSettings settings) {
+    NatsBridge bridge = NatsBridge.connect(settings, blocking);
     bridges.add(bridge);
     return bridge;
   }
 
   /** A new bridge with its own connection, once it is ready. */
   NatsBridge ready(String name) {
-    NatsBridge bridge = connect(name);
-    WaitUntil.waitUntil(READY_WITHIN, name + " ready", bridge::isReady);
+    return ready(server.settings(name));
+  }
+
+  /** A new bridge with its own connection and these settings, once it is ready. */
+  NatsBridge ready(NatsSettings settings) {
+    NatsBridge bridge = connect(settings);
+    WaitUntil.waitUntil(READY_WITHIN, settings.connectionName() + " ready", bridge::isReady);
     return bridge;
   }
 

@@ -17,28 +17,44 @@ import java.util.stream.Stream;
 
 /**
  * A real nats-server with JetStream for integration tests, on a fixed free port and its own
- * store directory, so it can be stopped and started again with its data.
+ * store directory, so it can be stopped and started again with its data. It allows messages of
+ * 8 MB, as the project's own servers do (run.sh, compose), unless made with NATS' default.
  */
 final class NatsTestServer implements AutoCloseable {
+  static final String LARGE_PAYLOAD = "max_payload: 8MB";
+
   private final int port;
   private final Path storeDir;
+  private final List<String> config;
   private NatsServerRunner runner;
 
-  private NatsTestServer(int port, Path storeDir) {
+  private NatsTestServer(int port, Path storeDir, List<String> config) {
     this.port = port;
     this.storeDir = storeDir;
+    this.config = config;
   }
 
   /** Starts a server on a free port. */
   static NatsTestServer start() throws IOException {
-    NatsTestServer server = new NatsTestServer(freePort(), Files.createTempDirectory("nats-it-"));
-    server.startAgain();
-    return server;
+    return started(List.of(LARGE_PAYLOAD));
+  }
+
+  /** Starts a server with NATS' default max payload of 1 MB. */
+  static NatsTestServer startWithDefaultPayload() throws IOException {
+    return started(List.of());
   }
 
   /** A server that is not started: its URL answers nothing until {@link #startAgain()}. */
   static NatsTestServer notStarted() throws IOException {
-    return new NatsTestServer(freePort(), Files.createTempDirectory("nats-it-"));
+    return new NatsTestServer(
+        freePort(), Files.createTempDirectory("nats-it-"), List.of(LARGE_PAYLOAD));
+  }
+
+  private static NatsTestServer started(List<String> config) throws IOException {
+    NatsTestServer server =
+        new NatsTestServer(freePort(), Files.createTempDirectory("nats-it-"), config);
+    server.startAgain();
+    return server;
   }
 
   /** Starts the server (again) on the same port with the same store. */
@@ -47,6 +63,7 @@ final class NatsTestServer implements AutoCloseable {
         NatsServerRunner.builder()
             .port(port)
             .jetstream(true)
+            .configInserts(config)
             .customArgs(List.of("-a", "127.0.0.1", "-sd", storeDir.toString()))
             .output(new ConsoleOutput())
             .outputLevel(Level.WARNING)

@@ -1,0 +1,231 @@
+package dev.faas.nats;
+
+import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.AdmissionRefused;
+import dev.faas.actors.activation.WorkerEvent;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An API node's side of the activation transport: submits to the {@code ACTIVATIONS} stream and
+ * routes the workers' replies to the waiting activations.
+ *
+ * <ul>
+ *   <li>One subscription per node on {@code faas.reply.<nodeId>.*}, made once per connection
+ *       (jnats renews it across reconnects), dispatches each reply by its last token to the
+ *       listener of that activation. The node id must be unique in the cluster.
+ *   <li>A submit is one asynchronous JetStream publish, with the activation id as the message id
+ *       (the stream drops a duplicate) and the stream sequence as the ticket. It never waits
+ *       longer than the request timeout, and fails at once while not connected.
+ *   <li>Failures map to {@link AdmissionRefused}: the stream's "maximum messages exceeded"
+ *       (JetStream API error 10077) is {@link AdmissionRefused.Full}; everything else (not
+ *       connected, timed out, no responders, any other API error) is {@link
+ *       AdmissionRefused.Unavailable}.
+ * </ul>
+ */
+public final class NatsActivationQueue implements ActivationQueue, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NatsActivationQueue.class);
+
+  private final String nodeId;
+  private final Buckets buckets;
+  private final Duration timeout;
+  private final Executor blocking;
+  private final LiveWorkers liveWorkers;
+  private final Withdrawals withdrawals;
+  private final Map<String, Consumer<WorkerEvent>> listeners = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private AutoCloseable readyRegistration; // guarded by lock
+  private Dispatcher dispatcher; // guarded by lock
+  private volatile Connection subscribedOn;
+  private volatile JetStream jetStream;
+  private volatile boolean closed;
+
+  NatsActivationQueue(String nodeId, Buckets buckets, NatsSettings settings, Executor blocking) {
+    this.nodeId = Subjects.nodeId(nodeId);
+    this.buckets = buckets;
+    this.timeout = settings.requestTimeout();
+    this.blocking = blocking;
+    this.liveWorkers = new LiveWorkers(settings.liveWorkerWindow(), System::nanoTime);
+    this.withdrawals = new Withdrawals(buckets, timeout);
+  }
+
+  /** Subscribes once the connection is set up; called once by the bridge. */
+  void start() {
+    AutoCloseable registration = buckets.onReady(this::subscribe);
+    synchronized (lock) {
+      readyRegistration = registration;
+    }
+  }
+
+  /**
+   * The subject a worker answers {@code activationId} on, for {@link
+   * ActivationRequest#replyTo()}.
+   *
+   * @throws IllegalArgumentException when the id is not a valid activation id
+   */
+  public String replyToFor(String activationId) {
+    return Subjects.reply(nodeId, activationId);
+  }
+
+  /** {@inheritDoc} A second listener for the same id replaces the first. */
+  @Override
+  public AutoCloseable listen(String activationId, Consumer<WorkerEvent> onEvent) {
+    listeners.put(activationId, onEvent);
+    return () -> listeners.remove(activationId, onEvent);
+  }
+
+  @Override
+  public CompletionStage<Long> submit(ActivationRequest request) {
+    Connection conn = subscribedOn;
+    if (!isListening()) {
+      return CompletableFuture.failedFuture(
+          new AdmissionRefused.Unavailable("not connected to NATS", null));
+    }
+    MessageCodec.Encoded message = MessageCodec.encode(request);
+    if (message.size() > conn.getMaxPayload()) {
+      return CompletableFuture.failedFuture(
+          new AdmissionRefused.Unavailable(
+              "request of " + message.size() + " bytes is over the server's max payload of "
+                  + conn.getMaxPayload(), null));
+    }
+    PublishOptions options =
+        PublishOptions.builder()
+            .expectedStream(ActivationStream.STREAM)
+            .messageId(request.activationId())
+            .build();
+    CompletableFuture<PublishAck> published;
+    try {
+      published =
+          jetStream(conn)
+              .publishAsync(ActivationStream.SUBJECT, message.headers(), message.body(), options);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(Admission.refusal(e));
+    }
+    CompletableFuture<Long> ticket = new CompletableFuture<>();
+    published.whenComplete(
+        (ack, failure) -> {
+          if (failure != null) {
+            ticket.completeExceptionally(Admission.refusal(failure));
+          } else if (!ticket.complete(ack.getSeqno())) {
+            // Accepted after its caller was told it was not: free the place nobody waits on.
+            log.info("Activation [{}] accepted after its submit timed out, withdrawing it",
+                request.activationId());
+            withdrawals.withdraw(ack.getSeqno(), blocking);
+          }
+        });
+    // Bounded here rather than by jnats: its own publish timeout depends on its cleanup timer.
+    return ticket
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(failure -> CompletableFuture.failedFuture(Admission.refusal(failure)));
+  }
+
+  @Override
+  public CompletionStage<Void> withdraw(long ticket) {
+    return withdrawals.withdraw(ticket, blocking);
+  }
+
+  @Override
+  public int liveWorkers() {
+    return liveWorkers.count();
+  }
+
+  /** True once the reply subscription is made and the connection is up: submits can succeed. */
+  boolean isListening() {
+    Connection conn = subscribedOn;
+    return !closed && conn != null && conn.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  /** Stops routing replies; listeners hear nothing more. */
+  @Override
+  public void close() {
+    AutoCloseable registration;
+    Dispatcher d;
+    synchronized (lock) {
+      closed = true;
+      registration = readyRegistration;
+      d = dispatcher;
+      dispatcher = null;
+    }
+    listeners.clear();
+    try {
+      if (registration != null) {
+        registration.close();
+      }
+      if (d != null && subscribedOn != null) {
+        subscribedOn.closeDispatcher(d);
+      }
+    } catch (Exception e) {
+      log.debug("Reply subscription of node [{}] did not close cleanly", nodeId, e);
+    }
+  }
+
+  // On the bridge's control thread after each setup; jnats keeps the subscription across
+  // reconnects of the same connection, so only a new connection needs a new one.
+  private void subscribe() {
+    Connection conn = buckets.connection();
+    synchronized (lock) {
+      if (closed || conn == null || conn == subscribedOn) {
+        return;
+      }
+      dispatcher = conn.createDispatcher();
+      dispatcher.subscribe(Subjects.replies(nodeId), this::onReply);
+      dispatcher.subscribe(Subjects.WORKER_HEARTBEAT, liveWorkers::onAnnouncement);
+      jetStream = null;
+      subscribedOn = conn;
+    }
+    log.info("Node [{}] listening for replies and worker announcements", nodeId);
+  }
+
+  private void onReply(Message message) {
+    String activationId = Subjects.lastToken(message.getSubject());
+    Consumer<WorkerEvent> listener = listeners.get(activationId);
+    if (listener == null) {
+      log.debug("No listener for a reply to activation [{}]", activationId);
+      return;
+    }
+    WorkerEvent event;
+    try {
+      event = MessageCodec.decodeEvent(message.getHeaders(), message.getData());
+    } catch (UncheckedIOException e) {
+      log.warn("Ignoring an undecodable reply to activation [{}]: [{}]", activationId,
+          e.getMessage());
+      return;
+    }
+    try {
+      listener.accept(event);
+    } catch (RuntimeException e) {
+      log.error("Listener of activation [{}] failed", activationId, e);
+    }
+  }
+
+  private JetStream jetStream(Connection conn) {
+    JetStream js = jetStream;
+    if (js == null) {
+      try {
+        js = conn.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      jetStream = js;
+    }
+    return js;
+  }
+}

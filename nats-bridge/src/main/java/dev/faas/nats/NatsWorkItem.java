@@ -1,0 +1,141 @@
+package dev.faas.nats;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.ActivationStatus;
+import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.activation.WorkItem;
+import dev.faas.actors.activation.WorkerEvent;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pulled request. Ack and term are confirmed by the server (a request on the message's ack
+ * subject), so their futures complete only once the place in the stream is free.
+ */
+final class NatsWorkItem implements WorkItem {
+  private static final Logger log = LoggerFactory.getLogger(NatsWorkItem.class);
+  private static final byte[] TERM = "+TERM".getBytes(StandardCharsets.US_ASCII);
+
+  /** One blocking acknowledgement call. */
+  @FunctionalInterface
+  private interface AckCall {
+    void run() throws Exception;
+  }
+
+  private final Message message;
+  private final ActivationRequest request;
+  private final Executor blocking;
+  private final Duration timeout;
+
+  NatsWorkItem(Message message, ActivationRequest request, Executor blocking, Duration timeout) {
+    this.message = message;
+    this.request = request;
+    this.blocking = blocking;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public ActivationRequest request() {
+    return request;
+  }
+
+  @Override
+  public int deliveryCount() {
+    return (int) message.metaData().deliveredCount();
+  }
+
+  /** {@inheritDoc} Resets the ack wait; not confirmed by the server. */
+  @Override
+  public CompletionStage<Void> inProgress() {
+    return run(message::inProgress);
+  }
+
+  @Override
+  public CompletionStage<Void> ack() {
+    return run(() -> message.ackSync(timeout));
+  }
+
+  /** {@inheritDoc} A JetStream term: removed from the work queue, never redelivered. */
+  @Override
+  public CompletionStage<Void> drop() {
+    return run(
+        () -> {
+          Connection conn = message.getConnection();
+          if (conn.request(message.getReplyTo(), TERM, timeout) == null) {
+            throw new TimeoutException("term of " + request.activationId() + " not confirmed");
+          }
+        });
+  }
+
+  /** {@inheritDoc} Core NATS, fire and forget; failures are logged, never thrown. */
+  @Override
+  public void reply(WorkerEvent event) {
+    try {
+      Connection conn = message.getConnection();
+      MessageCodec.Encoded encoded = MessageCodec.encode(event);
+      if (encoded.size() > conn.getMaxPayload()) {
+        encoded = MessageCodec.encode(withoutResult(event, encoded.size(), conn.getMaxPayload()));
+      }
+      conn.publish(request.replyTo(), encoded.headers(), encoded.body());
+    } catch (RuntimeException e) {
+      log.warn(
+          "Reply [{}] for activation [{}] not sent: [{}]",
+          event.getClass().getSimpleName(),
+          request.activationId(),
+          e.toString());
+    }
+  }
+
+  // Only a result can make an event this large. Its caller is better told that the platform
+  // failed than left waiting for an event the server refuses; the stored record keeps what fits.
+  private static WorkerEvent withoutResult(WorkerEvent event, int size, long maxPayload) {
+    if (!(event instanceof WorkerEvent.Completed completed)) {
+      return event;
+    }
+    ActivationRecord r = completed.record();
+    log.error(
+        "Result of activation [{}] ({} bytes with its record) is over the server's max payload"
+            + " of [{}] bytes: replying with a platform error. Raise max_payload to at least 2 MiB",
+        r.activationId(),
+        size,
+        maxPayload);
+    return new WorkerEvent.Completed(
+        completed.activationId(),
+        new ActivationRecord(
+            r.activationId(), r.owner(), r.function(), ActivationStatus.FAILED,
+            FailureKind.PLATFORM_ERROR, r.exitCode(), new byte[0], r.logs(), r.logsTruncated(),
+            r.startedAt(), r.durationMs(), r.worker(), r.warm(), r.queuedMs(), r.acquireMs(),
+            r.runMs()));
+  }
+
+  private CompletionStage<Void> run(AckCall call) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      blocking.execute(
+          () -> {
+            try {
+              call.run();
+              done.complete(null);
+            } catch (Exception e) {
+              if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+              }
+              done.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.faas.nats;
+
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.WorkItem;
+import dev.faas.actors.activation.WorkSource;
+import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Message;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's side of the activation transport: pulls from the durable {@code workers} consumer
+ * and announces the worker on {@value Subjects#WORKER_HEARTBEAT}.
+ *
+ * <p>A pull is one "no wait with expiry" fetch: the server answers as soon as any request is
+ * there (up to {@code max}), or empty at the expiry, so a worker is never kept waiting for a
+ * full batch. jnats takes no expiry under 1 s: shorter waits are raised to 1 s. A message that
+ * does not decode is terminated (it could never run) and logged, never handed out.
+ */
+public final class NatsWorkSource implements WorkSource {
+  private static final Logger log = LoggerFactory.getLogger(NatsWorkSource.class);
+  private static final long MIN_WAIT_MILLIS = 1_000;
+
+  private final Buckets buckets;
+  private final Duration timeout;
+  private final Executor blocking;
+  private volatile Connection contextConnection;
+  private volatile ConsumerContext context;
+
+  NatsWorkSource(Buckets buckets, NatsSettings settings, Executor blocking) {
+    this.buckets = buckets;
+    this.timeout = settings.requestTimeout();
+    this.blocking = blocking;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Runs on the blocking executor; fails at once with an {@link IllegalStateException} while
+   * not connected, so the worker retries later instead of spinning on empty pulls.
+   */
+  @Override
+  public CompletionStage<List<WorkItem>> pull(int max, Duration wait) {
+    if (max <= 0) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    CompletableFuture<List<WorkItem>> items = new CompletableFuture<>();
+    try {
+      blocking.execute(() -> fetch(max, wait, items));
+    } catch (RejectedExecutionException e) {
+      items.completeExceptionally(new IllegalStateException("executor shut down", e));
+    }
+    return items;
+  }
+
+  /** Best effort: skipped while not connected (the API nodes then forget the worker). */
+  @Override
+  public void announce(String workerId, int freeSlots) {
+    Connection conn = buckets.connection();
+    if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
+      return;
+    }
+    try {
+      conn.publish(
+          Subjects.WORKER_HEARTBEAT,
+          LiveWorkers.CODEC.encode(new LiveWorkers.Announcement(workerId, freeSlots)));
+    } catch (RuntimeException e) {
+      log.debug("Announcement of worker [{}] not sent: [{}]", workerId, e.getMessage());
+    }
+  }
+
+  private void fetch(int max, Duration wait, CompletableFuture<List<WorkItem>> items) {
+    Connection conn = buckets.connection();
+    if (!buckets.isReady()) {
+      items.completeExceptionally(new IllegalStateException("not connected to NATS"));
+      return;
+    }
+    long expiresMillis = Math.max(MIN_WAIT_MILLIS, wait.toMillis());
+    List<WorkItem> pulled = new ArrayList<>();
+    try (FetchConsumer fetch =
+        consumer(conn)
+            .fetch(
+                FetchConsumeOptions.builder()
+                    .maxMessages(max)
+                    .noWaitExpiresIn(expiresMillis)
+                    .build())) {
+      Message message;
+      while (pulled.size() < max && (message = fetch.nextMessage()) != null) {
+        WorkItem item = item(message);
+        if (item != null) {
+          pulled.add(item);
+        }
+      }
+      items.complete(pulled);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (pulled.isEmpty()) {
+        items.completeExceptionally(e);
+      } else {
+        // Items taken are this worker's now: failing the pull would strand them until the ack
+        // wait hands them out again, to be dropped unrun.
+        log.warn("Pull ended early after [{}] items: [{}]", pulled.size(), e.toString());
+        items.complete(pulled);
+      }
+    }
+  }
+
+  private WorkItem item(Message message) {
+    ActivationRequest request;
+    try {
+      request = MessageCodec.decodeRequest(message.getHeaders(), message.getData());
+    } catch (UncheckedIOException e) {
+      log.error(
+          "Terminating undecodable activation request at stream sequence [{}]: [{}]",
+          message.metaData().streamSequence(),
+          e.getMessage());
+      message.term();
+      return null;
+    }
+    return new NatsWorkItem(message, request, blocking, timeout);
+  }
+
+  private ConsumerContext consumer(Connection conn) throws Exception {
+    ConsumerContext c = context;
+    if (c == null || contextConnection != conn) {
+      c =
+          conn.getStreamContext(
+                  ActivationStream.STREAM,
+                  JetStreamOptions.builder().requestTimeout(timeout).build())
+              .getConsumerContext(ActivationStream.CONSUMER);
+      context = c;
+      contextConnection = conn;
+    }
+    return c;
+  }
+}
