@@ -2,6 +2,7 @@ package dev.faas.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
+import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.FunctionStore;
@@ -150,6 +151,23 @@ public final class HttpApi {
     Route served = table.route(null); // only open endpoints: nothing to authenticate
     return new RequestMetrics(registry, table::templateOf)
         .instrument(ErrorHandlers.seal(served.orElse(unserved.toRoute())));
+  }
+
+  /**
+   * The invocation and activation-record endpoints (API.md, "Invocation"), to pass to the
+   * constructor as contributions on a node that runs the activation engine.
+   *
+   * @param deps the same dependencies the API is built with (functions are looked up through them)
+   * @param invoker starts activations
+   * @param activations where workers keep finished activations
+   */
+  public static List<Endpoint> invocationEndpoints(
+      Dependencies deps, Invoker invoker, ActivationStore activations) {
+    return new InvocationRoutes(
+            new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions()),
+            Objects.requireNonNull(invoker, "invoker"),
+            Objects.requireNonNull(activations, "activations"))
+        .endpoints();
   }
 
   /** Every endpoint served, the API's own first, in registration order. */

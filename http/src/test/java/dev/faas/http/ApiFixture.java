@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -58,6 +59,14 @@ final class ApiFixture implements AutoCloseable {
   private final AtomicInteger userCounter = new AtomicInteger();
 
   ApiFixture(HttpSettings settings, List<Endpoint> contributions, boolean cachesCaughtUp) {
+    this(settings, deps -> contributions, cachesCaughtUp);
+  }
+
+  /** An API whose contributed endpoints are built from its own dependencies (invocation). */
+  ApiFixture(
+      HttpSettings settings,
+      Function<HttpApi.Dependencies, List<Endpoint>> contributions,
+      boolean cachesCaughtUp) {
     if (cachesCaughtUp) {
       users.caughtUp();
       functions.caughtUp();
@@ -81,7 +90,7 @@ final class ApiFixture implements AutoCloseable {
             registry,
             () -> Map.copyOf(readiness),
             clock);
-    api = new HttpApi(settings, deps, contributions);
+    api = new HttpApi(settings, deps, contributions.apply(deps));
     // Tests send unparseable headers on purpose; pekko would warn about each one.
     system =
         ActorSystem.create(

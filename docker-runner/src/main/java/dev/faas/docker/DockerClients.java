@@ -1,0 +1,46 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.time.Duration;
+
+/**
+ * Builds the two docker-java clients the runtime uses. They differ in one way that matters: the
+ * Apache transport applies its response timeout as a read timeout for the whole response, which
+ * would cut an attach or a wait on a function that stays silent longer than that. So short calls
+ * get a client with a timeout and a small pool, and streaming calls a client without one and a
+ * pool sized for the activations in flight.
+ */
+final class DockerClients {
+  private DockerClients() {}
+
+  /** A client for calls that answer at once: create, start, inspect, kill, remove, list, ping. */
+  static DockerClient control(DockerSettings settings) {
+    return build(settings, settings.maxControlConnections(), settings.callTimeout());
+  }
+
+  /** A client for attach and wait, which last as long as the container's process. */
+  static DockerClient streaming(DockerSettings settings) {
+    return build(settings, settings.maxStreamConnections(), null);
+  }
+
+  private static DockerClient build(DockerSettings settings, int connections, Duration timeout) {
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(settings.dockerHost().toString())
+            .withApiVersion(settings.apiVersion())
+            .build();
+    ApacheDockerHttpClient.Builder http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .maxConnections(connections)
+            .connectionTimeout(settings.connectTimeout());
+    if (timeout != null) {
+      http.responseTimeout(timeout);
+    }
+    return DockerClientImpl.getInstance(config, http.build());
+  }
+}

@@ -1,0 +1,221 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.faas.actors.runtime.Container;
+import dev.faas.actors.runtime.ContainerExit;
+import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.runtime.OutputFrame;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * One container created by {@link DockerContainerRuntime}. Its exit is watched once (from the run
+ * or the first {@link #exit()}) and shared by every caller; {@link #remove()} is done once and
+ * shared too.
+ */
+final class DockerContainer implements Container {
+  private final String id;
+  private final String image;
+  private final DockerClient control;
+  private final DockerClient streams;
+  private final Executor executor;
+  private final DockerSettings settings;
+  private final boolean startsOnRun;
+  private final ExitWatch exitWatch;
+  /** Completes once the process has been started: at creation, or by the run for args mode. */
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final AtomicBoolean runCalled = new AtomicBoolean();
+  private final AtomicReference<CompletableFuture<ContainerExit>> exit = new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<Void>> removal = new AtomicReference<>();
+  private volatile boolean stopping;
+  private volatile AttachedRun run;
+
+  DockerContainer(
+      String id,
+      String image,
+      boolean startsOnRun,
+      DockerClient control,
+      DockerClient streams,
+      Executor executor,
+      DockerSettings settings) {
+    this.id = id;
+    this.image = image;
+    this.startsOnRun = startsOnRun;
+    this.control = control;
+    this.streams = streams;
+    this.executor = executor;
+    this.settings = settings;
+    this.exitWatch = new ExitWatch(id, control, streams, executor);
+    if (!startsOnRun) {
+      started.complete(null);
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Nothing happens until the source is materialized. At most {@code outputBufferFrames}
+   * frames wait for the consumer; beyond that, reading stops (see {@link OutputCallback}). The
+   * source fails with a {@link ContainerFailure} when the engine fails.
+   */
+  @Override
+  public Source<OutputFrame, NotUsed> run(byte[] input) {
+    if (!runCalled.compareAndSet(false, true)) {
+      return Source.failed(new IllegalStateException("container " + id + " has already run"));
+    }
+    AttachedRun attached = new AttachedRun(this, streams, executor, settings, input);
+    run = attached;
+    return Source.<OutputFrame>queue(settings.outputBufferFrames(), OverflowStrategy.backpressure())
+        .mapMaterializedValue(
+            queue -> {
+              attached.begin(queue);
+              return NotUsed.notUsed();
+            });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The exit code and the out-of-memory flag come from inspecting the container once its wait
+   * returns, and for a 137 the engine did not flag, from its events (see {@link ExitWatch}).
+   */
+  @Override
+  public CompletionStage<ContainerExit> exit() {
+    return Async.unwrapped(exitFuture());
+  }
+
+  @Override
+  public CompletionStage<Void> kill() {
+    stopping = true;
+    started.completeExceptionally(AttachedRun.stoppedBeforeStart(id));
+    return Async.unwrapped(
+        Async.run(
+            executor,
+            () -> {
+              try {
+                control.killContainerCmd(id).exec();
+              } catch (RuntimeException e) {
+                // Not running (409) or gone (404): what a kill was for has happened.
+                if (!EngineErrors.isConflict(e) && !EngineErrors.isNotFound(e)) {
+                  throw EngineErrors.of("kill container " + id, e);
+                }
+              }
+            }));
+  }
+
+  @Override
+  public CompletionStage<Void> remove() {
+    CompletableFuture<Void> created = new CompletableFuture<>();
+    if (!removal.compareAndSet(null, created)) {
+      return Async.unwrapped(removal.get());
+    }
+    stopping = true;
+    started.completeExceptionally(AttachedRun.stoppedBeforeStart(id));
+    // A pending exit() reads the container's state once its wait returns: kill first and let it,
+    // so removal does not turn its answer into "no such container".
+    CompletableFuture<ContainerExit> pendingExit = exit.get();
+    CompletableFuture<Void> settled =
+        pendingExit == null || pendingExit.isDone()
+            ? CompletableFuture.completedFuture(null)
+            : kill()
+                .toCompletableFuture()
+                .thenCompose(v -> pendingExit)
+                .orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((e, t) -> null);
+    settled
+        .thenCompose(v -> Async.run(executor, this::forceRemove))
+        .whenComplete(
+            (v, failure) -> {
+              AttachedRun current = run;
+              if (current != null) {
+                current.detach();
+              }
+              if (failure == null) {
+                created.complete(null);
+              } else {
+                created.completeExceptionally(Async.cause(failure));
+              }
+            });
+    return Async.unwrapped(created);
+  }
+
+  /** The container's exit, watched once; completes when the process has exited. */
+  CompletableFuture<ContainerExit> exitFuture() {
+    CompletableFuture<ContainerExit> existing = exit.get();
+    if (existing != null) {
+      return existing;
+    }
+    CompletableFuture<ContainerExit> created = new CompletableFuture<>();
+    if (!exit.compareAndSet(null, created)) {
+      return exit.get();
+    }
+    started
+        .thenCompose(v -> exitWatch.watch(() -> stopping))
+        .whenComplete(
+            (result, failure) -> {
+              if (failure == null) {
+                created.complete(result);
+              } else {
+                created.completeExceptionally(
+                    EngineErrors.of("wait for container " + id, failure));
+              }
+            });
+    return created;
+  }
+
+  /** True when the process starts only on {@link #run}: containers of args-mode functions. */
+  boolean startsOnRun() {
+    return startsOnRun;
+  }
+
+  /** Frames the current run has received, for tests of backpressure. */
+  long framesReceived() {
+    AttachedRun current = run;
+    return current == null ? 0 : current.framesReceived();
+  }
+
+  /** Starts the process if it waited for its run; fails if the container was stopped meanwhile. */
+  CompletableFuture<Void> startIfDeferred() {
+    if (!startsOnRun) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return Async.run(
+        executor,
+        () -> {
+          if (stopping) {
+            throw AttachedRun.stoppedBeforeStart(id);
+          }
+          try {
+            control.startContainerCmd(id).exec();
+          } catch (RuntimeException e) {
+            ContainerFailure failure = EngineErrors.ofStart(image, e);
+            started.completeExceptionally(failure);
+            throw failure;
+          }
+          started.complete(null);
+        });
+  }
+
+  private void forceRemove() {
+    try {
+      control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    } catch (RuntimeException e) {
+      // Gone already (404), or a removal already in progress (409): removed either way.
+      if (!EngineErrors.isNotFound(e) && !EngineErrors.isConflict(e)) {
+        throw EngineErrors.of("remove container " + id, e);
+      }
+    }
+  }
+}

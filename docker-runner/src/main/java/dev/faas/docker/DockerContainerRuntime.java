@@ -1,0 +1,168 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.runtime.ContainerRuntime;
+import dev.faas.actors.runtime.ContainerSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container runtime on a Docker engine, through docker-java.
+ *
+ * <p>Every blocking call runs on the executor given to the constructor (the node passes a
+ * dedicated dispatcher); attaches and waits run on docker-java's own threads, one per call. No
+ * method blocks its caller. Stages fail with a {@link ContainerFailure} itself, not wrapped.
+ *
+ * <p>Containers of stdin-mode functions (no args) are started by {@link #start}: their process
+ * then blocks reading stdin, which is what lets the warm path start them ahead of time. Containers
+ * of args-mode functions are created by {@link #start} and started by their run, once their output
+ * is attached: such a process does not wait for anything, and output it wrote before an attach
+ * could only be read back from the engine's log, not streamed.
+ */
+public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
+
+  private final DockerSettings settings;
+  private final Executor executor;
+  private final DockerClient control;
+  private final DockerClient streams;
+  private final ContainerCreator creator;
+
+  /**
+   * A runtime on the engine of {@code settings}, running blocking calls on {@code executor}.
+   * Connects lazily: use {@link #ping()} to check the engine.
+   *
+   * @param executor where engine calls block; give it threads of its own (a dedicated
+   *     dispatcher): a pool whose threads wait on this runtime's stages would starve the calls
+   *     that complete them
+   */
+  public DockerContainerRuntime(DockerSettings settings, Executor executor) {
+    this.settings = settings;
+    this.executor = executor;
+    this.control = DockerClients.control(settings);
+    this.streams = DockerClients.streaming(settings);
+    this.creator = new ContainerCreator(control, settings);
+  }
+
+  @Override
+  public CompletionStage<dev.faas.actors.runtime.Container> start(ContainerSpec spec) {
+    boolean startsOnRun = !spec.args().isEmpty();
+    return Async.unwrapped(
+        Async.supply(
+            executor,
+            () -> {
+              String id = creator.create(spec);
+              if (!startsOnRun) {
+                startOrRemove(id, spec.image());
+              }
+              log.debug("Container [{}] ready for image [{}]", id, spec.image());
+              return new DockerContainer(
+                  id, spec.image(), startsOnRun, control, streams, executor, settings);
+            }));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Only this platform's containers are considered: the platform label is added to {@code
+   * labels} when they do not name it.
+   */
+  @Override
+  public CompletionStage<Integer> removeLabelled(Map<String, String> labels) {
+    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Only this platform's containers are considered, as for {@link #removeLabelled}. The engine
+   * dates containers in whole seconds, so a container may count as up to a second older than it
+   * is.
+   */
+  @Override
+  public CompletionStage<Integer> removeOlderThan(Map<String, String> labels, Duration age) {
+    return Async.unwrapped(
+        Async.supply(executor, () -> removeAll(labels, Instant.now().minus(age))));
+  }
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return Async.unwrapped(
+        Async.run(
+            executor,
+            () -> {
+              try {
+                control.pingCmd().exec();
+              } catch (RuntimeException e) {
+                throw new ContainerFailure.EngineUnavailable(
+                    "Docker engine at " + settings.dockerHost() + " does not answer", e);
+              }
+            }));
+  }
+
+  /** Closes the engine connections; containers are left as they are. */
+  @Override
+  public void close() throws IOException {
+    try {
+      control.close();
+    } finally {
+      streams.close();
+    }
+  }
+
+  private void startOrRemove(String id, String image) {
+    try {
+      control.startContainerCmd(id).exec();
+    } catch (RuntimeException e) {
+      try {
+        control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      } catch (RuntimeException removeFailure) {
+        e.addSuppressed(removeFailure);
+      }
+      throw EngineErrors.ofStart(image, e);
+    }
+  }
+
+  /** Force-removes the containers carrying all of {@code labels}, created before {@code cutoff}. */
+  private int removeAll(Map<String, String> labels, Instant cutoff) {
+    Map<String, String> filter = new HashMap<>(labels);
+    // A platform never removes another's containers, whatever the caller forgot.
+    filter.putIfAbsent(ContainerSpec.PLATFORM_LABEL, settings.platform());
+    List<Container> found;
+    try {
+      found = control.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
+    } catch (RuntimeException e) {
+      throw EngineErrors.of("list containers labelled " + filter, e);
+    }
+    int removed = 0;
+    for (Container c : found) {
+      // The engine reports creation in whole seconds.
+      if (cutoff != null
+          && (c.getCreated() == null || !Instant.ofEpochSecond(c.getCreated()).isBefore(cutoff))) {
+        continue;
+      }
+      try {
+        control.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+        removed++;
+      } catch (RuntimeException e) {
+        if (!EngineErrors.isNotFound(e) && !EngineErrors.isConflict(e)) {
+          throw EngineErrors.of("remove container " + c.getId(), e);
+        }
+      }
+    }
+    if (removed > 0) {
+      log.info("Removed [{}] containers labelled [{}]", removed, filter);
+    }
+    return removed;
+  }
+}

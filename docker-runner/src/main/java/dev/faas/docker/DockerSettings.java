@@ -1,0 +1,114 @@
+package dev.faas.docker;
+
+import dev.faas.actors.runtime.ContainerSpec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the runtime reaches the Docker engine and the few choices it makes on its own.
+ *
+ * @param dockerHost the engine's address: {@code unix:///var/run/docker.sock} or {@code
+ *     tcp://host:port}
+ * @param apiVersion the engine API version to speak; pinned because the client would otherwise
+ *     negotiate down to an old default
+ * @param platform this platform instance's name: the value of {@link ContainerSpec#PLATFORM_LABEL}
+ *     on every container it creates, so one platform never removes another's containers
+ * @param maxControlConnections connections for short calls (create, start, inspect, kill, remove)
+ * @param maxStreamConnections connections for long-lived calls: each running activation holds up to
+ *     three (output attach, stdin attach, wait), so this bounds concurrent activations too
+ * @param connectTimeout how long to wait for a connection to the engine
+ * @param callTimeout how long a short call may wait for the engine's answer; streaming calls have
+ *     none, since a function may stay silent for as long as its own timeout allows
+ * @param outputBufferFrames how many output frames (docker-java reads at most 1 KiB per frame) may
+ *     wait for a slow consumer before the reading thread stops reading (and the engine, then the
+ *     container, stop writing)
+ * @param exitedAttachGrace after the container has exited, how long an output attach may stay idle
+ *     before it is closed: the engine never ends an attach made after the process had already
+ *     exited
+ * @param containerLogMaxBytes cap on the engine's own copy of a container's output (json-file log),
+ *     which only serves output written before the attach; protects the node's disk
+ */
+public record DockerSettings(
+    URI dockerHost,
+    String apiVersion,
+    String platform,
+    int maxControlConnections,
+    int maxStreamConnections,
+    Duration connectTimeout,
+    Duration callTimeout,
+    int outputBufferFrames,
+    Duration exitedAttachGrace,
+    long containerLogMaxBytes) {
+
+  /** The local engine's socket. */
+  public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
+
+  /** The API version of Docker 20.10, the oldest engine this runtime is tested against. */
+  public static final String API_VERSION = "1.41";
+
+  public DockerSettings {
+    Objects.requireNonNull(dockerHost, "dockerHost");
+    Objects.requireNonNull(apiVersion, "apiVersion");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(callTimeout, "callTimeout");
+    Objects.requireNonNull(exitedAttachGrace, "exitedAttachGrace");
+    if (platform == null || platform.isBlank()) {
+      throw new IllegalArgumentException("platform name is required");
+    }
+    if (maxControlConnections < 1 || maxStreamConnections < 1) {
+      throw new IllegalArgumentException("connection pools need at least one connection");
+    }
+    if (outputBufferFrames < 1) {
+      throw new IllegalArgumentException("outputBufferFrames must be positive");
+    }
+    if (containerLogMaxBytes < 1) {
+      throw new IllegalArgumentException("containerLogMaxBytes must be positive");
+    }
+  }
+
+  /** Settings for the local engine, labelling containers with {@code platform}. */
+  public static DockerSettings defaults(String platform) {
+    return new DockerSettings(
+        LOCAL_ENGINE,
+        API_VERSION,
+        platform,
+        16,
+        256,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        64,
+        Duration.ofSeconds(1),
+        8L * 1024 * 1024);
+  }
+
+  /** The same settings for another engine address. */
+  public DockerSettings withDockerHost(URI host) {
+    return new DockerSettings(
+        host,
+        apiVersion,
+        platform,
+        maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        callTimeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes);
+  }
+
+  /** The same settings speaking another API version. */
+  public DockerSettings withApiVersion(String version) {
+    return new DockerSettings(
+        dockerHost,
+        version,
+        platform,
+        maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        callTimeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import dev.faas.actors.runtime.OutputFrame;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Receives the frames of one stdout/stderr attach and offers them to a stream queue.
+ *
+ * <p>Backpressure: docker-java reads an attach on a thread of its own and calls {@link #onNext}
+ * there. This callback blocks that thread until the queue (created with {@code backpressure} and a
+ * bounded buffer) accepts the frame, so while the consumer is slow nothing more is read from the
+ * socket; the engine's buffers fill and the container's writes block. What sits in memory here is
+ * at most the queue's buffer plus the one frame being offered.
+ */
+final class OutputCallback implements ResultCallback<Frame> {
+  private final SourceQueueWithComplete<OutputFrame> queue;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicLong frames = new AtomicLong();
+  private volatile Closeable stream;
+  private volatile boolean offering;
+  private volatile long lastActivityNanos = System.nanoTime();
+
+  OutputCallback(SourceQueueWithComplete<OutputFrame> queue) {
+    this.queue = queue;
+  }
+
+  /** Completes when the engine has accepted the attach: its output pipes are connected. */
+  CompletableFuture<Void> started() {
+    return started;
+  }
+
+  /** Completes when the attach has ended, whichever way. */
+  CompletableFuture<Void> finished() {
+    return finished;
+  }
+
+  /** Frames received so far; the tests use it to see that reading stops for a slow consumer. */
+  long frames() {
+    return frames.get();
+  }
+
+  /** True when no frame arrived or waited for the consumer during the last {@code nanos}. */
+  boolean idleFor(long nanos) {
+    return !offering && System.nanoTime() - lastActivityNanos >= nanos;
+  }
+
+  @Override
+  public void onStart(Closeable closeable) {
+    stream = closeable;
+    lastActivityNanos = System.nanoTime();
+    started.complete(null);
+    if (closing.get()) {
+      // Closed before the engine answered: honour it now that there is something to close.
+      closeQuietly(closeable);
+    }
+  }
+
+  @Override
+  public void onNext(Frame frame) {
+    byte[] payload = frame.getPayload();
+    OutputFrame.Channel channel =
+        switch (frame.getStreamType()) {
+          case STDERR -> OutputFrame.Channel.STDERR;
+          case STDOUT, RAW -> OutputFrame.Channel.STDOUT;
+          default -> null;
+        };
+    if (channel == null || payload == null || payload.length == 0 || closing.get()) {
+      return;
+    }
+    frames.incrementAndGet();
+    offering = true;
+    try {
+      // Copied: docker-java hands over its own 1 KiB read buffer for full frames, then reuses it.
+      OutputFrame out = new OutputFrame(channel, ByteString.fromArray(payload));
+      QueueOfferResult result = queue.offer(out).toCompletableFuture().get();
+      if (!result.isEnqueued()) {
+        close(); // the consumer is gone
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+    } catch (ExecutionException e) {
+      close(); // the stream failed or was cancelled while this frame waited
+    } finally {
+      offering = false;
+      lastActivityNanos = System.nanoTime();
+    }
+  }
+
+  @Override
+  public void onError(Throwable failure) {
+    started.completeExceptionally(failure);
+    if (closing.get()) {
+      // The error is the socket we closed ourselves: an intended end, not a failure.
+      queue.complete();
+    } else {
+      queue.fail(EngineErrors.of("stream the container's output", failure));
+    }
+    finished.complete(null);
+  }
+
+  @Override
+  public void onComplete() {
+    // docker-java calls onComplete after onError too; the queue ignores the second end.
+    started.complete(null);
+    queue.complete();
+    finished.complete(null);
+  }
+
+  /** Detaches: closes the attach call; the stream then completes with what it already has. */
+  @Override
+  public void close() {
+    if (closing.compareAndSet(false, true)) {
+      Closeable s = stream;
+      if (s != null) {
+        closeQuietly(s);
+      }
+    }
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException ignored) {
+      // Closing a broken connection can fail; the attach is over either way.
+    }
+  }
+}

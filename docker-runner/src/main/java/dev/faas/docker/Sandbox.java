@@ -1,0 +1,72 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import dev.faas.actors.runtime.ContainerSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The sandbox every function container gets (DESIGN.md, "The container contract"), as pure
+ * functions of the spec so that it can be checked without an engine.
+ */
+final class Sandbox {
+  private Sandbox() {}
+
+  /** Engine-side limits and isolation for a container of {@code spec}. */
+  static HostConfig hostConfig(ContainerSpec spec, DockerSettings settings) {
+    return HostConfig.newHostConfig()
+        .withNetworkMode(spec.network() ? "bridge" : "none")
+        .withReadonlyRootfs(true)
+        // noexec: a function cannot drop a binary in the only writable place and run it.
+        .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,size=" + spec.tmpfsBytes()))
+        .withCapDrop(Capability.ALL)
+        .withSecurityOpts(List.of("no-new-privileges"))
+        // docker-init as PID 1 reaps the zombies a function's children leave behind.
+        .withInit(true)
+        .withPidsLimit(spec.pidsLimit())
+        // Swap equal to memory means no swap at all: the limit is the limit.
+        .withMemory(spec.memoryBytes())
+        .withMemorySwap(spec.memoryBytes())
+        .withNanoCPUs(spec.nanoCpus())
+        // The engine's log copy only serves output written before the attach (attach logs=true);
+        // json-file is the driver that supports reading it back, capped to protect the disk.
+        .withLogConfig(
+            new LogConfig(
+                LogConfig.LoggingType.JSON_FILE,
+                Map.of(
+                    "max-size", Long.toString(settings.containerLogMaxBytes()),
+                    "max-file", "1")));
+  }
+
+  /** The spec's labels with the platform label set to this platform's name. */
+  static Map<String, String> labels(ContainerSpec spec, DockerSettings settings) {
+    Map<String, String> labels = new HashMap<>(spec.labels());
+    labels.put(ContainerSpec.PLATFORM_LABEL, settings.platform());
+    return labels;
+  }
+
+  /** The spec's environment as {@code NAME=value} entries, in a stable order. */
+  static List<String> env(ContainerSpec spec) {
+    List<String> env = new ArrayList<>();
+    new TreeMap<>(spec.env()).forEach((name, value) -> env.add(name + "=" + value));
+    return env;
+  }
+
+  /**
+   * The command of an args-mode container: the image's own command with the arguments appended.
+   * The entrypoint is left as the image has it, so the engine runs entrypoint + this.
+   */
+  static List<String> command(String[] imageCmd, List<String> args) {
+    List<String> command = new ArrayList<>();
+    if (imageCmd != null) {
+      command.addAll(List.of(imageCmd));
+    }
+    command.addAll(args);
+    return command;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.faas.docker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.faas.actors.runtime.ContainerSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The create request's sandbox, without an engine. */
+class SandboxTest {
+  private final DockerSettings settings = DockerSettings.defaults("unit");
+
+  private static ContainerSpec spec(boolean network, Map<String, String> labels) {
+    return new ContainerSpec(
+        "img:1", List.of(), Map.of("B", "2", "A", "1"), 128L << 20, 500_000_000L, 32, network,
+        8L << 20, labels);
+  }
+
+  @Test
+  void isolatesByDefault() {
+    HostConfig host = Sandbox.hostConfig(spec(false, Map.of()), settings);
+
+    assertEquals("none", host.getNetworkMode());
+    assertEquals(true, host.getReadonlyRootfs());
+    assertEquals(Map.of("/tmp", "rw,noexec,nosuid,size=8388608"), host.getTmpFs());
+    assertArrayEquals(new Capability[] {Capability.ALL}, host.getCapDrop());
+    assertEquals(List.of("no-new-privileges"), host.getSecurityOpts());
+    assertEquals(true, host.getInit());
+    assertEquals(32L, host.getPidsLimit());
+    assertEquals(128L << 20, host.getMemory());
+    assertEquals(128L << 20, host.getMemorySwap());
+    assertEquals(500_000_000L, host.getNanoCPUs());
+  }
+
+  @Test
+  void networkOnlyWhenAsked() {
+    assertEquals("bridge", Sandbox.hostConfig(spec(true, Map.of()), settings).getNetworkMode());
+  }
+
+  @Test
+  void platformLabelIsThisPlatformsName() {
+    Map<String, String> labels =
+        Sandbox.labels(
+            spec(false, Map.of(ContainerSpec.PLATFORM_LABEL, "other", "k", "v")), settings);
+
+    assertEquals(Map.of(ContainerSpec.PLATFORM_LABEL, "unit", "k", "v"), labels);
+  }
+
+  @Test
+  void envInAStableOrder() {
+    assertEquals(List.of("A=1", "B=2"), Sandbox.env(spec(false, Map.of())));
+  }
+
+  @Test
+  void argsFollowTheImageCommand() {
+    assertEquals(
+        List.of("echo", "hello", "world"),
+        Sandbox.command(new String[] {"echo", "hello"}, List.of("world")));
+    assertEquals(List.of("world"), Sandbox.command(null, List.of("world")));
+  }
+
+  @Test
+  void settingsRefuseNonsense() {
+    assertThrows(IllegalArgumentException.class, () -> DockerSettings.defaults(" "));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Set;
+
+/**
+ * Function images for the integration tests, built locally since nothing can be pulled: a
+ * busybox-static binary on {@code scratch}, and images that differ from it only in their command.
+ */
+final class TestImages {
+  /** Command {@code cat}: echoes its input. */
+  static final String CAT = "faas-test/busybox:it";
+  /** Command {@code sh}: runs its input as a script. */
+  static final String SH = "faas-test/sh:it";
+  /** Command {@code echo hello}: for args mode, and for a process that exits without input. */
+  static final String ECHO = "faas-test/echo:it";
+  /** Command {@code sh -c}: for args mode, the first argument is the script. */
+  static final String SH_C = "faas-test/sh-c:it";
+  /** Writes {@code ready} to stderr, then echoes its input: startup output before any attach. */
+  static final String CHATTY = "faas-test/chatty:it";
+  /** A command that does not exist: the engine refuses to start it. */
+  static final String BROKEN = "faas-test/broken:it";
+  /** Never built. */
+  static final String MISSING = "faas-test/does-not-exist:it";
+
+  private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
+
+  private TestImages() {}
+
+  /** Builds every image (the engine's layer cache makes a rebuild take a moment). */
+  static void build(DockerClient docker, Path workDir) {
+    if (!Files.isExecutable(BUSYBOX)) {
+      throw new IllegalStateException(
+          BUSYBOX + " is missing: install busybox-static (see ENVIRONMENT.md)");
+    }
+    try {
+      Path base = Files.createDirectories(workDir.resolve("busybox"));
+      Files.copy(BUSYBOX, base.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
+      build(
+          docker,
+          base,
+          CAT,
+          """
+          FROM scratch
+          COPY busybox /bin/busybox
+          RUN ["/bin/busybox", "--install", "-s", "/bin"]
+          CMD ["cat"]
+          """);
+      derive(docker, workDir, SH, "[\"sh\"]");
+      derive(docker, workDir, ECHO, "[\"echo\", \"hello\"]");
+      derive(docker, workDir, SH_C, "[\"sh\", \"-c\"]");
+      derive(docker, workDir, CHATTY, "[\"sh\", \"-c\", \"echo ready >&2; exec cat\"]");
+      derive(docker, workDir, BROKEN, "[\"/no/such/command\"]");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void derive(DockerClient docker, Path workDir, String tag, String cmd)
+      throws IOException {
+    Path dir = Files.createDirectories(workDir.resolve(tag.replaceAll("[^a-z0-9]", "_")));
+    build(docker, dir, tag, "FROM " + CAT + "\nCMD " + cmd + "\n");
+  }
+
+  private static void build(DockerClient docker, Path dir, String tag, String dockerfile)
+      throws IOException {
+    Path file = dir.resolve("Dockerfile");
+    Files.writeString(file, dockerfile);
+    docker
+        .buildImageCmd()
+        .withDockerfile(file.toFile())
+        .withBaseDirectory(dir.toFile())
+        .withTags(Set.of(tag))
+        .withPull(false)
+        .exec(new BuildImageResultCallback())
+        .awaitImageId();
+  }
+}

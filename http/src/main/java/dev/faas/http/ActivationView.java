@@ -1,0 +1,45 @@
+package dev.faas.http;
+
+import dev.faas.actors.activation.ActivationRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/**
+ * An activation record as API.md shows it: {@code result} is stdout decoded as UTF-8 (the bare
+ * invoke response is the byte-exact form), {@code status} lower case, and where the time went.
+ */
+record ActivationView(
+    String activationId,
+    String function,
+    String status,
+    String error,
+    Integer exitCode,
+    String result,
+    String logs,
+    boolean logsTruncated,
+    Instant startedAt,
+    long durationMs,
+    boolean warm,
+    Timings timings) {
+
+  /** Where an activation's time went, in milliseconds. */
+  record Timings(long queuedMs, long acquireMs, long runMs) {}
+
+  static ActivationView of(ActivationRecord r) {
+    return new ActivationView(
+        r.activationId(),
+        r.function(),
+        r.status().name().toLowerCase(Locale.ROOT),
+        r.failure() == null ? null : r.failure().detail(),
+        r.exitCode(),
+        r.result() == null ? "" : new String(r.result(), StandardCharsets.UTF_8),
+        r.logs() == null ? "" : r.logs(),
+        r.logsTruncated(),
+        r.startedAt() == null ? null : r.startedAt().truncatedTo(ChronoUnit.MILLIS),
+        r.durationMs(),
+        r.warm(),
+        new Timings(r.queuedMs(), r.acquireMs(), r.runMs()));
+  }
+}

@@ -1,0 +1,145 @@
+package dev.faas.http;
+
+import static org.apache.pekko.http.javadsl.model.HttpMethods.GET;
+import static org.apache.pekko.http.javadsl.model.HttpMethods.POST;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.model.Names;
+import dev.faas.http.Outcome.Invalid;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * Invocation and activation records (API.md, "Invocation"). The invoke body, whatever its content
+ * type, is the parameter byte for byte; the outcome of the activation maps to a status in {@link
+ * InvocationResponses}, the one place that does so.
+ */
+final class InvocationRoutes {
+  static final int DEFAULT_LIST_LIMIT = 50;
+  static final int MAX_LIST_LIMIT = 200;
+
+  private final Lookups lookups;
+  private final Invoker invoker;
+  private final ActivationStore activations;
+
+  InvocationRoutes(Lookups lookups, Invoker invoker, ActivationStore activations) {
+    this.lookups = lookups;
+    this.invoker = invoker;
+    this.activations = activations;
+  }
+
+  List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.authenticated(
+            POST,
+            "/v1/functions/{name}/invoke",
+            (params, caller) ->
+                extractRequest(
+                    request ->
+                        entity(
+                            Unmarshaller.entityToByteString(),
+                            body -> invoke(caller, params.get("name"), body.toArray(), request)))),
+        Endpoint.authenticated(
+            GET,
+            "/v1/activations/{id}",
+            (params, caller) -> completeWithFuture(record(caller, params.get("id")))),
+        Endpoint.authenticated(
+            GET,
+            "/v1/activations",
+            (params, caller) ->
+                parameterOptional(
+                    "function",
+                    function ->
+                        parameterOptional(
+                            "limit",
+                            limit -> completeWithFuture(list(caller, function, limit))))));
+  }
+
+  private Route invoke(AuthenticatedUser caller, String name, byte[] input, HttpRequest request) {
+    String checked;
+    try {
+      checked = FunctionRequest.checkName(name, "the function name in the path");
+    } catch (InvalidRequest e) {
+      return Responses.complete(() -> CompletableFuture.completedFuture(new Invalid(e.getMessage())));
+    }
+    boolean wantsRecord = InvocationResponses.wantsJson(request);
+    CompletionStage<HttpResponse> response =
+        lookups
+            .function(caller.username(), checked)
+            .thenCompose(
+                found ->
+                    found.isEmpty()
+                        ? CompletableFuture.completedFuture(
+                            Problem.of(StatusCodes.NOT_FOUND, "no function named " + checked)
+                                .toResponse())
+                        : invoker
+                            .invoke(found.get(), input)
+                            .thenApply(
+                                (ActivationActor.Outcome outcome) ->
+                                    InvocationResponses.of(outcome, wantsRecord)))
+            .exceptionally(Responses::failure);
+    return completeWithFuture(response);
+  }
+
+  private CompletionStage<HttpResponse> record(AuthenticatedUser caller, String id) {
+    if (!Names.isActivationId(id)) {
+      // Never a key: an id outside the grammar cannot name anybody's activation.
+      return CompletableFuture.completedFuture(missing(id));
+    }
+    return activations
+        .get(caller.username(), id)
+        .thenApply(
+            (Optional<ActivationRecord> found) ->
+                found
+                    .map(r -> Json.response(StatusCodes.OK, ActivationView.of(r)))
+                    .orElseGet(() -> missing(id)))
+        .exceptionally(Responses::failure);
+  }
+
+  private static HttpResponse missing(String id) {
+    return Problem.of(StatusCodes.NOT_FOUND, "no activation with id " + id).toResponse();
+  }
+
+  private CompletionStage<HttpResponse> list(
+      AuthenticatedUser caller, Optional<String> function, Optional<String> limitText) {
+    if (function.isPresent() && !Names.isFunctionName(function.get())) {
+      return CompletableFuture.completedFuture(
+          Problem.of(StatusCodes.BAD_REQUEST, "function: not a valid function name").toResponse());
+    }
+    int limit;
+    try {
+      limit = limitText.map(Integer::parseInt).orElse(DEFAULT_LIST_LIMIT);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_LIST_LIMIT) {
+      return CompletableFuture.completedFuture(
+          Problem.of(
+                  StatusCodes.BAD_REQUEST,
+                  "limit: must be a whole number from 1 to " + MAX_LIST_LIMIT)
+              .toResponse());
+    }
+    return activations
+        .list(caller.username(), function.orElse(null), limit)
+        .thenApply(
+            (List<ActivationRecord> records) ->
+                Json.response(
+                    StatusCodes.OK,
+                    Map.of("activations", records.stream().map(ActivationView::of).toList())))
+        .exceptionally(Responses::failure);
+  }
+}

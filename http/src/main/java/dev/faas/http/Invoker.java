@@ -1,0 +1,20 @@
+package dev.faas.http;
+
+import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.Versioned;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Starts activations for the invoke endpoint. The node implements it by asking its activation
+ * supervisor; tests use a fake. The routes know no actor.
+ */
+@FunctionalInterface
+public interface Invoker {
+
+  /**
+   * Runs {@code function} with {@code input}; the stage completes with the activation's one
+   * outcome (never exceptionally for a function's failure).
+   */
+  CompletionStage<ActivationActor.Outcome> invoke(Versioned<FunctionSpec> function, byte[] input);
+}

@@ -1,0 +1,54 @@
+package dev.faas.http;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationStatus;
+import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.Versioned;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+
+/** An invoker whose outcome the test decides; it records every call it got. */
+final class FakeInvoker implements Invoker {
+  record Call(Versioned<FunctionSpec> function, byte[] input) {}
+
+  final List<Call> calls = new CopyOnWriteArrayList<>();
+  private volatile BiFunction<Versioned<FunctionSpec>, byte[], ActivationActor.Outcome> answer =
+      (fn, input) -> new ActivationActor.Succeeded(record(fn.value(), "act00000001", input));
+
+  void answer(BiFunction<Versioned<FunctionSpec>, byte[], ActivationActor.Outcome> answer) {
+    this.answer = answer;
+  }
+
+  @Override
+  public CompletionStage<ActivationActor.Outcome> invoke(
+      Versioned<FunctionSpec> function, byte[] input) {
+    calls.add(new Call(function, input));
+    return CompletableFuture.completedFuture(answer.apply(function, input));
+  }
+
+  /** A successful record whose stdout is {@code stdout}. */
+  static ActivationRecord record(FunctionSpec fn, String id, byte[] stdout) {
+    return new ActivationRecord(
+        id,
+        fn.owner(),
+        fn.name(),
+        ActivationStatus.SUCCESS,
+        null,
+        0,
+        stdout,
+        "a log line\n",
+        false,
+        Instant.parse("2025-01-01T00:00:01Z"),
+        42,
+        "worker-1",
+        true,
+        3,
+        1,
+        38);
+  }
+}
