@@ -1,22 +1,26 @@
 package dev.faas.node;
 
+import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.WatchedCache;
+import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.http.HttpApi;
 import dev.faas.http.HttpSettings;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
+import dev.faas.nats.NatsActivationQueue;
 import dev.faas.nats.NatsBridge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -30,8 +34,9 @@ import org.slf4j.Logger;
  * <ol>
  *   <li>On start it connects to NATS (in the background), binds HTTP(S) at once with a route that
  *       answers {@code /healthz} and says 503 elsewhere, and, for a worker, opens the Docker engine.
- *   <li>An API node fetches the cluster's token signing key (retrying while NATS is away), then
- *       swaps in the full API.
+ *   <li>An API node spawns the activation supervisor and fetches the cluster's token signing key
+ *       (retrying while NATS is away), then swaps in the full API.
+ *   <li>A worker spawns its {@link WorkerActor}, which pulls activations only with free slots.
  *   <li>CoordinatedShutdown unbinds, lets in-flight requests finish, then closes NATS and Docker.
  * </ol>
  */
@@ -62,6 +67,7 @@ public final class Guardian {
   private final WatchedCache<User> users = new WatchedCache<>();
   private final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   private volatile boolean apiReady;
+  private ActorRef<ActivationSupervisor.Command> activations;
 
   public static Behavior<Command> create(NodeConfig config) {
     return Behaviors.setup(
@@ -94,10 +100,26 @@ public final class Guardian {
   private Behavior<Command> start() {
     logSummary();
     new Shutdown(context.getSystem(), nats, docker).register();
+    if (config.hasRole(Role.WORKER)) {
+      context.spawn(
+          Behaviors.supervise(
+                  WorkerActor.create(
+                      Engine.workerSettings(config), nats.workSource(), docker, nats.activations()))
+              .onFailure(SupervisorStrategy.restart()),
+          "worker");
+    }
     if (config.hasRole(Role.API)) {
       route.swap(route.starting(registry));
       nats.users().watch(users);
       nats.functions().watch(functions);
+      NatsActivationQueue queue = nats.activationQueue(Engine.nodeId(config));
+      activations =
+          context.spawn(
+              Behaviors.supervise(
+                      ActivationSupervisor.create(
+                          queue, Engine.engineSettings(config), queue::replyToFor))
+                  .onFailure(SupervisorStrategy.resume()),
+              "activations");
       context.getSelf().tell(FetchKey.INSTANCE);
     } else {
       route.swap(route.operationsOnly(registry));
@@ -129,20 +151,25 @@ public final class Guardian {
       timers.startSingleTimer(FetchKey.INSTANCE, KEY_RETRY);
       return Behaviors.same();
     }
+    HttpApi.Dependencies deps =
+        new HttpApi.Dependencies(
+            nats.users(),
+            nats.functions(),
+            users,
+            functions,
+            new PasswordHasher(crypto),
+            arrived.tokens(),
+            registry,
+            this::readiness,
+            Clock.systemUTC());
     HttpApi api =
         new HttpApi(
             HttpSettings.defaults().withMaxBodyBytes(config.maxBodyBytes()),
-            new HttpApi.Dependencies(
-                nats.users(),
-                nats.functions(),
-                users,
-                functions,
-                new PasswordHasher(crypto),
-                arrived.tokens(),
-                registry,
-                this::readiness,
-                Clock.systemUTC()),
-            List.of());
+            deps,
+            HttpApi.invocationEndpoints(
+                deps,
+                new SupervisorInvoker(activations, context.getSystem().scheduler(), config),
+                nats.activations()));
     route.swap(api.serverRoute());
     apiReady = true;
     log.info("API ready: users, tokens and functions are served");

@@ -28,9 +28,19 @@ public record NodeConfig(
     Duration natsRequestTimeout,
     Duration tokenTtl,
     int maxConcurrent,
+    Duration acceptTimeout,
+    Duration heartbeatTimeout,
+    Duration resultGrace,
+    int nodeMaxInFlight,
     Duration activationTtl,
     Duration maxFunctionTimeout,
     int workerSlots,
+    Duration ackWait,
+    long stdoutCapBytes,
+    long logCapBytes,
+    double containerCpus,
+    int pidsLimit,
+    long tmpfsBytes,
     String dockerHost,
     String dockerApiVersion) {
 
@@ -57,9 +67,19 @@ public record NodeConfig(
             c.getDuration("nats.request-timeout"),
             c.getDuration("auth.token-ttl"),
             c.getInt("activations.max-concurrent"),
+            c.getDuration("activations.accept-timeout"),
+            c.getDuration("activations.heartbeat-timeout"),
+            c.getDuration("activations.result-grace"),
+            c.getInt("activations.node-max-in-flight"),
             c.getDuration("activations.record-ttl"),
             c.getDuration("activations.max-function-timeout"),
             c.getInt("worker.slots"),
+            c.getDuration("worker.ack-wait"),
+            c.getBytes("worker.stdout-cap-bytes"),
+            c.getBytes("worker.log-cap-bytes"),
+            c.getDouble("worker.cpus"),
+            c.getInt("worker.pids-limit"),
+            c.getBytes("worker.tmpfs-bytes"),
             c.getString("docker.host"),
             c.getString("docker.api-version"));
     config.check();
@@ -84,6 +104,10 @@ public record NodeConfig(
     require(kvReplicas >= 1 && kvReplicas <= 5, "FAAS_KV_REPLICAS must be between 1 and 5");
     require(maxConcurrent >= 1, "FAAS_MAX_CONCURRENT must be at least 1");
     require(workerSlots >= 1, "FAAS_WORKER_SLOTS must be at least 1");
+    require(ackWait.toMillis() >= 1000, "FAAS_ACK_WAIT must be at least 1s");
+    require(stdoutCapBytes >= 1, "FAAS_STDOUT_CAP_BYTES must be positive");
+    require(containerCpus > 0, "FAAS_CONTAINER_CPUS must be positive");
+    require(pidsLimit >= 8, "FAAS_CONTAINER_PIDS must be at least 8");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),

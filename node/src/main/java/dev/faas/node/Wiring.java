@@ -20,11 +20,13 @@ final class Wiring {
 
   static NatsSettings natsSettings(NodeConfig config) {
     return new NatsSettings(
-        config.natsUrls(),
-        "faas-" + config.nodeName(),
-        config.kvReplicas(),
-        config.activationTtl(),
-        config.natsRequestTimeout());
+            config.natsUrls(),
+            "faas-" + Engine.nodeId(config),
+            config.kvReplicas(),
+            config.activationTtl(),
+            config.natsRequestTimeout())
+        .withMaxConcurrent(config.maxConcurrent())
+        .withAckWait(config.ackWait());
   }
 
   static DockerSettings dockerSettings(NodeConfig config) {

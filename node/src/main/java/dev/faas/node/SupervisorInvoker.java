@@ -1,0 +1,56 @@
+package dev.faas.node;
+
+import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.Versioned;
+import dev.faas.http.Invoker;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The invoke route's way into the activation engine: one ask of the supervisor per call. The
+ * activation actor answers every call by its own deadlines; the ask's timeout is only a backstop
+ * past all of them.
+ */
+final class SupervisorInvoker implements Invoker {
+  private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(15);
+
+  private final ActorRef<ActivationSupervisor.Command> supervisor;
+  private final Scheduler scheduler;
+  private final Duration fixedBudget;
+
+  SupervisorInvoker(
+      ActorRef<ActivationSupervisor.Command> supervisor, Scheduler scheduler, NodeConfig config) {
+    this.supervisor = supervisor;
+    this.scheduler = scheduler;
+    this.fixedBudget =
+        config.acceptTimeout().plus(config.resultGrace()).plus(BACKSTOP_MARGIN);
+  }
+
+  @Override
+  public CompletionStage<ActivationActor.Outcome> invoke(
+      Versioned<FunctionSpec> function, byte[] input) {
+    String id = ActivationSupervisor.newActivationId();
+    Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
+    return AskPattern.<ActivationSupervisor.Command, ActivationActor.Outcome>ask(
+            supervisor,
+            replyTo ->
+                new ActivationSupervisor.Invoke(
+                    id, function.value(), function.revision(), input, replyTo),
+            budget,
+            scheduler)
+        .exceptionally(
+            failure ->
+                new ActivationActor.Unavailable(
+                    id,
+                    failure instanceof TimeoutException
+                            || failure.getCause() instanceof TimeoutException
+                        ? "the activation did not answer in time"
+                        : "the activation engine failed"));
+  }
+}
