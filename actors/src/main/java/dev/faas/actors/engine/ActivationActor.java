@@ -1,0 +1,397 @@
+package dev.faas.actors.engine;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.AdmissionRefused;
+import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.model.FunctionSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One synchronous activation on the API node, from admission to its caller's answer.
+ *
+ * <p>Contract with its parent ({@link ActivationSupervisor}) and its caller:
+ *
+ * <ol>
+ *   <li>It answers exactly one {@link Outcome}, through the {@link OnceReply} its parent made, on
+ *       every path; if it crashes instead, the parent answers through the same object.
+ *   <li>It holds at most one node permit from the {@link NodeLimiter} and releases it before it
+ *       stops, whatever the path (the limiter also watches it, for crashes).
+ *   <li>It listens for its worker's events only between submit and its answer, and closes the
+ *       listener before it stops.
+ *   <li>It stops itself after answering; {@link ClientGone} makes it answer {@link Abandoned} and
+ *       stop. The queue's place is freed by the worker's ack, or by a withdraw here while no worker
+ *       has taken the request.
+ * </ol>
+ *
+ * <p>States: admitting (node permit, live workers, submit) → awaitingWorker (until {@code
+ * acceptTimeout}) → running (heartbeat watchdog, deadline {@code timeoutMs + resultGrace}).
+ */
+public final class ActivationActor {
+  private static final Logger ASYNC_LOG = LoggerFactory.getLogger(ActivationActor.class);
+  private static final int STASH_CAPACITY = 64;
+
+  public sealed interface Command {}
+
+  /** The client disconnected: stop waiting; the worker still finishes and frees its place. */
+  public enum ClientGone implements Command {
+    INSTANCE
+  }
+
+  private record PermitReply(NodeLimiter.Reply reply) implements Command {}
+
+  private record Submitted(long ticket) implements Command {}
+
+  private record SubmitFailed(Throwable failure) implements Command {}
+
+  private record EventArrived(WorkerEvent event) implements Command {}
+
+  private enum AcceptDeadline implements Command {
+    INSTANCE
+  }
+
+  private enum WorkerSilent implements Command {
+    INSTANCE
+  }
+
+  private enum ResultDeadline implements Command {
+    INSTANCE
+  }
+
+  /** The one answer a caller gets. */
+  public sealed interface Outcome {
+    String activationId();
+  }
+
+  /** The function ran and exited 0: 200 with {@code record.result()}. */
+  public record Succeeded(ActivationRecord record) implements Outcome {
+    @Override
+    public String activationId() {
+      return record.activationId();
+    }
+  }
+
+  /**
+   * The activation failed. {@code failure} says why; {@link FailureKind#WORKER_LOST} and {@link
+   * FailureKind#PLATFORM_ERROR} are the platform's fault (503), the others the function's (502).
+   *
+   * @param exitCode the container's exit code, when there was one
+   * @param record the worker's record, or null when no worker reported (a lost worker)
+   */
+  public record Failed(
+      String activationId, FailureKind failure, Integer exitCode, ActivationRecord record)
+      implements Outcome {
+    public Failed(ActivationRecord record) {
+      this(record.activationId(), record.failure(), record.exitCode(), record);
+    }
+  }
+
+  /**
+   * The function ran past its timeout (504). {@code record} is null when the worker never reported
+   * and the API node's own deadline ran out.
+   */
+  public record TimedOut(String activationId, ActivationRecord record) implements Outcome {}
+
+  /** The maximum of concurrent activations is reached (this node's or the cluster's): 429. */
+  public record Rejected(String activationId) implements Outcome {}
+
+  /** No worker could take the activation, or the queue is unreachable: 503. */
+  public record Unavailable(String activationId, String reason) implements Outcome {}
+
+  /** The caller sent {@link ClientGone}; nobody is listening for a status any more. */
+  public record Abandoned(String activationId) implements Outcome {}
+
+  static Behavior<Command> create(
+      String activationId,
+      FunctionSpec function,
+      long revision,
+      byte[] input,
+      OnceReply reply,
+      EnginePorts ports) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    Behaviors.withStash(
+                        STASH_CAPACITY,
+                        stash ->
+                            new ActivationActor(
+                                    ctx, timers, stash, activationId, function, revision, input,
+                                    reply, ports)
+                                .start())));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final String id;
+  private final FunctionSpec function;
+  private final long revision;
+  private final byte[] input;
+  private final OnceReply reply;
+  private final EnginePorts ports;
+  private final Instant acceptBy;
+  private boolean permitHeld;
+  private AutoCloseable listener;
+
+  private ActivationActor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      StashBuffer<Command> stash,
+      String id,
+      FunctionSpec function,
+      long revision,
+      byte[] input,
+      OnceReply reply,
+      EnginePorts ports) {
+    this.context = context;
+    context.setLoggerName(ActivationActor.class);
+    this.timers = timers;
+    this.stash = stash;
+    this.id = id;
+    this.function = function;
+    this.revision = revision;
+    this.input = input;
+    this.reply = reply;
+    this.ports = ports;
+    this.acceptBy = ports.clock().instant().plus(ports.settings().acceptTimeout());
+  }
+
+  private Behavior<Command> start() {
+    // One deadline covers the permit, the submit and the wait for a worker: it is acceptBy.
+    timers.startSingleTimer(AcceptDeadline.INSTANCE, ports.settings().acceptTimeout());
+    ports
+        .limiter()
+        .tell(
+            new NodeLimiter.Acquire(
+                context.getSelf(),
+                context.messageAdapter(NodeLimiter.Reply.class, PermitReply::new)));
+    return admitting();
+  }
+
+  private Behavior<Command> admitting() {
+    return receive()
+        .onMessage(PermitReply.class, this::onPermit)
+        .onMessageEquals(
+            AcceptDeadline.INSTANCE,
+            () -> finish(new Unavailable(id, "the node did not admit the activation in time")))
+        .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
+        .build();
+  }
+
+  private Behavior<Command> onPermit(PermitReply permit) {
+    if (permit.reply() instanceof NodeLimiter.Refused) {
+      context.getLog().info("Activation [{}] refused: this node is at its limit", id);
+      return finish(new Rejected(id));
+    }
+    permitHeld = true;
+    try {
+      if (ports.queue().liveWorkers() == 0) {
+        context.getLog().info("Activation [{}] unavailable: no worker is running", id);
+        return finish(new Unavailable(id, "no worker is running"));
+      }
+      ActorRef<Command> self = context.getSelf();
+      listener = ports.queue().listen(id, event -> self.tell(new EventArrived(event)));
+    } catch (RuntimeException e) {
+      context.getLog().warn("Activation [{}] unavailable: the queue failed", id, e);
+      return finish(new Unavailable(id, "the activation queue cannot be reached"));
+    }
+    ActivationRequest request =
+        new ActivationRequest(
+            id, function, revision, input, ports.clock().instant(), acceptBy,
+            ports.replyToFor().apply(id));
+    CompletionStage<Long> submitted;
+    try {
+      submitted = ports.queue().submit(request);
+    } catch (RuntimeException e) {
+      submitted = CompletableFuture.failedFuture(e);
+    }
+    context.pipeToSelf(
+        submitted,
+        (ticket, failure) -> failure == null ? new Submitted(ticket) : new SubmitFailed(failure));
+    return submitting();
+  }
+
+  private Behavior<Command> submitting() {
+    return receive()
+        .onMessage(Submitted.class, s -> stash.unstashAll(awaitingWorker(s.ticket())))
+        .onMessage(SubmitFailed.class, this::onSubmitFailed)
+        .onMessageEquals(
+            AcceptDeadline.INSTANCE,
+            () -> finish(new Unavailable(id, "the activation queue did not answer in time")))
+        // A worker may answer before the submit's own acknowledgement arrives.
+        .onAnyMessage(this::stashed)
+        .build();
+  }
+
+  private Behavior<Command> stashed(Command command) {
+    if (stash.isFull()) {
+      context.getLog().warn("Activation [{}] dropped [{}] while submitting", id, command);
+    } else {
+      stash.stash(command);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSubmitFailed(SubmitFailed failed) {
+    Throwable cause = unwrap(failed.failure());
+    if (cause instanceof AdmissionRefused.Full) {
+      context.getLog().info("Activation [{}] refused: the cluster is at its limit", id);
+      return finish(new Rejected(id));
+    }
+    context.getLog().warn("Activation [{}] unavailable: [{}]", id, cause.toString());
+    String reason =
+        cause instanceof AdmissionRefused.Unavailable
+            ? cause.getMessage()
+            : "the activation queue cannot be reached";
+    return finish(new Unavailable(id, reason));
+  }
+
+  private Behavior<Command> awaitingWorker(long ticket) {
+    return receive()
+        .onMessage(EventArrived.class, e -> onEventWhileAwaiting(e.event()))
+        .onMessageEquals(
+            AcceptDeadline.INSTANCE,
+            () -> {
+              context.getLog().info("Activation [{}] not taken by any worker in time", id);
+              withdraw(ticket);
+              return finish(new Unavailable(id, "no worker took the activation in time"));
+            })
+        .onMessageEquals(
+            ClientGone.INSTANCE,
+            () -> {
+              withdraw(ticket);
+              return finish(new Abandoned(id));
+            })
+        .build();
+  }
+
+  private Behavior<Command> onEventWhileAwaiting(WorkerEvent event) {
+    if (event instanceof WorkerEvent.Completed completed) {
+      return finishWith(completed.record());
+    }
+    if (event instanceof WorkerEvent.Dropped dropped) {
+      context.getLog().info("Activation [{}] dropped by a worker: [{}]", id, dropped.reason());
+      return finish(
+          new Unavailable(id, "no worker could take the activation: " + dropped.reason()));
+    }
+    if (event instanceof WorkerEvent.Accepted accepted) {
+      context.getLog().debug("Activation [{}] taken by worker [{}]", id, accepted.worker());
+    }
+    // A heartbeat whose Accepted went missing still says a worker has it.
+    timers.cancel(AcceptDeadline.INSTANCE);
+    timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());
+    timers.startSingleTimer(
+        ResultDeadline.INSTANCE,
+        Duration.ofMillis(function.timeoutMs()).plus(ports.settings().resultGrace()));
+    return running();
+  }
+
+  private Behavior<Command> running() {
+    return receive()
+        .onMessage(EventArrived.class, e -> onEventWhileRunning(e.event()))
+        .onMessageEquals(
+            WorkerSilent.INSTANCE,
+            () -> {
+              context.getLog().warn("Activation [{}]: its worker stopped answering", id);
+              return finish(new Failed(id, FailureKind.WORKER_LOST, null, null));
+            })
+        .onMessageEquals(
+            ResultDeadline.INSTANCE,
+            () -> {
+              context.getLog().warn("Activation [{}]: no result by its deadline", id);
+              return finish(new TimedOut(id, null));
+            })
+        .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
+        .build();
+  }
+
+  private Behavior<Command> onEventWhileRunning(WorkerEvent event) {
+    if (event instanceof WorkerEvent.Completed completed) {
+      return finishWith(completed.record());
+    }
+    if (event instanceof WorkerEvent.Dropped dropped) {
+      // A running activation is dropped only by the worker that got it redelivered after its
+      // first worker died: it was lost, and it will not run again.
+      context.getLog().warn("Activation [{}] lost: [{}]", id, dropped.reason());
+      return finish(new Failed(id, FailureKind.WORKER_LOST, null, null));
+    }
+    timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> finishWith(ActivationRecord record) {
+    return switch (record.status()) {
+      case SUCCESS -> finish(new Succeeded(record));
+      case TIMEOUT -> finish(new TimedOut(id, record));
+      case FAILED -> finish(new Failed(record));
+    };
+  }
+
+  private Behavior<Command> finish(Outcome outcome) {
+    if (reply.send(outcome)) {
+      context.getLog().debug("Activation [{}] answered [{}]", id, outcome.getClass().getSimpleName());
+    }
+    return Behaviors.stopped(this::cleanUp);
+  }
+
+  private void withdraw(long ticket) {
+    CompletionStage<Void> withdrawn;
+    try {
+      withdrawn = ports.queue().withdraw(ticket);
+    } catch (RuntimeException e) {
+      withdrawn = CompletableFuture.failedFuture(e);
+    }
+    withdrawn.whenComplete(
+        (ok, failure) -> {
+          if (failure != null) {
+            ASYNC_LOG.warn("Activation [{}] could not be withdrawn: [{}]", id, failure.toString());
+          }
+        });
+  }
+
+  /** Runs on every way out, a crash included; safe to run twice. */
+  private void cleanUp() {
+    if (listener != null) {
+      try {
+        listener.close();
+      } catch (Exception e) {
+        context.getLog().warn("Activation [{}]: closing its listener failed", id, e);
+      }
+      listener = null;
+    }
+    if (permitHeld) {
+      ports.limiter().tell(new NodeLimiter.Release(context.getSelf()));
+      permitHeld = false;
+    }
+  }
+
+  private BehaviorBuilder<Command> receive() {
+    return Behaviors.receive(Command.class)
+        .onSignal(
+            PostStop.class,
+            signal -> {
+              cleanUp();
+              return Behaviors.same();
+            });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.faas.actors.engine;
+
+import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.Names;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The API node's entry to the engine: one {@link ActivationActor} per call.
+ *
+ * <p>Contract with its callers (the HTTP routes):
+ *
+ * <ol>
+ *   <li>Every {@link Invoke} gets exactly one {@link ActivationActor.Outcome} on its {@code
+ *       replyTo}, even when the activation's actor crashes (then {@link
+ *       ActivationActor.Unavailable}).
+ *   <li>{@link Abandon} tells a running activation that its client went away; unknown ids are
+ *       ignored (it already answered).
+ *   <li>The ids it makes are 24 random lower-case alphanumerics ({@link Names#isActivationId}); a
+ *       caller that needs the id before the answer (to abandon it) makes one with {@link
+ *       #newActivationId()} and passes it in.
+ * </ol>
+ */
+public final class ActivationSupervisor {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+  private static final int ID_LENGTH = 24;
+
+  public sealed interface Command {}
+
+  /**
+   * Runs {@code function} at {@code revision} with {@code input}.
+   *
+   * @param activationId the id to use, or null to have one made
+   */
+  public record Invoke(
+      String activationId,
+      FunctionSpec function,
+      long revision,
+      byte[] input,
+      ActorRef<ActivationActor.Outcome> replyTo)
+      implements Command {
+    public Invoke(
+        FunctionSpec function,
+        long revision,
+        byte[] input,
+        ActorRef<ActivationActor.Outcome> replyTo) {
+      this(null, function, revision, input, replyTo);
+    }
+  }
+
+  /** The client of {@code activationId} went away. */
+  public record Abandon(String activationId) implements Command {}
+
+  /** How many activations this node is handling now. */
+  public record GetActive(ActorRef<Active> replyTo) implements Command {}
+
+  public record Active(int activations) {}
+
+  private record ChildStopped(String activationId, OnceReply reply) implements Command {}
+
+  /**
+   * A supervisor with its own {@link NodeLimiter} of {@code settings.nodeMaxInFlight()}.
+   *
+   * @param replyToFor the transport's reply address for an activation id (a NATS subject)
+   */
+  public static Behavior<Command> create(
+      ActivationQueue queue, EngineSettings settings, Function<String, String> replyToFor) {
+    return create(queue, settings, replyToFor, Clock.systemUTC());
+  }
+
+  public static Behavior<Command> create(
+      ActivationQueue queue,
+      EngineSettings settings,
+      Function<String, String> replyToFor,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<NodeLimiter.Command> limiter =
+              ctx.spawn(
+                  Behaviors.supervise(NodeLimiter.create(settings.nodeMaxInFlight()))
+                      .onFailure(SupervisorStrategy.restart()),
+                  "node-limiter");
+          return new ActivationSupervisor(
+                  ctx, new EnginePorts(queue, limiter, settings, replyToFor, clock))
+              .running();
+        });
+  }
+
+  /** A supervisor sharing {@code limiter} (tests, or several supervisors on one node). */
+  public static Behavior<Command> create(
+      ActivationQueue queue,
+      ActorRef<NodeLimiter.Command> limiter,
+      EngineSettings settings,
+      Function<String, String> replyToFor,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            new ActivationSupervisor(
+                    ctx, new EnginePorts(queue, limiter, settings, replyToFor, clock))
+                .running());
+  }
+
+  /** A fresh activation id: 24 lower-case alphanumerics from a {@link SecureRandom}. */
+  public static String newActivationId() {
+    char[] id = new char[ID_LENGTH];
+    for (int i = 0; i < id.length; i++) {
+      id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+    }
+    return new String(id);
+  }
+
+  private final ActorContext<Command> context;
+  private final EnginePorts ports;
+  private final Map<String, ActorRef<ActivationActor.Command>> activations = new HashMap<>();
+
+  private ActivationSupervisor(ActorContext<Command> context, EnginePorts ports) {
+    this.context = context;
+    context.setLoggerName(ActivationSupervisor.class);
+    this.ports = ports;
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Invoke.class, this::onInvoke)
+        .onMessage(Abandon.class, this::onAbandon)
+        .onMessage(ChildStopped.class, this::onChildStopped)
+        .onMessage(GetActive.class, this::onGetActive)
+        .build();
+  }
+
+  private Behavior<Command> onInvoke(Invoke invoke) {
+    String id = invoke.activationId() == null ? newActivationId() : invoke.activationId();
+    OnceReply reply = new OnceReply(invoke.replyTo());
+    if (!Names.isActivationId(id) || activations.containsKey(id)) {
+      context.getLog().error("Invoke refused: activation id [{}] is malformed or in use", id);
+      reply.send(new ActivationActor.Unavailable(id, "the activation id is malformed or in use"));
+      return Behaviors.same();
+    }
+    ActorRef<ActivationActor.Command> child =
+        context.spawn(
+            ActivationActor.create(
+                id, invoke.function(), invoke.revision(), invoke.input(), reply, ports),
+            "activation-" + id);
+    context.watchWith(child, new ChildStopped(id, reply));
+    activations.put(id, child);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onAbandon(Abandon abandon) {
+    ActorRef<ActivationActor.Command> child = activations.get(abandon.activationId());
+    if (child != null) {
+      child.tell(ActivationActor.ClientGone.INSTANCE);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onChildStopped(ChildStopped stopped) {
+    activations.remove(stopped.activationId());
+    if (stopped
+        .reply()
+        .send(
+            new ActivationActor.Unavailable(
+                stopped.activationId(), "the platform failed while handling the activation"))) {
+      context.getLog().error("Activation [{}] stopped without answering", stopped.activationId());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetActive(GetActive get) {
+    get.replyTo().tell(new Active(activations.size()));
+    return Behaviors.same();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.faas.actors.worker;
+
+import dev.faas.actors.runtime.OutputFrame;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * What a container wrote, bounded while it is being read: stdout up to its cap (past it the
+ * capture is {@link #overflow()} and takes nothing more), stderr up to its cap with the rest
+ * counted as truncation. Immutable, so it can be the state of a stream's {@code scan}.
+ */
+public final class OutputCapture {
+  private final long stdoutCap;
+  private final int logCap;
+  private final ByteString stdout;
+  private final ByteString stderr;
+  private final boolean logsTruncated;
+  private final boolean overflow;
+
+  private OutputCapture(
+      long stdoutCap,
+      int logCap,
+      ByteString stdout,
+      ByteString stderr,
+      boolean logsTruncated,
+      boolean overflow) {
+    this.stdoutCap = stdoutCap;
+    this.logCap = logCap;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.logsTruncated = logsTruncated;
+    this.overflow = overflow;
+  }
+
+  /**
+   * Runs {@code output} into a capture. The stream stops pulling once stdout is past its cap, so
+   * the rest is never read (the caller kills the container); the kill switch ends it early (at a
+   * timeout) with what was read so far.
+   */
+  public static Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> collect(
+      Source<OutputFrame, ?> output, long stdoutCap, int logCap, Materializer materializer) {
+    return output
+        .viaMat(KillSwitches.single(), Keep.right())
+        .scan(empty(stdoutCap, logCap), OutputCapture::add)
+        .takeWhile(capture -> !capture.overflow(), true)
+        .toMat(Sink.last(), Keep.both())
+        .run(materializer);
+  }
+
+  public static OutputCapture empty(long stdoutCap, int logCap) {
+    return new OutputCapture(
+        stdoutCap, logCap, ByteString.emptyByteString(), ByteString.emptyByteString(), false,
+        false);
+  }
+
+  /** This capture with {@code frame} added, within the caps. */
+  public OutputCapture add(OutputFrame frame) {
+    if (overflow) {
+      return this;
+    }
+    ByteString bytes = frame.bytes();
+    if (frame.channel() == OutputFrame.Channel.STDOUT) {
+      if ((long) stdout.size() + bytes.size() > stdoutCap) {
+        return new OutputCapture(stdoutCap, logCap, stdout, stderr, logsTruncated, true);
+      }
+      return new OutputCapture(
+          stdoutCap, logCap, stdout.concat(bytes), stderr, logsTruncated, false);
+    }
+    int room = logCap - stderr.size();
+    if (bytes.size() <= room) {
+      return new OutputCapture(
+          stdoutCap, logCap, stdout, stderr.concat(bytes), logsTruncated, false);
+    }
+    ByteString kept = room > 0 ? stderr.concat(bytes.take(room)) : stderr;
+    return new OutputCapture(stdoutCap, logCap, stdout, kept, true, false);
+  }
+
+  public ByteString stdout() {
+    return stdout;
+  }
+
+  public ByteString stderr() {
+    return stderr;
+  }
+
+  public boolean logsTruncated() {
+    return logsTruncated;
+  }
+
+  /** True once stdout went past its cap: the container must be killed. */
+  public boolean overflow() {
+    return overflow;
+  }
+}

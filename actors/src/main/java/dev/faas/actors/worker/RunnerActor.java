@@ -1,0 +1,475 @@
+package dev.faas.actors.worker;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.activation.WorkItem;
+import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.runtime.Container;
+import dev.faas.actors.runtime.ContainerExit;
+import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.worker.ActivationRecords.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one activation in one fresh container, on a worker.
+ *
+ * <p>Contract with its parent ({@link WorkerActor}):
+ *
+ * <ol>
+ *   <li>The parent has already told the API node {@code Accepted}; the runner sends {@code
+ *       Heartbeat}s and {@code inProgress} about every {@code heartbeatInterval} until the
+ *       activation is settled.
+ *   <li>The runner writes the activation's record (every outcome has one, image not found and
+ *       platform errors included), then acks the item exactly once, then replies {@code
+ *       Completed}.
+ *   <li>The runner removes its container on every path, and waits for the removal (up to {@code
+ *       removeTimeout}) before it tells the parent {@link Finished} and stops: a slot is a
+ *       container.
+ *   <li>If it crashes instead, the parent settles the item, replies and removes the container by
+ *       label; the item it got is shared with the parent so neither settles it twice.
+ * </ol>
+ *
+ * <p>States: acquiring → running (output stream, timeout timer) → awaitingExit → finishing.
+ */
+public final class RunnerActor {
+  private static final Logger ASYNC_LOG = LoggerFactory.getLogger(RunnerActor.class);
+
+  public sealed interface Command {}
+
+  private record ContainerReady(ContainerSource.Acquired acquired) implements Command {}
+
+  private record AcquireFailed(Throwable failure) implements Command {}
+
+  private record OutputDone(OutputCapture capture) implements Command {}
+
+  private record OutputFailed(Throwable failure) implements Command {}
+
+  private record Exited(ContainerExit exit) implements Command {}
+
+  private record ExitFailed(Throwable failure) implements Command {}
+
+  private enum Step implements Command {
+    HEARTBEAT,
+    ACQUIRE_DEADLINE,
+    FUNCTION_DEADLINE,
+    KILL_GRACE,
+    SETTLED,
+    REMOVED,
+    REMOVE_DEADLINE
+  }
+
+  /** Sent to the parent when the activation is settled and its container is gone. */
+  public record Finished(String activationId) {}
+
+  /**
+   * @param item the pulled activation, already accepted
+   * @param acceptedAt when the worker took it
+   */
+  public static Behavior<Command> create(
+      WorkItem item, Instant acceptedAt, RunnerPorts ports, ActorRef<Finished> parent) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new RunnerActor(ctx, timers, item, acceptedAt, ports, parent).start()));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final WorkItem item;
+  private final ActivationRequest request;
+  private final String id;
+  private final Instant acceptedAt;
+  private final RunnerPorts ports;
+  private final RunnerSettings settings;
+  private final ActorRef<Finished> parent;
+  private final ContainerHandoff handoff = new ContainerHandoff();
+
+  private Container container;
+  private boolean warm;
+  private Instant acquireStart;
+  private Instant acquiredAt;
+  private Instant runStart;
+  private Instant runEnd;
+  private UniqueKillSwitch killSwitch;
+  private OutputCapture capture;
+  private boolean timedOut;
+  private boolean killed;
+  private boolean removeStarted;
+  private boolean removed;
+  private boolean settled;
+
+  private RunnerActor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      WorkItem item,
+      Instant acceptedAt,
+      RunnerPorts ports,
+      ActorRef<Finished> parent) {
+    this.context = context;
+    context.setLoggerName(RunnerActor.class);
+    this.timers = timers;
+    this.item = item;
+    this.request = item.request();
+    this.id = request.activationId();
+    this.acceptedAt = acceptedAt;
+    this.ports = ports;
+    this.settings = ports.settings();
+    this.parent = parent;
+  }
+
+  private Behavior<Command> start() {
+    timers.startTimerAtFixedRate(Step.HEARTBEAT, Step.HEARTBEAT, settings.heartbeatInterval());
+    timers.startSingleTimer(Step.ACQUIRE_DEADLINE, settings.acquireTimeout());
+    acquireStart = now();
+    ActorRef<Command> self = context.getSelf();
+    attempt(
+            () ->
+                ports
+                    .containers()
+                    .acquire(
+                        ContainerSpecs.forActivation(
+                            request, ports.workerId(), ports.platformName(), settings),
+                        request.function()))
+        .whenComplete(
+            (acquired, failure) -> {
+              if (failure != null || acquired == null) {
+                self.tell(new AcquireFailed(failure != null ? failure : new NullPointerException()));
+              } else if (handoff.offer(acquired.container())) {
+                self.tell(new ContainerReady(acquired));
+              } else {
+                ASYNC_LOG.info("Activation [{}]: removing a container that came too late", id);
+                acquired.container().remove();
+              }
+            });
+    return acquiring();
+  }
+
+  private Behavior<Command> acquiring() {
+    return receive()
+        .onMessage(ContainerReady.class, this::onContainerReady)
+        .onMessage(AcquireFailed.class, this::onAcquireFailed)
+        .onMessageEquals(
+            Step.ACQUIRE_DEADLINE,
+            () -> {
+              context.getLog().warn("Activation [{}]: no container within [{}]", id,
+                  settings.acquireTimeout());
+              acquiredAt = now();
+              return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+            })
+        .build();
+  }
+
+  private Behavior<Command> onContainerReady(ContainerReady ready) {
+    timers.cancel(Step.ACQUIRE_DEADLINE);
+    container = ready.acquired().container();
+    warm = ready.acquired().warm();
+    acquiredAt = now();
+    runStart = acquiredAt;
+    timers.startSingleTimer(Step.FUNCTION_DEADLINE, Duration.ofMillis(request.function().timeoutMs()));
+    Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> run;
+    try {
+      run =
+          OutputCapture.collect(
+              container.run(ContainerSpecs.stdin(request)),
+              settings.stdoutCapBytes(),
+              settings.logCapBytes(),
+              Materializer.matFromSystem(context.getSystem()));
+    } catch (RuntimeException e) {
+      context.getLog().warn("Activation [{}]: its output could not be read", id, e);
+      runEnd = now();
+      kill();
+      return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+    }
+    killSwitch = run.first();
+    context.pipeToSelf(
+        run.second(),
+        (capture, failure) -> failure == null ? new OutputDone(capture) : new OutputFailed(failure));
+    return running();
+  }
+
+  private Behavior<Command> onAcquireFailed(AcquireFailed failed) {
+    timers.cancel(Step.ACQUIRE_DEADLINE);
+    acquiredAt = now();
+    Throwable cause = unwrap(failed.failure());
+    if (cause instanceof ContainerFailure.ImageNotFound) {
+      context.getLog().info("Activation [{}]: image [{}] not found", id, request.function().image());
+      return finishing(Verdict.failed(FailureKind.IMAGE_NOT_FOUND, null));
+    }
+    context.getLog().warn("Activation [{}]: no container: [{}]", id, cause.toString());
+    return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+  }
+
+  private Behavior<Command> running() {
+    return receive()
+        .onMessage(OutputDone.class, this::onOutputDone)
+        .onMessage(
+            OutputFailed.class,
+            failed -> {
+              context.getLog().warn("Activation [{}]: reading its output failed: [{}]", id,
+                  unwrap(failed.failure()).toString());
+              runEnd = now();
+              kill();
+              return finishing(
+                  timedOut ? Verdict.timeout() : Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+            })
+        .onMessageEquals(Step.FUNCTION_DEADLINE, this::onFunctionDeadline)
+        .onMessageEquals(
+            Step.KILL_GRACE,
+            () -> {
+              killSwitch.shutdown();
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  private Behavior<Command> onFunctionDeadline() {
+    context.getLog().info("Activation [{}] ran past its [{}] ms: killing it", id,
+        request.function().timeoutMs());
+    timedOut = true;
+    if (killSwitch != null) {
+      killSwitch.shutdown();
+    }
+    kill();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onOutputDone(OutputDone done) {
+    runEnd = now();
+    capture = done.capture();
+    if (capture.overflow()) {
+      context.getLog().info("Activation [{}]: stdout over [{}] bytes, killing it", id,
+          settings.stdoutCapBytes());
+      kill();
+    }
+    context.pipeToSelf(
+        container.exit(),
+        (exit, failure) -> failure == null ? new Exited(exit) : new ExitFailed(failure));
+    return awaitingExit();
+  }
+
+  private Behavior<Command> awaitingExit() {
+    return receive()
+        .onMessage(Exited.class, exited -> finishing(verdictFor(exited.exit())))
+        .onMessage(
+            ExitFailed.class,
+            failed -> {
+              context.getLog().warn("Activation [{}]: its exit was not seen: [{}]", id,
+                  unwrap(failed.failure()).toString());
+              return finishing(verdictAfterKill());
+            })
+        .onMessageEquals(Step.FUNCTION_DEADLINE, this::onFunctionDeadline)
+        .onMessageEquals(
+            Step.KILL_GRACE,
+            () -> {
+              context.getLog().warn("Activation [{}]: no exit within [{}] of its kill", id,
+                  settings.killGrace());
+              return finishing(verdictAfterKill());
+            })
+        .build();
+  }
+
+  private Verdict verdictFor(ContainerExit exit) {
+    if (timedOut || capture.overflow()) {
+      return verdictAfterKill();
+    }
+    if (exit.exitCode() == 0) {
+      return Verdict.success();
+    }
+    if (exit.oomKilled()) {
+      return Verdict.failed(FailureKind.OUT_OF_MEMORY, exit.exitCode());
+    }
+    return Verdict.failed(FailureKind.NON_ZERO_EXIT, exit.exitCode());
+  }
+
+  private Verdict verdictAfterKill() {
+    if (timedOut) {
+      return Verdict.timeout();
+    }
+    if (capture != null && capture.overflow()) {
+      return Verdict.failed(FailureKind.OUTPUT_TOO_LARGE, null);
+    }
+    return Verdict.failed(FailureKind.PLATFORM_ERROR, null);
+  }
+
+  private Behavior<Command> finishing(Verdict verdict) {
+    timers.cancel(Step.ACQUIRE_DEADLINE);
+    timers.cancel(Step.FUNCTION_DEADLINE);
+    timers.cancel(Step.KILL_GRACE);
+    ActivationRecord record = record(verdict, now());
+    context.getLog().info("Activation [{}] of [{}] finished [{}] [{}] in [{}] ms", id,
+        record.function(), record.status(), record.failure(), record.durationMs());
+    startRemoval();
+    CompletionStage<Void> put = logged(attempt(() -> ports.store().put(record)), "writing its record");
+    CompletionStage<Void> ack = logged(attempt(item::ack), "acking it");
+    context.pipeToSelf(put.thenCombine(ack, (a, b) -> null), (ok, failure) -> Step.SETTLED);
+    return finishing(record);
+  }
+
+  private Behavior<Command> finishing(ActivationRecord record) {
+    return receive()
+        .onMessageEquals(
+            Step.SETTLED,
+            () -> {
+              // After the ack, so a caller who gets this answer finds its place free again.
+              item.reply(new WorkerEvent.Completed(id, record));
+              timers.cancel(Step.HEARTBEAT);
+              settled = true;
+              return doneWhenSettledAndRemoved();
+            })
+        .onMessageEquals(Step.REMOVED, this::onRemoved)
+        .onMessageEquals(
+            Step.REMOVE_DEADLINE,
+            () -> {
+              context.getLog().warn("Activation [{}]: container [{}] not removed within [{}]", id,
+                  container.id(), settings.removeTimeout());
+              return onRemoved();
+            })
+        .onMessage(
+            ContainerReady.class,
+            late -> {
+              // A container that arrived after the acquire deadline.
+              container = late.acquired().container();
+              startRemoval();
+              return Behaviors.same();
+            })
+        .onAnyMessage(late -> Behaviors.same())
+        .build();
+  }
+
+  private void startRemoval() {
+    if (container == null) {
+      removed = true;
+      return;
+    }
+    if (removeStarted) {
+      return;
+    }
+    removeStarted = true;
+    removed = false;
+    timers.startSingleTimer(Step.REMOVE_DEADLINE, settings.removeTimeout());
+    context.pipeToSelf(
+        logged(attempt(container::remove), "removing its container"), (ok, f) -> Step.REMOVED);
+  }
+
+  private Behavior<Command> onRemoved() {
+    timers.cancel(Step.REMOVE_DEADLINE);
+    removed = true;
+    return doneWhenSettledAndRemoved();
+  }
+
+  private Behavior<Command> doneWhenSettledAndRemoved() {
+    if (settled && removed) {
+      parent.tell(new Finished(id));
+      return Behaviors.stopped();
+    }
+    return Behaviors.same();
+  }
+
+  private ActivationRecord record(Verdict verdict, Instant end) {
+    boolean keepStdout = capture != null && !capture.overflow();
+    return new ActivationRecord(
+        id,
+        request.function().owner(),
+        request.function().name(),
+        verdict.status(),
+        verdict.failure(),
+        verdict.exitCode(),
+        keepStdout ? capture.stdout().toArray() : new byte[0],
+        capture == null ? "" : new String(capture.stderr().toArray(), StandardCharsets.UTF_8),
+        capture != null && capture.logsTruncated(),
+        request.submittedAt(),
+        ActivationRecords.millisBetween(request.submittedAt(), end),
+        ports.workerId(),
+        warm,
+        ActivationRecords.millisBetween(request.submittedAt(), acceptedAt),
+        ActivationRecords.millisBetween(acquireStart, acquiredAt),
+        ActivationRecords.millisBetween(runStart, runEnd));
+  }
+
+  private void heartbeat() {
+    if (!settled) {
+      logged(attempt(item::inProgress), "marking it in progress");
+      item.reply(new WorkerEvent.Heartbeat(id));
+    }
+  }
+
+  private void kill() {
+    if (killed || container == null) {
+      return;
+    }
+    killed = true;
+    logged(attempt(container::kill), "killing its container");
+    timers.startSingleTimer(Step.KILL_GRACE, settings.killGrace());
+  }
+
+  private BehaviorBuilder<Command> receive() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(
+            Step.HEARTBEAT,
+            () -> {
+              heartbeat();
+              return Behaviors.same();
+            })
+        .onSignal(PostStop.class, signal -> onPostStop());
+  }
+
+  /** Also runs after a crash: whatever container this runner got must not outlive it. */
+  private Behavior<Command> onPostStop() {
+    Container offered = handoff.close();
+    if (killSwitch != null) {
+      killSwitch.shutdown();
+    }
+    if (offered != null && !removeStarted) {
+      removeStarted = true;
+      logged(attempt(offered::remove), "removing its container");
+    }
+    return Behaviors.same();
+  }
+
+  private Instant now() {
+    return ports.clock().instant();
+  }
+
+  private CompletionStage<Void> logged(CompletionStage<?> stage, String what) {
+    return stage.handle(
+        (ok, failure) -> {
+          if (failure != null) {
+            ASYNC_LOG.warn("Activation [{}]: [{}] failed: [{}]", id, what,
+                unwrap(failure).toString());
+          }
+          return null;
+        });
+  }
+
+  /** A port's call as a stage, a synchronous throw included. */
+  private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+}

@@ -1,0 +1,352 @@
+package dev.faas.actors.worker;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.activation.WorkItem;
+import dev.faas.actors.activation.WorkSource;
+import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.runtime.ContainerRuntime;
+import dev.faas.actors.runtime.ContainerSpec;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker: pulls activations only for its free slots and runs each in a {@link RunnerActor}.
+ *
+ * <p>Contract with the node that spawns it, and with its runners:
+ *
+ * <ol>
+ *   <li>Before its first pull it removes the containers a previous run of the same worker id
+ *       left behind; every {@code sweepInterval} it removes platform containers older than {@code
+ *       sweepAge}.
+ *   <li>It never holds more items than {@code slots}: it pulls {@code free} at most, and one pull
+ *       at a time.
+ *   <li>An item delivered a second time (its first worker died) or pulled after its {@code
+ *       acceptBy} is dropped unrun, with a {@code Dropped} reply: nothing runs twice, nothing runs
+ *       for a caller that has already been answered.
+ *   <li>Any other item is answered {@code Accepted} and given to a new runner, which it watches.
+ *       A runner's {@link RunnerActor.Finished} frees its slot; a runner that stops without it
+ *       (a crash) also frees its slot, and the worker then settles the item, replies {@code
+ *       Completed} with a platform error and removes the activation's container by label.
+ *   <li>It announces itself with its free slots every {@code announceInterval}.
+ * </ol>
+ */
+public final class WorkerActor {
+  private static final Logger ASYNC_LOG = LoggerFactory.getLogger(WorkerActor.class);
+
+  public sealed interface Command {}
+
+  /** What the worker is doing now. */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  public record Status(String workerId, int slots, int free, Set<String> running, boolean pulling) {}
+
+  private record CleanedUp(Integer removed, Throwable failure) implements Command {}
+
+  private record Pulled(List<WorkItem> items) implements Command {}
+
+  private record PullFailed(Throwable failure) implements Command {}
+
+  private record RunnerFinished(String activationId) implements Command {}
+
+  private record RunnerStopped(String activationId) implements Command {}
+
+  private record Swept(Integer removed, Throwable failure) implements Command {}
+
+  private enum Tick implements Command {
+    ANNOUNCE,
+    SWEEP,
+    PULL_RETRY
+  }
+
+  private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
+
+  /** A worker starting a fresh container for every activation. */
+  public static Behavior<Command> create(
+      WorkerSettings settings, WorkSource source, ContainerRuntime runtime, ActivationStore store) {
+    return create(
+        settings, source, runtime, new ColdContainerSource(runtime), store, Clock.systemUTC());
+  }
+
+  public static Behavior<Command> create(
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ContainerSource containers,
+      ActivationStore store,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new WorkerActor(ctx, timers, settings, source, runtime, containers, store, clock)
+                        .start()));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final WorkerSettings settings;
+  private final WorkSource source;
+  private final ContainerRuntime runtime;
+  private final RunnerPorts runnerPorts;
+  private final Clock clock;
+  private final ActorRef<RunnerActor.Finished> finishedAdapter;
+  private final Map<String, Running> running = new HashMap<>();
+  private boolean pulling;
+  private long spawned;
+
+  private WorkerActor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ContainerSource containers,
+      ActivationStore store,
+      Clock clock) {
+    this.context = context;
+    context.setLoggerName(WorkerActor.class);
+    this.timers = timers;
+    this.settings = settings;
+    this.source = source;
+    this.runtime = runtime;
+    this.clock = clock;
+    this.runnerPorts =
+        new RunnerPorts(
+            settings.workerId(), settings.platformName(), containers, store, settings.runner(),
+            clock);
+    this.finishedAdapter =
+        context.messageAdapter(RunnerActor.Finished.class, f -> new RunnerFinished(f.activationId()));
+  }
+
+  private Behavior<Command> start() {
+    context.getLog().info("Worker [{}] starting with [{}] slots: removing its leftovers",
+        settings.workerId(), settings.slots());
+    context.pipeToSelf(
+        attempt(
+            () ->
+                runtime.removeLabelled(
+                    Map.of(
+                        ContainerSpec.PLATFORM_LABEL, settings.platformName(),
+                        ContainerSpec.WORKER_LABEL, settings.workerId()))),
+        CleanedUp::new);
+    return startingUp();
+  }
+
+  private Behavior<Command> startingUp() {
+    return Behaviors.receive(Command.class)
+        .onMessage(CleanedUp.class, this::onCleanedUp)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .build();
+  }
+
+  private Behavior<Command> onCleanedUp(CleanedUp cleanedUp) {
+    if (cleanedUp.failure() != null) {
+      context.getLog().warn("Worker [{}] could not remove its leftovers: [{}]",
+          settings.workerId(), cleanedUp.failure().toString());
+    } else if (cleanedUp.removed() > 0) {
+      context.getLog().info("Worker [{}] removed [{}] containers of its previous run",
+          settings.workerId(), cleanedUp.removed());
+    }
+    announce();
+    sweep();
+    timers.startTimerAtFixedRate(Tick.ANNOUNCE, Tick.ANNOUNCE, settings.announceInterval());
+    timers.startTimerAtFixedRate(Tick.SWEEP, Tick.SWEEP, settings.sweepInterval());
+    pullIfFree();
+    return working();
+  }
+
+  private Behavior<Command> working() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Pulled.class, this::onPulled)
+        .onMessage(
+            PullFailed.class,
+            failed -> {
+              pulling = false;
+              context.getLog().warn("Worker [{}] pull failed: [{}]", settings.workerId(),
+                  failed.failure().toString());
+              timers.startSingleTimer(Tick.PULL_RETRY, settings.pullRetry());
+              return Behaviors.same();
+            })
+        .onMessageEquals(Tick.PULL_RETRY, () -> pullIfFree())
+        .onMessage(RunnerFinished.class, f -> onRunnerGone(f.activationId(), false))
+        .onMessage(RunnerStopped.class, s -> onRunnerGone(s.activationId(), true))
+        .onMessageEquals(
+            Tick.ANNOUNCE,
+            () -> {
+              announce();
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Tick.SWEEP,
+            () -> {
+              sweep();
+              return Behaviors.same();
+            })
+        .onMessage(Swept.class, this::onSwept)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .build();
+  }
+
+  private int free() {
+    return settings.slots() - running.size();
+  }
+
+  private Behavior<Command> pullIfFree() {
+    int free = free();
+    if (!pulling && free > 0) {
+      pulling = true;
+      context.pipeToSelf(
+          attempt(() -> source.pull(free, settings.pullWait())),
+          (items, failure) -> failure == null ? new Pulled(items) : new PullFailed(failure));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPulled(Pulled pulled) {
+    pulling = false;
+    for (WorkItem item : pulled.items()) {
+      take(item);
+    }
+    return pullIfFree();
+  }
+
+  private void take(WorkItem item) {
+    ActivationRequest request = item.request();
+    String id = request.activationId();
+    if (item.deliveryCount() > 1) {
+      context.getLog().warn("Activation [{}] redelivered ([{}]): its worker was lost, dropping it",
+          id, item.deliveryCount());
+      drop(item, "the worker that took it was lost; it is never run twice");
+    } else if (clock.instant().isAfter(request.acceptBy())) {
+      context.getLog().info("Activation [{}] pulled after its accept deadline, dropping it", id);
+      drop(item, "no worker took it in time");
+    } else if (running.containsKey(id)) {
+      // Its runner settles the one message; dropping this copy would tell the caller it was lost.
+      context.getLog().error("Activation [{}] delivered again while it runs here, ignored", id);
+    } else if (free() <= 0) {
+      context.getLog().error("Activation [{}] pulled without a free slot, dropping it", id);
+      drop(item, "the worker had no free slot");
+    } else {
+      SettleOnce guarded = new SettleOnce(item);
+      guarded.reply(new WorkerEvent.Accepted(id, settings.workerId()));
+      ActorRef<RunnerActor.Command> runner =
+          context.spawn(
+              RunnerActor.create(guarded, clock.instant(), runnerPorts, finishedAdapter),
+              "runner-" + id + "-" + (++spawned));
+      context.watchWith(runner, new RunnerStopped(id));
+      running.put(id, new Running(runner, guarded));
+    }
+  }
+
+  private void drop(WorkItem item, String reason) {
+    attempt(item::drop)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                ASYNC_LOG.warn("Activation [{}] could not be dropped: [{}]",
+                    item.request().activationId(), failure.toString());
+              }
+            });
+    item.reply(new WorkerEvent.Dropped(item.request().activationId(), reason));
+  }
+
+  private Behavior<Command> onRunnerGone(String id, boolean stopped) {
+    Running gone = running.remove(id);
+    if (gone == null) {
+      return Behaviors.same();
+    }
+    if (!stopped) {
+      context.unwatch(gone.runner());
+    } else if (!gone.item().isSettled() || !gone.item().isAnswered()) {
+      context.getLog().error("Runner of activation [{}] stopped before finishing it", id);
+      ActivationRecord record =
+          ActivationRecords.platformError(gone.item().request(), settings.workerId(),
+              clock.instant());
+      attempt(() -> runnerPorts.store().put(record));
+      attempt(gone.item()::ack);
+      gone.item().reply(new WorkerEvent.Completed(id, record));
+      removeContainerOf(id);
+    } else {
+      removeContainerOf(id);
+    }
+    return pullIfFree();
+  }
+
+  private void removeContainerOf(String id) {
+    attempt(
+            () ->
+                runtime.removeLabelled(
+                    Map.of(
+                        ContainerSpec.PLATFORM_LABEL, settings.platformName(),
+                        ContainerSpec.ACTIVATION_LABEL, id)))
+        .whenComplete(
+            (n, failure) -> {
+              if (failure != null) {
+                ASYNC_LOG.warn("Container of activation [{}] not removed: [{}]", id,
+                    failure.toString());
+              }
+            });
+  }
+
+  private void announce() {
+    try {
+      source.announce(settings.workerId(), free());
+    } catch (RuntimeException e) {
+      context.getLog().warn("Worker [{}] could not announce itself: [{}]", settings.workerId(),
+          e.toString());
+    }
+  }
+
+  private void sweep() {
+    context.pipeToSelf(
+        attempt(
+            () ->
+                runtime.removeOlderThan(
+                    Map.of(ContainerSpec.PLATFORM_LABEL, settings.platformName()),
+                    settings.sweepAge())),
+        Swept::new);
+  }
+
+  private Behavior<Command> onSwept(Swept swept) {
+    if (swept.failure() != null) {
+      context.getLog().warn("Worker [{}] sweep failed: [{}]", settings.workerId(),
+          swept.failure().toString());
+    } else if (swept.removed() > 0) {
+      context.getLog().warn("Worker [{}] swept [{}] stale containers", settings.workerId(),
+          swept.removed());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    get.replyTo()
+        .tell(
+            new Status(settings.workerId(), settings.slots(), free(), Set.copyOf(running.keySet()),
+                pulling));
+    return Behaviors.same();
+  }
+
+  private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> call) {
+    try {
+      CompletionStage<T> stage = call.get();
+      return stage != null ? stage : CompletableFuture.failedFuture(new NullPointerException());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+}

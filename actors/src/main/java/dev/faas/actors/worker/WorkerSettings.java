@@ -1,0 +1,55 @@
+package dev.faas.actors.worker;
+
+import dev.faas.actors.model.FunctionSpec;
+import java.time.Duration;
+
+/**
+ * One worker's identity, slots and housekeeping intervals.
+ *
+ * @param workerId stable across restarts of the same worker (its host name, say): a restarted
+ *     worker removes the containers labelled with it
+ * @param platformName the value of {@link dev.faas.actors.runtime.ContainerSpec#PLATFORM_LABEL}
+ *     on every container of this platform instance
+ * @param slots containers run at once ({@code FAAS_WORKER_SLOTS})
+ * @param pullWait how long one pull waits for work
+ * @param pullRetry the pause after a failed pull
+ * @param announceInterval how often the worker tells the API nodes it is alive
+ * @param sweepInterval how often the worker removes stale platform containers
+ * @param sweepAge a platform container older than this is stale: longer than any activation
+ * @param runner each runner's settings
+ */
+public record WorkerSettings(
+    String workerId,
+    String platformName,
+    int slots,
+    Duration pullWait,
+    Duration pullRetry,
+    Duration announceInterval,
+    Duration sweepInterval,
+    Duration sweepAge,
+    RunnerSettings runner) {
+
+  public WorkerSettings {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be positive: " + slots);
+    }
+  }
+
+  public static WorkerSettings defaults(String workerId, String platformName, int slots) {
+    RunnerSettings runner = RunnerSettings.defaults();
+    Duration longest =
+        Duration.ofMillis(FunctionSpec.MAX_TIMEOUT_MS)
+            .plus(runner.acquireTimeout())
+            .plus(runner.killGrace());
+    return new WorkerSettings(
+        workerId,
+        platformName,
+        slots,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(1),
+        longest.plus(Duration.ofMinutes(2)),
+        runner);
+  }
+}

@@ -1,0 +1,359 @@
+package dev.faas.actors.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.AdmissionRefused;
+import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.engine.ActivationActor.Outcome;
+import dev.faas.actors.fakes.FakeCluster;
+import dev.faas.actors.fakes.Fns;
+import dev.faas.actors.fakes.Records;
+import dev.faas.actors.model.FunctionSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every path of one activation, against a fake queue and the real node limiter. */
+class ActivationActorTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Duration SHORT = Duration.ofMillis(300);
+  private static final EngineSettings SETTINGS = new EngineSettings(SHORT, SHORT, SHORT, 4);
+  private static final byte[] INPUT = "héllo ✓".getBytes(StandardCharsets.UTF_8);
+
+  private FakeCluster cluster;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @AfterEach
+  void closeCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** One activation actor with its own limiter and caller. */
+  private final class Call {
+    final String id = ActivationSupervisor.newActivationId();
+    final TestProbe<Outcome> caller = testKit.createTestProbe();
+    final ActorRef<NodeLimiter.Command> limiter;
+    final ActorRef<ActivationActor.Command> actor;
+
+    final List<NodeLimiter.Command> toLimiter = new CopyOnWriteArrayList<>();
+
+    Call(FunctionSpec function, EngineSettings settings, ActorRef<NodeLimiter.Command> real) {
+      this.limiter = real;
+      // Sees what the actor tells the limiter: the limiter's watch would hide a missing Release.
+      ActorRef<NodeLimiter.Command> limiter =
+          testKit.spawn(
+              Behaviors.receiveMessage(
+                  (NodeLimiter.Command m) -> {
+                    toLimiter.add(m);
+                    real.tell(m);
+                    return Behaviors.same();
+                  }));
+      this.actor =
+          testKit.spawn(
+              ActivationActor.create(
+                  id, function, 3, INPUT, new OnceReply(caller.ref()),
+                  new EnginePorts(cluster, limiter, settings, a -> "reply." + a, Clock.systemUTC())));
+    }
+
+    Call(FunctionSpec function, EngineSettings settings) {
+      this(function, settings, testKit.spawn(NodeLimiter.create(settings.nodeMaxInFlight())));
+    }
+
+    Call() {
+      this(Fns.function("echo", 10_000), SETTINGS);
+    }
+
+    /** Waits until the request is in the queue, as a worker would see it. */
+    ActivationRequest submitted() {
+      caller.awaitAssert(() -> {
+        assertTrue(cluster.submitted().stream().anyMatch(r -> r.activationId().equals(id)));
+        return null;
+      });
+      return cluster.submitted().stream().filter(r -> r.activationId().equals(id)).findFirst()
+          .orElseThrow();
+    }
+
+    void emit(WorkerEvent event) {
+      assertTrue(cluster.emit(event), "the actor should be listening");
+    }
+
+    <T extends Outcome> T expect(Class<T> type) {
+      return caller.expectMessageClass(type, Duration.ofSeconds(3));
+    }
+
+    /** The actor stopped, closed its listener, released its permit and answered only once. */
+    void assertCleanedUp() {
+      assertCleanedUp(true);
+    }
+
+    void assertCleanedUp(boolean permitGranted) {
+      caller.expectTerminated(actor, Duration.ofSeconds(3));
+      assertEquals(0, cluster.openListeners());
+      caller.awaitAssert(() -> {
+        assertEquals(permitGranted ? 1 : 0,
+            toLimiter.stream().filter(m -> m instanceof NodeLimiter.Release).count(),
+            "released explicitly: " + toLimiter);
+        TestProbe<NodeLimiter.InUse> probe = testKit.createTestProbe();
+        limiter.tell(new NodeLimiter.GetInUse(probe.ref()));
+        assertEquals(0, probe.receiveMessage().inUse());
+        return null;
+      });
+      caller.expectNoMessage(Duration.ofMillis(50));
+    }
+  }
+
+  @Test
+  void nodePermitRefusedIs429WithoutSubmitting() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(1));
+    TestProbe<NodeLimiter.Reply> other = testKit.createTestProbe();
+    limiter.tell(new NodeLimiter.Acquire(other.ref(), other.ref()));
+    other.expectMessage(NodeLimiter.Granted.INSTANCE);
+
+    Call call = new Call(Fns.function("echo", 10_000), SETTINGS, limiter);
+    assertEquals(call.id, call.expect(ActivationActor.Rejected.class).activationId());
+    call.caller.expectTerminated(call.actor, Duration.ofSeconds(3));
+    assertTrue(cluster.submitted().isEmpty());
+    assertEquals(0, cluster.listens());
+
+    limiter.tell(new NodeLimiter.Release(other.ref()));
+    call.assertCleanedUp(false);
+  }
+
+  @Test
+  void fullQueueIs429() {
+    cluster = FakeCluster.withLiveWorkers(1, 1);
+    cluster.submit(Fns.request("occupying1", Fns.function("echo", 1000), new byte[0]));
+    Call call = new Call();
+    call.expect(ActivationActor.Rejected.class);
+    assertEquals(1, cluster.rejectedFull());
+    assertEquals(1, cluster.held());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void noLiveWorkerIs503WithoutSubmitting() {
+    cluster = FakeCluster.withLiveWorkers(8, 0);
+    Call call = new Call();
+    assertEquals("no worker is running", call.expect(ActivationActor.Unavailable.class).reason());
+    assertTrue(cluster.submitted().isEmpty());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void unreachableQueueIs503() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    cluster.failSubmits(new AdmissionRefused.Unavailable("no responders", null));
+    Call call = new Call();
+    assertEquals("no responders", call.expect(ActivationActor.Unavailable.class).reason());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void aSubmitThatNeverAnswersIs503AtTheAcceptDeadline() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    cluster.hangSubmits();
+    Call call = new Call();
+    call.expect(ActivationActor.Unavailable.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void requestCarriesTheCallAndItsDeadline() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Instant before = Instant.now();
+    Call call = new Call();
+    ActivationRequest request = call.submitted();
+    assertArrayEquals(INPUT, request.input());
+    assertEquals(3, request.functionRevision());
+    assertEquals("reply." + call.id, request.replyTo());
+    assertTrue(!request.acceptBy().isBefore(before.plus(SHORT)));
+    assertTrue(!request.acceptBy().isAfter(Instant.now().plus(SHORT)));
+    call.actor.tell(ActivationActor.ClientGone.INSTANCE);
+    call.expect(ActivationActor.Abandoned.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void resultArrives() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call();
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.emit(new WorkerEvent.Heartbeat(call.id));
+    ActivationRecord record = Records.success(call.id, INPUT);
+    call.emit(new WorkerEvent.Completed(call.id, record));
+    ActivationActor.Succeeded succeeded = call.expect(ActivationActor.Succeeded.class);
+    assertSame(record, succeeded.record());
+    assertArrayEquals(INPUT, succeeded.record().result());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void resultBeforeAcceptedStillAnswers() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call();
+    call.submitted();
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void failureCarriesItsExitCode() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call();
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.emit(new WorkerEvent.Completed(call.id,
+        Records.failed(call.id, FailureKind.NON_ZERO_EXIT, 3)));
+    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    assertEquals(FailureKind.NON_ZERO_EXIT, failed.failure());
+    assertEquals(3, failed.exitCode());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void functionTimeoutReportedByTheWorker() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call();
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.emit(new WorkerEvent.Completed(call.id, Records.timeout(call.id)));
+    ActivationActor.TimedOut timedOut = call.expect(ActivationActor.TimedOut.class);
+    assertEquals(FailureKind.TIMEOUT, timedOut.record().failure());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void noResultByTimeoutPlusGraceIsATimeout() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    EngineSettings settings =
+        new EngineSettings(SHORT, Duration.ofSeconds(30), Duration.ofMillis(200), 4);
+    Call call = new Call(Fns.function("hang", 100), settings);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    assertNull(call.expect(ActivationActor.TimedOut.class).record());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void silentWorkerIsLostLongBeforeTheFunctionTimeout() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
+    call.submitted();
+    long start = System.nanoTime();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.emit(new WorkerEvent.Heartbeat(call.id));
+    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(FailureKind.WORKER_LOST, failed.failure());
+    assertNull(failed.record());
+    assertTrue(tookMs >= SHORT.toMillis() && tookMs < 3_000, "lost after " + tookMs + " ms");
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void heartbeatsKeepTheActivationAlive() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000),
+        new EngineSettings(SHORT, Duration.ofMillis(700), SHORT, 4));
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    for (int i = 0; i < 10; i++) {
+      call.caller.expectNoMessage(Duration.ofMillis(100));
+      call.emit(new WorkerEvent.Heartbeat(call.id));
+    }
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void redeliveredAndDroppedWhileRunningIsWorkerLost() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.emit(new WorkerEvent.Dropped(call.id, "the worker that took it was lost"));
+    assertEquals(FailureKind.WORKER_LOST, call.expect(ActivationActor.Failed.class).failure());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void droppedBeforeAnyWorkerTookItIs503() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call();
+    call.submitted();
+    call.emit(new WorkerEvent.Dropped(call.id, "no worker took it in time"));
+    call.expect(ActivationActor.Unavailable.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void noWorkerTakesItInTime() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call();
+    call.submitted();
+    assertEquals(1, cluster.held());
+    ActivationActor.Unavailable unavailable = call.expect(ActivationActor.Unavailable.class);
+    assertEquals("no worker took the activation in time", unavailable.reason());
+    call.caller.awaitAssert(() -> {
+      assertEquals(1, cluster.withdrawn().size());
+      assertEquals(0, cluster.held());
+      return null;
+    });
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void clientGoneWhileWaitingForAWorkerWithdraws() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("echo", 10_000),
+        new EngineSettings(Duration.ofSeconds(30), SHORT, SHORT, 4));
+    call.submitted();
+    call.actor.tell(ActivationActor.ClientGone.INSTANCE);
+    call.expect(ActivationActor.Abandoned.class);
+    call.assertCleanedUp();
+    assertEquals(1, cluster.withdrawn().size());
+    assertEquals(0, cluster.held());
+  }
+
+  @Test
+  void clientGoneWhileRunningReleasesThePermitOnly() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000),
+        new EngineSettings(SHORT, Duration.ofSeconds(30), SHORT, 4));
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    // Mailbox order: the Accepted is taken in (or stashed, and unstashed first) before this.
+    call.actor.tell(ActivationActor.ClientGone.INSTANCE);
+    call.expect(ActivationActor.Abandoned.class);
+    call.assertCleanedUp();
+    assertTrue(cluster.withdrawn().isEmpty(), "the worker still runs it: nothing to withdraw");
+    assertEquals(1, cluster.held(), "the place is the worker's to free");
+  }
+}

@@ -1,0 +1,168 @@
+package dev.faas.actors.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.engine.ActivationActor.Outcome;
+import dev.faas.actors.fakes.FakeCluster;
+import dev.faas.actors.fakes.Fns;
+import dev.faas.actors.fakes.Records;
+import dev.faas.actors.model.Names;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class ActivationSupervisorTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final EngineSettings SETTINGS =
+      new EngineSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 4);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static int inUse(ActorRef<NodeLimiter.Command> limiter) {
+    TestProbe<NodeLimiter.InUse> probe = testKit.createTestProbe();
+    limiter.tell(new NodeLimiter.GetInUse(probe.ref()));
+    return probe.receiveMessage().inUse();
+  }
+
+  private static int active(ActorRef<ActivationSupervisor.Command> supervisor) {
+    TestProbe<ActivationSupervisor.Active> probe = testKit.createTestProbe();
+    supervisor.tell(new ActivationSupervisor.GetActive(probe.ref()));
+    return probe.receiveMessage().activations();
+  }
+
+  @Test
+  void idsAreRandomLowerCaseAlphanumerics() {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = ActivationSupervisor.newActivationId();
+      assertTrue(Names.isActivationId(id) && id.length() >= 20, id);
+      ids.add(id);
+    }
+    assertEquals(10_000, ids.size());
+  }
+
+  @Test
+  void invokeRunsAnActivationThatAnswersItsCaller() {
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, SETTINGS, id -> "r." + id));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1,
+          new byte[] {1, 2}, caller.ref()));
+      caller.awaitAssert(() -> {
+        assertEquals(1, cluster.submitted().size());
+        return null;
+      });
+      ActivationRequest request = cluster.submitted().get(0);
+      assertTrue(Names.isActivationId(request.activationId()));
+      assertEquals("r." + request.activationId(), request.replyTo());
+      assertTrue(cluster.emit(new WorkerEvent.Completed(request.activationId(),
+          Records.success(request.activationId(), new byte[] {1, 2}))));
+      assertEquals(request.activationId(),
+          caller.expectMessageClass(ActivationActor.Succeeded.class).activationId());
+      caller.awaitAssert(() -> {
+        assertEquals(0, active(supervisor));
+        return null;
+      });
+    }
+  }
+
+  @Test
+  void abandonReachesTheActivationByItsId() {
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, SETTINGS, id -> "r." + id));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      String id = ActivationSupervisor.newActivationId();
+      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
+          new byte[0], caller.ref()));
+      caller.awaitAssert(() -> {
+        assertEquals(1, cluster.submitted().size());
+        return null;
+      });
+      supervisor.tell(new ActivationSupervisor.Abandon("unknownid123"));
+      supervisor.tell(new ActivationSupervisor.Abandon(id));
+      assertEquals(id, caller.expectMessageClass(ActivationActor.Abandoned.class).activationId());
+      caller.expectNoMessage(Duration.ofMillis(100));
+    }
+  }
+
+  @Test
+  void aMalformedOrDuplicateIdIsRefused() {
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, SETTINGS, id -> "r." + id));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      supervisor.tell(new ActivationSupervisor.Invoke("Not-Valid", Fns.function("echo", 1000), 1,
+          new byte[0], caller.ref()));
+      caller.expectMessageClass(ActivationActor.Unavailable.class);
+      supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
+          new byte[0], caller.ref()));
+      supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
+          new byte[0], caller.ref()));
+      caller.expectMessageClass(ActivationActor.Unavailable.class);
+      assertEquals(1, active(supervisor));
+    }
+  }
+
+  @Test
+  void aCrashedActivationStillAnswersItsCallerOnceAndFreesItsPermit() {
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      // A broken transport binding: submit returns null, which crashes the activation's actor.
+      ActivationQueue broken =
+          new ActivationQueue() {
+            @Override
+            public AutoCloseable listen(String id, Consumer<WorkerEvent> onEvent) {
+              return cluster.listen(id, onEvent);
+            }
+
+            @Override
+            public CompletionStage<Long> submit(ActivationRequest request) {
+              return null;
+            }
+
+            @Override
+            public CompletionStage<Void> withdraw(long ticket) {
+              return cluster.withdraw(ticket);
+            }
+
+            @Override
+            public int liveWorkers() {
+              return 1;
+            }
+          };
+      ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(4));
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(broken, limiter, SETTINGS, id -> "r." + id,
+              Clock.systemUTC()));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1, new byte[0],
+          caller.ref()));
+      ActivationActor.Unavailable answer =
+          caller.expectMessageClass(ActivationActor.Unavailable.class);
+      assertEquals("the platform failed while handling the activation", answer.reason());
+      caller.expectNoMessage(Duration.ofMillis(100));
+      caller.awaitAssert(() -> {
+        assertEquals(0, inUse(limiter));
+        assertEquals(0, cluster.openListeners());
+        assertEquals(0, active(supervisor));
+        return null;
+      });
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.faas.actors.fakes;
+
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.WorkItem;
+import dev.faas.actors.activation.WorkerEvent;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A work item outside any queue that records what was done with it. */
+public final class RecordingItem implements WorkItem {
+  private final ActivationRequest request;
+  private final int deliveryCount;
+  private final AtomicInteger inProgress = new AtomicInteger();
+  private final AtomicInteger acks = new AtomicInteger();
+  private final AtomicInteger drops = new AtomicInteger();
+  private final List<WorkerEvent> replies = new CopyOnWriteArrayList<>();
+
+  public RecordingItem(ActivationRequest request) {
+    this(request, 1);
+  }
+
+  public RecordingItem(ActivationRequest request, int deliveryCount) {
+    this.request = request;
+    this.deliveryCount = deliveryCount;
+  }
+
+  @Override
+  public ActivationRequest request() {
+    return request;
+  }
+
+  @Override
+  public int deliveryCount() {
+    return deliveryCount;
+  }
+
+  @Override
+  public CompletionStage<Void> inProgress() {
+    inProgress.incrementAndGet();
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> ack() {
+    acks.incrementAndGet();
+    return CompletableFuture.runAsync(() -> {});
+  }
+
+  @Override
+  public CompletionStage<Void> drop() {
+    drops.incrementAndGet();
+    return CompletableFuture.runAsync(() -> {});
+  }
+
+  @Override
+  public void reply(WorkerEvent event) {
+    replies.add(event);
+  }
+
+  public int inProgressCount() {
+    return inProgress.get();
+  }
+
+  public int acks() {
+    return acks.get();
+  }
+
+  public int drops() {
+    return drops.get();
+  }
+
+  public List<WorkerEvent> replies() {
+    return List.copyOf(replies);
+  }
+
+  public <T extends WorkerEvent> List<T> replies(Class<T> type) {
+    return replies.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+}

@@ -1,0 +1,203 @@
+package dev.faas.actors.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.fakes.FakeCluster;
+import dev.faas.actors.fakes.FakeRuntime;
+import dev.faas.actors.fakes.FakeStore;
+import dev.faas.actors.fakes.Fns;
+import dev.faas.actors.fakes.RecordingItem;
+import dev.faas.actors.fakes.ScriptedSource;
+import dev.faas.actors.runtime.ContainerSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class WorkerActorTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final String PLATFORM = "faas-test";
+  private static final RunnerSettings RUNNER =
+      new RunnerSettings(RunnerSettings.MIB, 1024, Duration.ofMillis(50), 1, 1, 1,
+          Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+  private final FakeRuntime runtime = new FakeRuntime();
+  private final FakeStore store = new FakeStore();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static WorkerSettings settings(String workerId, int slots) {
+    return new WorkerSettings(workerId, PLATFORM, slots, Duration.ofMillis(100),
+        Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMinutes(1),
+        Duration.ofMinutes(10), RUNNER);
+  }
+
+  private ActorRef<WorkerActor.Command> worker(String workerId, int slots,
+      dev.faas.actors.activation.WorkSource source) {
+    return testKit.spawn(WorkerActor.create(settings(workerId, slots), source, runtime,
+        new ColdContainerSource(runtime), store, Clock.systemUTC()));
+  }
+
+  private static WorkerActor.Status status(ActorRef<WorkerActor.Command> worker) {
+    TestProbe<WorkerActor.Status> probe = testKit.createTestProbe();
+    worker.tell(new WorkerActor.GetStatus(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  @Test
+  void neverPullsMoreThanItsFreeSlots() {
+    try (FakeCluster cluster = new FakeCluster(100, Duration.ofSeconds(30), Duration.ofSeconds(5))) {
+      FakeCluster.Source source = cluster.source("w1").slots(2);
+      for (int i = 0; i < 7; i++) {
+        cluster.submit(Fns.request(ActivationSupervisor.newActivationId(),
+            Fns.function(i % 2 == 0 ? "hang" : "echo", 200), new byte[] {'x'}));
+      }
+      ActorRef<WorkerActor.Command> worker = worker("w1", 2, source);
+      TestProbe<Object> probe = testKit.createTestProbe();
+      probe.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertEquals(0, cluster.held(), "all seven ran and were acked");
+        return null;
+      });
+      assertEquals(0, source.pullsBeyondSlots(), "pull sizes " + source.pullSizes());
+      assertTrue(source.pullSizes().stream().allMatch(n -> n >= 1 && n <= 2));
+      assertTrue(runtime.maxLive() <= 2, "at most two containers at once: " + runtime.maxLive());
+      assertEquals(7, cluster.delivered().size());
+      for (FakeCluster.Item item : cluster.delivered()) {
+        List<WorkerEvent> replies = item.replies();
+        assertTrue(replies.get(0) instanceof WorkerEvent.Accepted);
+        assertTrue(replies.get(replies.size() - 1) instanceof WorkerEvent.Completed);
+        assertEquals(1, item.acks());
+      }
+      probe.awaitAssert(() -> {
+        assertEquals(0, runtime.liveCount());
+        assertEquals(2, status(worker).free());
+        return null;
+      });
+      testKit.stop(worker);
+    }
+  }
+
+  @Test
+  void aRedeliveredItemIsDroppedUnrun() {
+    RecordingItem redelivered = new RecordingItem(
+        Fns.request("redeliv001", Fns.function("echo", 1000), new byte[0]), 2);
+    ScriptedSource source = new ScriptedSource().add(redelivered);
+    ActorRef<WorkerActor.Command> worker = worker("w1", 2, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertEquals(1, redelivered.drops());
+      assertEquals(1, redelivered.replies(WorkerEvent.Dropped.class).size());
+      return null;
+    });
+    assertEquals(1, redelivered.replies().size(), "no Accepted, only Dropped");
+    assertEquals(0, redelivered.acks());
+    assertTrue(runtime.specs().isEmpty(), "never run");
+    assertEquals(2, status(worker).free());
+    testKit.stop(worker);
+  }
+
+  @Test
+  void anItemPulledAfterItsAcceptDeadlineIsDroppedUnrun() {
+    Instant past = Instant.now().minusSeconds(1);
+    ActivationRequest late = new ActivationRequest("late000001", Fns.function("echo", 1000), 1,
+        new byte[0], past.minusSeconds(5), past, "r");
+    RecordingItem item = new RecordingItem(late);
+    ActorRef<WorkerActor.Command> worker = worker("w1", 2, new ScriptedSource().add(item));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertEquals(1, item.drops());
+      assertEquals(List.of(new WorkerEvent.Dropped("late000001", "no worker took it in time")),
+          item.replies());
+      return null;
+    });
+    assertTrue(runtime.specs().isEmpty());
+    testKit.stop(worker);
+  }
+
+  @Test
+  void aCrashedRunnerFreesItsSlotAndItsItemIsSettledAndAnswered() {
+    RecordingItem crashing = new RecordingItem(
+        Fns.request("crash00001", Fns.function("nullexit", 5000), new byte[] {'x'}));
+    RecordingItem next = new RecordingItem(
+        Fns.request("next000001", Fns.function("echo", 5000), new byte[] {'y'}));
+    ScriptedSource source = new ScriptedSource().add(crashing).add(next);
+    ActorRef<WorkerActor.Command> worker = worker("w1", 1, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(1, crashing.acks() + crashing.drops());
+      assertEquals(1, crashing.replies(WorkerEvent.Completed.class).size());
+      assertEquals(1, next.replies(WorkerEvent.Completed.class).size(), "the slot was freed");
+      return null;
+    });
+    WorkerEvent.Completed completed = crashing.replies(WorkerEvent.Completed.class).get(0);
+    assertEquals(FailureKind.PLATFORM_ERROR, completed.record().failure());
+    assertEquals("w1", completed.record().worker());
+    assertTrue(runtime.calls().stream().anyMatch(
+        c -> c.startsWith("removeLabelled:") && c.contains("crash00001")),
+        "its container removed by label: " + runtime.calls());
+    probe.awaitAssert(() -> {
+      assertEquals(0, runtime.liveCount());
+      assertEquals(1, status(worker).free());
+      return null;
+    });
+    assertEquals(1, crashing.acks() + crashing.drops(), "settled once");
+    assertEquals(1, crashing.replies(WorkerEvent.Completed.class).size(), "answered once");
+    testKit.stop(worker);
+  }
+
+  @Test
+  void startupRemovesItsOwnLeftoversBeforeItsFirstPull() {
+    runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, PLATFORM,
+        ContainerSpec.WORKER_LABEL, "w1", ContainerSpec.ACTIVATION_LABEL, "old0000001"));
+    runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, PLATFORM,
+        ContainerSpec.WORKER_LABEL, "w1", ContainerSpec.ACTIVATION_LABEL, "old0000002"));
+    runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, PLATFORM,
+        ContainerSpec.WORKER_LABEL, "w2", ContainerSpec.ACTIVATION_LABEL, "other00001"));
+    runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, "another-platform",
+        ContainerSpec.WORKER_LABEL, "w1", ContainerSpec.ACTIVATION_LABEL, "other00002"));
+    List<Integer> liveAtPull = new CopyOnWriteArrayList<>();
+    ScriptedSource source = new ScriptedSource().onPull(max -> liveAtPull.add(runtime.liveCount()));
+    ActorRef<WorkerActor.Command> worker = worker("w1", 2, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertTrue(!liveAtPull.isEmpty());
+      return null;
+    });
+    assertEquals(2, liveAtPull.get(0), "its own two were gone before its first pull");
+    assertTrue(runtime.liveContainers().stream().noneMatch(
+        c -> "w1".equals(c.spec().labels().get(ContainerSpec.WORKER_LABEL))
+            && PLATFORM.equals(c.spec().labels().get(ContainerSpec.PLATFORM_LABEL))));
+    assertTrue(runtime.calls().get(0).startsWith("removeLabelled:"));
+    assertTrue(runtime.calls().stream().anyMatch(c -> c.startsWith("removeOlderThan:")),
+        "and a sweep by age");
+    testKit.stop(worker);
+  }
+
+  @Test
+  void announcesItselfWithItsFreeSlots() {
+    ScriptedSource source = new ScriptedSource();
+    ActorRef<WorkerActor.Command> worker = worker("w1", 3, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertTrue(source.announcements().size() >= 3);
+      return null;
+    });
+    assertTrue(source.announcements().stream().allMatch(free -> free == 3));
+    testKit.stop(worker);
+  }
+}
