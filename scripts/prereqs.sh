@@ -76,8 +76,14 @@ ensure_nats() {
   read -r host port < <(nats_host_port)
   data="${FAAS_DATA_DIR:-$FAAS_ROOT/data}/nats"
   mkdir -p "$data" "$FAAS_LOG_DIR"
+  # A 1 MiB parameter or result plus its envelope is over NATS' default 1 MB max_payload.
+  cat >"$data.conf" <<CONF
+listen: "$host:$port"
+max_payload: 8MB
+jetstream { store_dir: "$data" }
+CONF
   say "Starting nats-server with JetStream on $host:$port (store: $data)"
-  setsid nats-server -js -a "$host" -p "$port" -sd "$data" -l "$FAAS_LOG_DIR/nats-server.log" \
+  setsid nats-server -c "$data.conf" -l "$FAAS_LOG_DIR/nats-server.log" \
     </dev/null >/dev/null 2>&1 &
   STARTED_NATS_PID=$!
   local i
