@@ -36,8 +36,9 @@ final class Admission {
         && root.getCause() != null) {
       root = root.getCause();
     }
-    return new AdmissionRefused.Unavailable(
-        "the activation queue is unreachable: " + root.getMessage(), root);
+    // The message reaches the caller's problem body: it names no library or exception, only the
+    // situation; the cause stays attached for the logs.
+    return new AdmissionRefused.Unavailable("the activation queue is unreachable", root);
   }
 
   static boolean isFull(Throwable cause) {
