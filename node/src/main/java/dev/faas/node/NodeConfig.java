@@ -104,7 +104,9 @@ public record NodeConfig(
     require(kvReplicas >= 1 && kvReplicas <= 5, "FAAS_KV_REPLICAS must be between 1 and 5");
     require(maxConcurrent >= 1, "FAAS_MAX_CONCURRENT must be at least 1");
     require(workerSlots >= 1, "FAAS_WORKER_SLOTS must be at least 1");
-    require(ackWait.toMillis() >= 1000, "FAAS_ACK_WAIT must be at least 1s");
+    // A runner reports progress every second, from about a second after its worker pulled: a
+    // shorter wait would hand a healthy activation to another worker, which drops it unrun.
+    require(ackWait.toMillis() >= 3000, "FAAS_ACK_WAIT must be at least 3s");
     require(stdoutCapBytes >= 1, "FAAS_STDOUT_CAP_BYTES must be positive");
     require(containerCpus > 0, "FAAS_CONTAINER_CPUS must be positive");
     require(pidsLimit >= 8, "FAAS_CONTAINER_PIDS must be at least 8");

@@ -8,6 +8,9 @@ import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.worker.pool.PoolListener;
+import dev.faas.actors.worker.pool.PooledContainerSource;
+import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  *       (a crash) also frees its slot, and the worker then settles the item, replies {@code
  *       Completed} with a platform error and removes the activation's container by label.
  *   <li>It announces itself with its free slots every {@code announceInterval}.
+ *   <li>With {@code pool().enabled} its runners take containers from a {@link WarmPool} child
+ *       (pre-started, untouched, never reused), which it forwards {@link ToPool} commands to.
+ *       Pooled containers carry no activation label: a crashed runner's own stop removes its
+ *       container, and the pool keeps every container's life below {@code sweepAge}.
  * </ol>
  */
 public final class WorkerActor {
@@ -54,6 +61,12 @@ public final class WorkerActor {
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   public record Status(String workerId, int slots, int free, Set<String> running, boolean pulling) {}
+
+  /**
+   * For the worker's warm pool: invalidations, drain, stats. Without a pool, what asks for an
+   * answer gets an empty one.
+   */
+  public record ToPool(WarmPool.Command command) implements Command {}
 
   private record CleanedUp(Integer removed, Throwable failure) implements Command {}
 
@@ -75,13 +88,41 @@ public final class WorkerActor {
 
   private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
 
-  /** A worker starting a fresh container for every activation. */
+  /**
+   * A worker starting a fresh container for every activation, or taking it from a warm pool when
+   * {@code settings.pool().enabled()}.
+   */
   public static Behavior<Command> create(
       WorkerSettings settings, WorkSource source, ContainerRuntime runtime, ActivationStore store) {
-    return create(
-        settings, source, runtime, new ColdContainerSource(runtime), store, Clock.systemUTC());
+    return create(settings, source, runtime, store, Clock.systemUTC(), PoolListener.NONE);
   }
 
+  /**
+   * As above, with the pool's figures told to {@code listener} (for gauges) when it has a pool.
+   */
+  public static Behavior<Command> create(
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ActivationStore store,
+      Clock clock,
+      PoolListener listener) {
+    if (!settings.pool().enabled()) {
+      return create(settings, source, runtime, new ColdContainerSource(runtime), store, clock);
+    }
+    return Behaviors.setup(
+        ctx -> {
+          PooledContainerSource pooled =
+              PooledContainerSource.spawn(ctx, settings, runtime, clock, listener);
+          return Behaviors.withTimers(
+              timers ->
+                  new WorkerActor(ctx, timers, settings, source, runtime, pooled, store, clock,
+                      pooled.pool())
+                      .start());
+        });
+  }
+
+  /** A worker taking containers from {@code containers}; its pool settings are not used. */
   public static Behavior<Command> create(
       WorkerSettings settings,
       WorkSource source,
@@ -93,7 +134,8 @@ public final class WorkerActor {
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new WorkerActor(ctx, timers, settings, source, runtime, containers, store, clock)
+                    new WorkerActor(
+                            ctx, timers, settings, source, runtime, containers, store, clock, null)
                         .start()));
   }
 
@@ -105,6 +147,7 @@ public final class WorkerActor {
   private final RunnerPorts runnerPorts;
   private final Clock clock;
   private final ActorRef<RunnerActor.Finished> finishedAdapter;
+  private final ActorRef<WarmPool.Command> pool;
   private final Map<String, Running> running = new HashMap<>();
   private boolean pulling;
   private long spawned;
@@ -117,7 +160,8 @@ public final class WorkerActor {
       ContainerRuntime runtime,
       ContainerSource containers,
       ActivationStore store,
-      Clock clock) {
+      Clock clock,
+      ActorRef<WarmPool.Command> pool) {
     this.context = context;
     context.setLoggerName(WorkerActor.class);
     this.timers = timers;
@@ -125,6 +169,7 @@ public final class WorkerActor {
     this.source = source;
     this.runtime = runtime;
     this.clock = clock;
+    this.pool = pool;
     this.runnerPorts =
         new RunnerPorts(
             settings.workerId(), settings.platformName(), containers, store, settings.runner(),
@@ -151,6 +196,7 @@ public final class WorkerActor {
     return Behaviors.receive(Command.class)
         .onMessage(CleanedUp.class, this::onCleanedUp)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(ToPool.class, this::onToPool)
         .build();
   }
 
@@ -199,6 +245,7 @@ public final class WorkerActor {
             })
         .onMessage(Swept.class, this::onSwept)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(ToPool.class, this::onToPool)
         .build();
   }
 
@@ -228,16 +275,17 @@ public final class WorkerActor {
   private void take(WorkItem item) {
     ActivationRequest request = item.request();
     String id = request.activationId();
-    if (item.deliveryCount() > 1) {
+    if (running.containsKey(id)) {
+      // A redelivery (its ack wait ran out before the runner's first progress report): its
+      // runner settles the one message; dropping this copy would tell the caller it was lost.
+      context.getLog().error("Activation [{}] delivered again while it runs here, ignored", id);
+    } else if (item.deliveryCount() > 1) {
       context.getLog().warn("Activation [{}] redelivered ([{}]): its worker was lost, dropping it",
           id, item.deliveryCount());
       drop(item, "the worker that took it was lost; it is never run twice");
     } else if (clock.instant().isAfter(request.acceptBy())) {
       context.getLog().info("Activation [{}] pulled after its accept deadline, dropping it", id);
       drop(item, "no worker took it in time");
-    } else if (running.containsKey(id)) {
-      // Its runner settles the one message; dropping this copy would tell the caller it was lost.
-      context.getLog().error("Activation [{}] delivered again while it runs here, ignored", id);
     } else if (free() <= 0) {
       context.getLog().error("Activation [{}] pulled without a free slot, dropping it", id);
       drop(item, "the worker had no free slot");
@@ -338,6 +386,15 @@ public final class WorkerActor {
         .tell(
             new Status(settings.workerId(), settings.slots(), free(), Set.copyOf(running.keySet()),
                 pulling));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onToPool(ToPool toPool) {
+    if (pool != null) {
+      pool.tell(toPool.command());
+    } else {
+      WarmPool.answerWithoutPool(toPool.command());
+    }
     return Behaviors.same();
   }
 

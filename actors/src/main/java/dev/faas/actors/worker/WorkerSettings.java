@@ -1,6 +1,7 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.worker.pool.PoolSettings;
 import java.time.Duration;
 
 /**
@@ -17,6 +18,8 @@ import java.time.Duration;
  * @param sweepInterval how often the worker removes stale platform containers
  * @param sweepAge a platform container older than this is stale: longer than any activation
  * @param runner each runner's settings
+ * @param pool the warm pool's settings; off unless set with {@link #withPool}. Its {@code
+ *     maxIdleAge} must stay below {@code sweepAge}: the sweep would take pooled containers
  */
 public record WorkerSettings(
     String workerId,
@@ -27,14 +30,42 @@ public record WorkerSettings(
     Duration announceInterval,
     Duration sweepInterval,
     Duration sweepAge,
-    RunnerSettings runner) {
+    RunnerSettings runner,
+    PoolSettings pool) {
 
   public WorkerSettings {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be positive: " + slots);
     }
+    pool = pool == null ? PoolSettings.disabled() : pool;
+    if (pool.enabled() && pool.maxIdleAge().plus(pool.tick()).compareTo(sweepAge) >= 0) {
+      throw new IllegalArgumentException(
+          "pool maxIdleAge " + pool.maxIdleAge() + " (+ tick) must stay below sweepAge " + sweepAge);
+    }
   }
 
+  /** A worker without a warm pool. */
+  public WorkerSettings(
+      String workerId,
+      String platformName,
+      int slots,
+      Duration pullWait,
+      Duration pullRetry,
+      Duration announceInterval,
+      Duration sweepInterval,
+      Duration sweepAge,
+      RunnerSettings runner) {
+    this(workerId, platformName, slots, pullWait, pullRetry, announceInterval, sweepInterval,
+        sweepAge, runner, PoolSettings.disabled());
+  }
+
+  /** The same worker with these pool settings. */
+  public WorkerSettings withPool(PoolSettings pool) {
+    return new WorkerSettings(workerId, platformName, slots, pullWait, pullRetry,
+        announceInterval, sweepInterval, sweepAge, runner, pool);
+  }
+
+  /** Defaults, without a warm pool ({@code withPool(PoolSettings.defaults())} adds one). */
   public static WorkerSettings defaults(String workerId, String platformName, int slots) {
     RunnerSettings runner = RunnerSettings.defaults();
     Duration longest =

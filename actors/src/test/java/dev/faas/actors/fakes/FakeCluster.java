@@ -311,14 +311,16 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
     completions.forEach(Runnable::run);
   }
 
+  // Like JetStream, which settles and touches a pending message by its stream sequence: an ack
+  // or progress report through an earlier delivery of a message still counts.
   private synchronized void touch(Entry e, long token) {
-    if (e.token == token) {
+    if (held.get(e.ticket) == e) {
       e.touched = System.nanoTime();
     }
   }
 
   private synchronized boolean settle(Entry e, long token) {
-    if (e.token == token && held.get(e.ticket) == e) {
+    if (held.get(e.ticket) == e) {
       held.remove(e.ticket);
       return true;
     }

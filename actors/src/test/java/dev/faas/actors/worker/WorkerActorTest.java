@@ -112,6 +112,30 @@ class WorkerActorTest {
   }
 
   @Test
+  void aRedeliveryOfAnActivationRunningHereIsIgnored() {
+    ActivationRequest request = Fns.request("again00001", Fns.function("hang", 60_000), new byte[0]);
+    RecordingItem original = new RecordingItem(request);
+    RecordingItem redelivered = new RecordingItem(request, 2);
+    ScriptedSource source = new ScriptedSource().add(original).add(redelivered);
+    ActorRef<WorkerActor.Command> worker = worker("w1", 2, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertEquals(1, original.replies(WorkerEvent.Accepted.class).size());
+      // A third pull comes only after the worker has handled the batch with the redelivery.
+      assertTrue(source.pulls().size() >= 3, "the redelivery was pulled and handled");
+      return null;
+    });
+    // Its runner settles the one message: dropping this copy would tell the caller the worker
+    // was lost while it is running fine.
+    assertEquals(0, redelivered.drops());
+    assertTrue(redelivered.replies().isEmpty(), "nothing said through the second delivery");
+    assertEquals(0, original.drops());
+    assertTrue(status(worker).running().contains("again00001"), "still running, once");
+    assertEquals(1, runtime.specs().size(), "one container");
+    testKit.stop(worker);
+  }
+
+  @Test
   void anItemPulledAfterItsAcceptDeadlineIsDroppedUnrun() {
     Instant past = Instant.now().minusSeconds(1);
     ActivationRequest late = new ActivationRequest("late000001", Fns.function("echo", 1000), 1,

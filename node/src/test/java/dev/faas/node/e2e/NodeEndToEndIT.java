@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.node.it.NodeProcess;
+import dev.faas.node.it.TestNats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

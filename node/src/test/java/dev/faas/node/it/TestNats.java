@@ -1,6 +1,9 @@
-package dev.faas.node.e2e;
+package dev.faas.node.it;
 
 import io.nats.NatsServerRunner;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -10,17 +13,18 @@ import java.util.logging.Level;
  * A real nats-server with JetStream for a test, on a fixed port and store directory so it can be
  * stopped and started again with its data, as a production restart would.
  */
-final class TestNats implements AutoCloseable {
+public final class TestNats implements AutoCloseable {
   private final int port;
   private final Path storeDir;
   private NatsServerRunner runner;
 
-  TestNats(Path storeDir) throws IOException {
+  public TestNats(Path storeDir) throws IOException {
     this.port = freePort();
     this.storeDir = storeDir;
   }
 
-  TestNats start() throws IOException {
+  /** Starts the server (again, after a stop, with the same port and store). */
+  public TestNats start() throws IOException {
     runner =
         NatsServerRunner.builder()
             .port(port)
@@ -36,14 +40,32 @@ final class TestNats implements AutoCloseable {
     return this;
   }
 
-  void stop() throws InterruptedException {
+  /** Stops the server; its store stays for the next start. */
+  public void stop() throws InterruptedException {
     if (runner != null) {
       runner.shutdown();
       runner = null;
     }
   }
 
-  String url() {
+  /**
+   * How many activation requests the {@code ACTIVATIONS} work queue holds now: its bound is the
+   * cluster-wide limit (DESIGN.md, "Admission"), so this is the number of permits taken.
+   */
+  public long activationsHeld() throws IOException, InterruptedException {
+    try (Connection connection = Nats.connect(url())) {
+      return connection
+          .jetStreamManagement()
+          .getStreamInfo("ACTIVATIONS")
+          .getStreamState()
+          .getMsgCount();
+    } catch (JetStreamApiException e) {
+      throw new IOException("the ACTIVATIONS stream cannot be read", e);
+    }
+  }
+
+  /** The server's client URL. */
+  public String url() {
     return "nats://127.0.0.1:" + port;
   }
 
@@ -52,7 +74,8 @@ final class TestNats implements AutoCloseable {
     stop();
   }
 
-  static int freePort() throws IOException {
+  /** A TCP port nothing listens on right now. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

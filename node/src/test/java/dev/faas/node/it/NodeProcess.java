@@ -1,4 +1,4 @@
-package dev.faas.node.e2e;
+package dev.faas.node.it;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +23,18 @@ import javax.net.ssl.TrustManagerFactory;
  * The real node jar, started as its own process the way run.sh starts it, with its output in a
  * log file under its data directory.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> env;
   private final int port;
   private Process process;
 
-  NodeProcess(Path dataDir, int port, Map<String, String> env) {
+  /**
+   * @param dataDir the node's FAAS_DATA_DIR, which also receives its log, {@code node.log}
+   * @param port its FAAS_PORT
+   * @param env further FAAS_* variables
+   */
+  public NodeProcess(Path dataDir, int port, Map<String, String> env) {
     this.dataDir = dataDir;
     this.port = port;
     this.env = new HashMap<>(env);
@@ -37,7 +42,8 @@ final class NodeProcess implements AutoCloseable {
     this.env.put("FAAS_PORT", Integer.toString(port));
   }
 
-  NodeProcess start() throws IOException {
+  /** Starts the jar (again, after a stop or kill) with this node's environment. */
+  public NodeProcess start() throws IOException {
     String jar = System.getProperty("faas.node.jar", "target/faas-node.jar");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -54,7 +60,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Stops the node with SIGTERM, as Ctrl-C in run.sh would, and waits for it to exit. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     if (process == null) {
       return 0;
     }
@@ -67,15 +73,56 @@ final class NodeProcess implements AutoCloseable {
     return code;
   }
 
-  boolean isAlive() {
+  /**
+   * Kills the node with SIGKILL, as a crash or the kernel's OOM killer would: no shutdown hook,
+   * no cleanup, its connections simply drop. Waits for the process to be gone.
+   */
+  public void kill() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the node survived SIGKILL for 30 s");
+    }
+    process = null;
+  }
+
+  /**
+   * Waits until the node has made its certificate and answers /readyz with 200 over HTTPS, and
+   * returns a client that trusts exactly that certificate.
+   */
+  public HttpClient awaitHttpsReady(Duration within) throws Exception {
+    Path tls = dataDir.resolve("tls");
+    long deadline = System.nanoTime() + within.toNanos();
+    // The node moves the password into place before the keystore: wait for both.
+    while (!Files.exists(tls.resolve("node.p12.password"))
+        || !Files.exists(tls.resolve("node.p12"))) {
+      if (!isAlive()) {
+        throw new AssertionError("the node exited:\n" + log());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the node made no certificate within " + within + ":\n" + log());
+      }
+      Thread.sleep(50);
+    }
+    HttpClient client = trustingClient();
+    awaitReady(client, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    return client;
+  }
+
+  /** True while the process runs. */
+  public boolean isAlive() {
     return process != null && process.isAlive();
   }
 
-  String baseUrl() {
+  /** The node's own base URL, {@code https://localhost:<port>} unless TLS is turned off. */
+  public String baseUrl() {
     return ("false".equals(env.get("FAAS_TLS")) ? "http" : "https") + "://localhost:" + port;
   }
 
-  String log() throws IOException {
+  /** Everything the node has written to stdout and stderr so far, across its restarts. */
+  public String log() throws IOException {
     Path file = dataDir.resolve("node.log");
     return Files.exists(file) ? Files.readString(file) : "";
   }
@@ -84,7 +131,7 @@ final class NodeProcess implements AutoCloseable {
    * An HTTP client that trusts exactly the certificate this node made for itself (and checks the
    * host name against it), so the test exercises real TLS rather than turning verification off.
    */
-  HttpClient trustingClient() throws Exception {
+  public HttpClient trustingClient() throws Exception {
     Path tls = dataDir.resolve("tls");
     char[] password =
         Files.readString(tls.resolve("node.p12.password"), StandardCharsets.UTF_8).trim().toCharArray();
@@ -103,7 +150,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits until /readyz answers 200, failing early with the node's log if the process died. */
-  void awaitReady(HttpClient client, Duration within) throws Exception {
+  public void awaitReady(HttpClient client, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
       if (!isAlive()) {

@@ -1,0 +1,59 @@
+package dev.faas.actors.worker.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class DemandTrackerTest {
+  private static final Instant T0 = Instant.parse("2024-06-01T12:00:00Z");
+  private static final Duration WINDOW = Duration.ofSeconds(60);
+
+  @Test
+  void countsArrivalsWithinTheWindowOnly() {
+    DemandTracker d = new DemandTracker();
+    d.arrive(T0);
+    d.release();
+    d.arrive(T0.plusSeconds(30));
+    d.release();
+    assertEquals(new PoolSizing.Demand(2, 1, T0.plusSeconds(30)), d.demand(T0.plusSeconds(59),
+        WINDOW));
+    assertEquals(new PoolSizing.Demand(1, 1, T0.plusSeconds(30)), d.demand(T0.plusSeconds(60),
+        WINDOW));
+    assertEquals(new PoolSizing.Demand(0, 0, T0.plusSeconds(30)), d.demand(T0.plusSeconds(91),
+        WINDOW), "the last arrival is remembered past the window, for the idle TTL");
+  }
+
+  @Test
+  void peakConcurrencyIsTheMostInFlightWithinTheWindow() {
+    DemandTracker d = new DemandTracker();
+    d.arrive(T0);
+    d.arrive(T0);
+    d.arrive(T0.plusSeconds(1));
+    d.release();
+    d.release();
+    assertEquals(1, d.inFlight());
+    assertEquals(3, d.demand(T0.plusSeconds(2), WINDOW).peakConcurrency());
+    assertEquals(1, d.demand(T0.plusSeconds(120), WINDOW).peakConcurrency(),
+        "past the window only what is in flight now counts");
+  }
+
+  @Test
+  void releasesNeverGoBelowZero() {
+    DemandTracker d = new DemandTracker();
+    d.release();
+    d.arrive(T0);
+    assertEquals(1, d.inFlight());
+  }
+
+  @Test
+  void remembersABoundedNumberOfArrivals() {
+    DemandTracker d = new DemandTracker();
+    for (int i = 0; i < DemandTracker.MAX_REMEMBERED + 10; i++) {
+      d.arrive(T0);
+      d.release();
+    }
+    assertEquals(DemandTracker.MAX_REMEMBERED, d.demand(T0, WINDOW).arrivals());
+  }
+}
