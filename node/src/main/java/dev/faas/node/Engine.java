@@ -3,6 +3,7 @@ package dev.faas.node;
 import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
+import dev.faas.actors.worker.pool.PoolSettings;
 
 /** The activation engine's settings, from the node's configuration. */
 final class Engine {
@@ -31,6 +32,22 @@ final class Engine {
             runner.acquireTimeout(),
             runner.killGrace(),
             runner.removeTimeout());
+    PoolSettings pool = PoolSettings.defaults();
+    pool =
+        new PoolSettings(
+            config.warmPool(),
+            config.poolMaxIdlePerFunction(),
+            config.poolMaxIdle(),
+            config.poolIdleTtl(),
+            pool.window(),
+            pool.startLatency(),
+            pool.maxIdleAge(),
+            pool.maxStarting(),
+            pool.tick(),
+            pool.startTimeout(),
+            pool.backoffMin(),
+            pool.backoffMax(),
+            pool.askTimeout());
     return new WorkerSettings(
         defaults.workerId(),
         defaults.platformName(),
@@ -43,7 +60,8 @@ final class Engine {
             .plus(runner.acquireTimeout())
             .plus(runner.killGrace())
             .plus(java.time.Duration.ofMinutes(2)),
-        configured);
+        configured)
+        .withPool(pool);
   }
 
   /**

@@ -101,12 +101,22 @@ public final class Guardian {
     logSummary();
     new Shutdown(context.getSystem(), nats, docker).register();
     if (config.hasRole(Role.WORKER)) {
-      context.spawn(
-          Behaviors.supervise(
-                  WorkerActor.create(
-                      Engine.workerSettings(config), nats.workSource(), docker, nats.activations()))
-              .onFailure(SupervisorStrategy.restart()),
-          "worker");
+      ActorRef<WorkerActor.Command> worker =
+          context.spawn(
+              Behaviors.supervise(
+                      WorkerActor.create(
+                          Engine.workerSettings(config),
+                          nats.workSource(),
+                          docker,
+                          nats.activations(),
+                          Clock.systemUTC(),
+                          new PoolGauges(registry)))
+                  .onFailure(SupervisorStrategy.restart()),
+              "worker");
+      if (config.warmPool()) {
+        nats.functions().watch(new PoolFeed(worker));
+        Shutdown.drainPoolOnStop(context.getSystem(), worker);
+      }
     }
     if (config.hasRole(Role.API)) {
       route.swap(route.starting(registry));

@@ -41,6 +41,10 @@ public record NodeConfig(
     double containerCpus,
     int pidsLimit,
     long tmpfsBytes,
+    boolean warmPool,
+    int poolMaxIdlePerFunction,
+    int poolMaxIdle,
+    Duration poolIdleTtl,
     String dockerHost,
     String dockerApiVersion) {
 
@@ -80,6 +84,10 @@ public record NodeConfig(
             c.getDouble("worker.cpus"),
             c.getInt("worker.pids-limit"),
             c.getBytes("worker.tmpfs-bytes"),
+            c.getBoolean("worker.pool.enabled"),
+            c.getInt("worker.pool.max-idle-per-function"),
+            c.getInt("worker.pool.max-idle"),
+            c.getDuration("worker.pool.idle-ttl"),
             c.getString("docker.host"),
             c.getString("docker.api-version"));
     config.check();
@@ -110,6 +118,8 @@ public record NodeConfig(
     require(stdoutCapBytes >= 1, "FAAS_STDOUT_CAP_BYTES must be positive");
     require(containerCpus > 0, "FAAS_CONTAINER_CPUS must be positive");
     require(pidsLimit >= 8, "FAAS_CONTAINER_PIDS must be at least 8");
+    require(poolMaxIdlePerFunction >= 1, "FAAS_POOL_MAX_PER_FUNCTION must be at least 1");
+    require(poolMaxIdle >= 1, "FAAS_POOL_MAX_IDLE must be at least 1");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),

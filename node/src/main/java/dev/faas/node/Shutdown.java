@@ -2,10 +2,15 @@ package dev.faas.node;
 
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.nats.NatsBridge;
+import dev.faas.actors.worker.WorkerActor;
+import dev.faas.actors.worker.pool.WarmPool;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Shutdown {
   private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private final ActorSystem<?> system;
   private final NatsBridge nats;
   private final DockerContainerRuntime docker;
@@ -24,6 +30,33 @@ final class Shutdown {
     this.system = system;
     this.nats = nats;
     this.docker = docker;
+  }
+
+  /**
+   * Removes the worker's idle pre-started containers when the node stops, before the Docker
+   * connection closes; running activations are not waited for.
+   */
+  static void drainPoolOnStop(ActorSystem<?> system, ActorRef<WorkerActor.Command> worker) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "drain-warm-pool",
+            () ->
+                AskPattern.<WorkerActor.Command, WarmPool.Drained>ask(
+                        worker,
+                        replyTo -> new WorkerActor.ToPool(new WarmPool.Drain(replyTo)),
+                        DRAIN_TIMEOUT,
+                        system.scheduler())
+                    .handle(
+                        (drained, failure) -> {
+                          if (failure != null) {
+                            log.warn("Draining the warm pool failed: [{}]", failure.getMessage());
+                          } else {
+                            log.info("Warm pool drained: [{}] idle containers removed",
+                                drained.removed());
+                          }
+                          return Done.getInstance();
+                        }));
   }
 
   void register() {

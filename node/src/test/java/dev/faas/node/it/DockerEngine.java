@@ -46,6 +46,18 @@ public final class DockerEngine {
   }
 
   /** The containers of one activation, by its label. */
+  /** Containers made from {@code image} that carry every one of {@code labels}. */
+  public static List<String> containersFrom(String image, String... labels)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of("ps", "-a", "-q", "--no-trunc", "--filter", "ancestor=" + image));
+    for (String label : labels) {
+      command.add("--filter");
+      command.add("label=" + label);
+    }
+    return lines(run(command));
+  }
+
   public static List<String> containersOf(String activationId)
       throws IOException, InterruptedException {
     return containers(ACTIVATION_LABEL + "=" + activationId);

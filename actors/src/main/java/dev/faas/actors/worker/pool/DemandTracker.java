@@ -37,16 +37,24 @@ final class DemandTracker {
     return inFlight;
   }
 
-  /** The demand within {@code window} before {@code now}, forgetting older arrivals. */
-  PoolSizing.Demand demand(Instant now, Duration window) {
+  /**
+   * The demand within {@code window} before {@code now}, forgetting older arrivals; {@code recent}
+   * is how far back arrivals count as recent (a replacement's start latency).
+   */
+  PoolSizing.Demand demand(Instant now, Duration window, Duration recent) {
     Instant since = now.minus(window);
     while (!arrivals.isEmpty() && !arrivals.peekFirst().at().isAfter(since)) {
       arrivals.removeFirst();
     }
     int peak = inFlight;
+    int recentArrivals = 0;
+    Instant recentSince = now.minus(recent);
     for (Arrival a : arrivals) {
       peak = Math.max(peak, a.inFlight());
+      if (a.at().isAfter(recentSince)) {
+        recentArrivals++;
+      }
     }
-    return new PoolSizing.Demand(arrivals.size(), peak, lastArrival);
+    return new PoolSizing.Demand(arrivals.size(), peak, lastArrival, recentArrivals);
   }
 }

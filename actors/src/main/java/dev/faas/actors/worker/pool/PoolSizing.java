@@ -22,8 +22,15 @@ public final class PoolSizing {
    * @param peakConcurrency the most activations of the key in flight at once within the window,
    *     now included
    * @param lastArrival the latest acquisition; null when there was none
+   * @param recentArrivals acquisitions within the last start latency: a caller calling again as
+   *     soon as it is answered arrives faster than a replacement starts, which the window's average
+   *     rate hides
    */
-  public record Demand(int arrivals, int peakConcurrency, Instant lastArrival) {}
+  public record Demand(int arrivals, int peakConcurrency, Instant lastArrival, int recentArrivals) {
+    public Demand(int arrivals, int peakConcurrency, Instant lastArrival) {
+      this(arrivals, peakConcurrency, lastArrival, 0);
+    }
+  }
 
   /**
    * What bounds the targets.
@@ -47,9 +54,10 @@ public final class PoolSizing {
   /**
    * What one key would hold with no other key competing: nothing once {@code idleTtl} has passed
    * without an acquisition; otherwise at least one, as many as were in flight at once (so a
-   * repeated burst is served warm), and as many as arrive, at the window's rate, while one
-   * replacement starts (so a steady stream does not outrun its replacements); at most {@code
-   * maxIdlePerKey} and {@code slots}.
+   * repeated burst is served warm), and as many as arrive, at the window's rate or at the rate of
+   * the last start latency, while one replacement starts (so a steady stream, or a caller calling
+   * back to back, does not outrun its replacements); at most {@code maxIdlePerKey} and {@code
+   * slots}.
    */
   public static int wanted(Demand demand, Instant now, Bounds bounds) {
     if (demand.lastArrival() == null
@@ -59,7 +67,9 @@ public final class PoolSizing {
     double perStart =
         demand.arrivals() * (double) bounds.startLatency().toNanos() / bounds.window().toNanos();
     long byRate = (long) Math.ceil(Math.min(perStart, Integer.MAX_VALUE));
-    long wanted = Math.max(1, Math.max(demand.peakConcurrency(), byRate));
+    long wanted =
+        Math.max(
+            Math.max(1, demand.recentArrivals()), Math.max(demand.peakConcurrency(), byRate));
     return (int) Math.min(wanted, Math.min(bounds.maxIdlePerKey(), bounds.slots()));
   }
 

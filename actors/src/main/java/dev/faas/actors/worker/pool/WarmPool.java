@@ -481,7 +481,7 @@ public final class WarmPool {
   private void reconcile(Instant now) {
     Map<PoolKey, PoolSizing.Demand> demands = new LinkedHashMap<>();
     for (KeyPool pool : keys.values()) {
-      demands.put(pool.key, pool.demand.demand(now, settings.window()));
+      demands.put(pool.key, pool.demand.demand(now, settings.window(), settings.startLatency()));
     }
     LinkedHashMap<PoolKey, Integer> targets = PoolSizing.targets(demands, now, bounds);
     int held = 0;

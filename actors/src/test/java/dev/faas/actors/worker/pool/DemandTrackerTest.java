@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 class DemandTrackerTest {
   private static final Instant T0 = Instant.parse("2024-06-01T12:00:00Z");
   private static final Duration WINDOW = Duration.ofSeconds(60);
+  private static final Duration RECENT = Duration.ofMillis(500);
 
   @Test
   void countsArrivalsWithinTheWindowOnly() {
@@ -18,11 +19,11 @@ class DemandTrackerTest {
     d.arrive(T0.plusSeconds(30));
     d.release();
     assertEquals(new PoolSizing.Demand(2, 1, T0.plusSeconds(30)), d.demand(T0.plusSeconds(59),
-        WINDOW));
+        WINDOW, RECENT));
     assertEquals(new PoolSizing.Demand(1, 1, T0.plusSeconds(30)), d.demand(T0.plusSeconds(60),
-        WINDOW));
+        WINDOW, RECENT));
     assertEquals(new PoolSizing.Demand(0, 0, T0.plusSeconds(30)), d.demand(T0.plusSeconds(91),
-        WINDOW), "the last arrival is remembered past the window, for the idle TTL");
+        WINDOW, RECENT), "the last arrival is remembered past the window, for the idle TTL");
   }
 
   @Test
@@ -34,9 +35,23 @@ class DemandTrackerTest {
     d.release();
     d.release();
     assertEquals(1, d.inFlight());
-    assertEquals(3, d.demand(T0.plusSeconds(2), WINDOW).peakConcurrency());
-    assertEquals(1, d.demand(T0.plusSeconds(120), WINDOW).peakConcurrency(),
+    assertEquals(3, d.demand(T0.plusSeconds(2), WINDOW, RECENT).peakConcurrency());
+    assertEquals(1, d.demand(T0.plusSeconds(120), WINDOW, RECENT).peakConcurrency(),
         "past the window only what is in flight now counts");
+  }
+
+  @Test
+  void arrivalsWithinTheStartLatencyAreRecent() {
+    DemandTracker d = new DemandTracker();
+    Instant t = T0;
+    for (int i = 0; i < 5; i++) {
+      d.arrive(t);
+      d.release();
+      t = t.plusMillis(100);
+    }
+    // Arrivals at 0, 100, 200, 300 and 400 ms; asked at 500 ms, the last 500 ms hold four.
+    assertEquals(4, d.demand(T0.plusMillis(500), WINDOW, RECENT).recentArrivals());
+    assertEquals(0, d.demand(T0.plusSeconds(2), WINDOW, RECENT).recentArrivals());
   }
 
   @Test
@@ -54,6 +69,6 @@ class DemandTrackerTest {
       d.arrive(T0);
       d.release();
     }
-    assertEquals(DemandTracker.MAX_REMEMBERED, d.demand(T0, WINDOW).arrivals());
+    assertEquals(DemandTracker.MAX_REMEMBERED, d.demand(T0, WINDOW, RECENT).arrivals());
   }
 }

@@ -48,6 +48,18 @@ class PoolSizingTest {
         PoolSizing.wanted(demand(arrivals, peak, lastAgo), NOW, bounds(perKey, 16, slots)));
   }
 
+  @ParameterizedTest(name = "{1} recent arrivals: {2}")
+  @CsvSource({
+    "0, 1, none recent: the window's rate decides",
+    "1, 1, one caller now and then",
+    "3, 3, a caller calling back to back outruns one replacement: three",
+    "9, 4, faster still: capped per key",
+  })
+  void aCallerCallingBackToBackIsServedWarm(int recent, int wanted, String ignored) {
+    PoolSizing.Demand demand = new PoolSizing.Demand(recent, 1, NOW, recent);
+    assertEquals(wanted, PoolSizing.wanted(demand, NOW, bounds(4, 16, 8)));
+  }
+
   @ParameterizedTest(name = "{3}")
   @CsvSource(
       delimiter = '|',
