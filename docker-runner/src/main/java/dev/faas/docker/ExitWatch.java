@@ -44,8 +44,15 @@ final class ExitWatch {
    */
   CompletableFuture<ContainerExit> watch(BooleanSupplier killedByRuntime) {
     return waitForExit()
-        .thenCompose(code -> Async.supply(executor, () -> inspectExit(code)))
-        .thenCompose(inspected -> confirmMemoryKill(inspected, killedByRuntime));
+        .thenCompose(
+            code ->
+                // A process that exited 0 succeeded whatever else the engine recorded (a child
+                // killed for memory does not change the verdict), so the inspect round trip is
+                // spent only on the exits that need telling apart.
+                code == 0
+                    ? CompletableFuture.completedFuture(new ContainerExit(0, false))
+                    : Async.supply(executor, () -> inspectExit(code))
+                        .thenCompose(inspected -> confirmMemoryKill(inspected, killedByRuntime)));
   }
 
   private CompletableFuture<Integer> waitForExit() {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -155,9 +156,9 @@ public final class TlsContext {
   }
 
   private static void restrict(Path file) throws IOException {
-    try {
+    if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
+    } else {
       log.debug("No POSIX permissions on this filesystem for [{}]", file);
     }
   }
