@@ -1,13 +1,10 @@
 package dev.faas.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.WaitResponse;
 import dev.faas.actors.runtime.ContainerExit;
 import dev.faas.actors.runtime.ContainerFailure;
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -110,17 +107,11 @@ final class ExitWatch {
   }
 
   /** Completes {@code code} with the status of one wait call; no logging of its own. */
-  private static final class WaitCallback implements ResultCallback<WaitResponse> {
+  private static final class WaitCallback extends EngineCallback<WaitResponse> {
     private final CompletableFuture<Integer> code;
-    private volatile Closeable stream;
 
     WaitCallback(CompletableFuture<Integer> code) {
       this.code = code;
-    }
-
-    @Override
-    public void onStart(Closeable closeable) {
-      stream = closeable;
     }
 
     @Override
@@ -139,18 +130,6 @@ final class ExitWatch {
       code.completeExceptionally(
           new ContainerFailure("the engine ended the wait without an exit status", null));
       close();
-    }
-
-    @Override
-    public void close() {
-      Closeable s = stream;
-      if (s != null) {
-        try {
-          s.close();
-        } catch (IOException | RuntimeException ignored) {
-          // The wait is over either way.
-        }
-      }
     }
   }
 }

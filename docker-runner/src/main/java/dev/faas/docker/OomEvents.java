@@ -1,10 +1,7 @@
 package dev.faas.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -38,17 +35,11 @@ final class OomEvents {
     return seen;
   }
 
-  private static final class Callback implements ResultCallback<Event> {
+  private static final class Callback extends EngineCallback<Event> {
     private final CompletableFuture<Boolean> seen;
-    private volatile Closeable stream;
 
     Callback(CompletableFuture<Boolean> seen) {
       this.seen = seen;
-    }
-
-    @Override
-    public void onStart(Closeable closeable) {
-      stream = closeable;
     }
 
     @Override
@@ -66,18 +57,6 @@ final class OomEvents {
     @Override
     public void onComplete() {
       seen.complete(false);
-    }
-
-    @Override
-    public void close() {
-      Closeable s = stream;
-      if (s != null) {
-        try {
-          s.close();
-        } catch (IOException | RuntimeException ignored) {
-          // The answer is already known.
-        }
-      }
     }
   }
 }

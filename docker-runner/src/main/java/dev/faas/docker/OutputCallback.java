@@ -1,13 +1,9 @@
 package dev.faas.docker;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import dev.faas.actors.runtime.OutputFrame;
-import java.io.Closeable;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
@@ -22,13 +18,11 @@ import org.apache.pekko.util.ByteString;
  * socket; the engine's buffers fill and the container's writes block. What sits in memory here is
  * at most the queue's buffer plus the one frame being offered.
  */
-final class OutputCallback implements ResultCallback<Frame> {
+final class OutputCallback extends EngineCallback<Frame> {
   private final SourceQueueWithComplete<OutputFrame> queue;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicLong frames = new AtomicLong();
-  private volatile Closeable stream;
   private volatile boolean offering;
   private volatile long lastActivityNanos = System.nanoTime();
 
@@ -57,14 +51,9 @@ final class OutputCallback implements ResultCallback<Frame> {
   }
 
   @Override
-  public void onStart(Closeable closeable) {
-    stream = closeable;
+  protected void answered() {
     lastActivityNanos = System.nanoTime();
     started.complete(null);
-    if (closing.get()) {
-      // Closed before the engine answered: honour it now that there is something to close.
-      closeQuietly(closeable);
-    }
   }
 
   @Override
@@ -76,7 +65,7 @@ final class OutputCallback implements ResultCallback<Frame> {
           case STDOUT, RAW -> OutputFrame.Channel.STDOUT;
           default -> null;
         };
-    if (channel == null || payload == null || payload.length == 0 || closing.get()) {
+    if (channel == null || payload == null || payload.length == 0 || closing()) {
       return;
     }
     frames.incrementAndGet();
@@ -102,7 +91,7 @@ final class OutputCallback implements ResultCallback<Frame> {
   @Override
   public void onError(Throwable failure) {
     started.completeExceptionally(failure);
-    if (closing.get()) {
+    if (closing()) {
       // The error is the socket we closed ourselves: an intended end, not a failure.
       queue.complete();
     } else {
@@ -117,24 +106,5 @@ final class OutputCallback implements ResultCallback<Frame> {
     started.complete(null);
     queue.complete();
     finished.complete(null);
-  }
-
-  /** Detaches: closes the attach call; the stream then completes with what it already has. */
-  @Override
-  public void close() {
-    if (closing.compareAndSet(false, true)) {
-      Closeable s = stream;
-      if (s != null) {
-        closeQuietly(s);
-      }
-    }
-  }
-
-  private static void closeQuietly(Closeable c) {
-    try {
-      c.close();
-    } catch (IOException | RuntimeException ignored) {
-      // Closing a broken connection can fail; the attach is over either way.
-    }
   }
 }

@@ -1,13 +1,9 @@
 package dev.faas.docker;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import java.io.ByteArrayInputStream;
-import java.io.Closeable;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +14,11 @@ import org.slf4j.LoggerFactory;
  * container's stdin (ENVIRONMENT.md, gotcha 2), so this callback is closed once the whole input
  * has been written: {@link #input} tells when docker-java's writer has read its last byte.
  */
-final class StdinCallback implements ResultCallback<Frame> {
+final class StdinCallback extends EngineCallback<Frame> {
   private static final Logger log = LoggerFactory.getLogger(StdinCallback.class);
 
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Thread> written = new CompletableFuture<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile Closeable stream;
 
   /** The stream to hand docker-java; completes {@link #written()} when it reports end of input. */
   InputStream input(byte[] bytes) {
@@ -73,12 +67,8 @@ final class StdinCallback implements ResultCallback<Frame> {
   }
 
   @Override
-  public void onStart(Closeable closeable) {
-    stream = closeable;
+  protected void answered() {
     started.complete(null);
-    if (closing.get()) {
-      closeQuietly(closeable);
-    }
   }
 
   @Override
@@ -96,22 +86,9 @@ final class StdinCallback implements ResultCallback<Frame> {
     started.complete(null);
   }
 
-  /** Ends the call; the engine then closes the container's stdin. */
+  /** Ends the call; the engine then closes the container's stdin: the process sees end of input. */
   @Override
   public void close() {
-    if (closing.compareAndSet(false, true)) {
-      Closeable s = stream;
-      if (s != null) {
-        closeQuietly(s);
-      }
-    }
-  }
-
-  private static void closeQuietly(Closeable c) {
-    try {
-      c.close();
-    } catch (IOException | RuntimeException ignored) {
-      // Closing an already broken connection can fail; the call is over either way.
-    }
+    super.close();
   }
 }
