@@ -86,8 +86,7 @@ public final class HttpApi {
    */
   public HttpApi(HttpSettings settings, Dependencies deps, List<Endpoint> contributions) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    Lookups lookups =
-        new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions());
+    Lookups lookups = Lookups.of(deps);
     UserOperations userOps =
         new UserOperations(
             deps.userStore(),
@@ -164,7 +163,7 @@ public final class HttpApi {
   public static List<Endpoint> invocationEndpoints(
       Dependencies deps, Invoker invoker, ActivationStore activations) {
     return new InvocationRoutes(
-            new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions()),
+            Lookups.of(deps),
             Objects.requireNonNull(invoker, "invoker"),
             Objects.requireNonNull(activations, "activations"))
         .endpoints();

@@ -36,6 +36,11 @@ final class Lookups {
     this.functions = functions;
   }
 
+  /** Lookups over the stores and caches the API is built with. */
+  static Lookups of(HttpApi.Dependencies deps) {
+    return new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions());
+  }
+
   CompletionStage<Optional<Versioned<User>>> user(String username) {
     Optional<Versioned<User>> cached = users.get(username);
     if (cached.isPresent()) {

@@ -3,6 +3,7 @@ package dev.faas.node;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
+import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
@@ -15,7 +16,9 @@ import dev.faas.nats.NatsBridge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -100,6 +103,8 @@ public final class Guardian {
   private Behavior<Command> start() {
     logSummary();
     new Shutdown(context.getSystem(), nats, docker).register();
+    // One watch of the functions for everything on this node that follows them.
+    List<ChangeListener<FunctionSpec>> functionWatchers = new ArrayList<>();
     if (config.hasRole(Role.WORKER)) {
       ActorRef<WorkerActor.Command> worker =
           context.spawn(
@@ -114,14 +119,14 @@ public final class Guardian {
                   .onFailure(SupervisorStrategy.restart()),
               "worker");
       if (config.warmPool()) {
-        nats.functions().watch(new PoolFeed(worker));
+        functionWatchers.add(new PoolFeed(worker));
         Shutdown.drainPoolOnStop(context.getSystem(), worker);
       }
     }
     if (config.hasRole(Role.API)) {
       route.swap(route.starting(registry));
       nats.users().watch(users);
-      nats.functions().watch(functions);
+      functionWatchers.add(functions);
       NatsActivationQueue queue = nats.activationQueue(Engine.nodeId(config));
       activations =
           context.spawn(
@@ -133,6 +138,9 @@ public final class Guardian {
       context.getSelf().tell(FetchKey.INSTANCE);
     } else {
       route.swap(route.operationsOnly(registry));
+    }
+    if (!functionWatchers.isEmpty()) {
+      nats.functions().watch(ChangeListener.all(functionWatchers));
     }
     context.pipeToSelf(
         Wiring.bind(context.getSystem(), config, route.route()),
