@@ -7,27 +7,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one run of a container, from the materialization of its output source to its end.
+ * The one run of a container: its two attach calls, made before the container starts, and the
+ * run that uses them.
  *
  * <ol>
- *   <li>Attach stdout and stderr first ({@code logs=true} on a pre-started container, so that
- *       anything written before the attach is replayed). The engine connects the attach to the
- *       container's pipes before it answers, so once the attach has started no later output can be
- *       missed.
- *   <li>Then attach stdin on a call of its own, write the input, and close that call once the
- *       input is written: the engine then closes the container's stdin (ENVIRONMENT.md, gotcha 2).
- *   <li>A container created for arguments is started only now, after both attaches, so that its
- *       output is streamed live rather than read back from the engine's log.
- *   <li>The source completes when the attach ends (the process closed its output); the consumer
- *       cancelling, or the container's removal, closes both calls without killing anything.
- *   <li>Guard: the engine never ends an attach made after the process had already exited (a
- *       crashed pre-started container). Once the container has exited, an attach that stays idle
- *       for {@link DockerSettings#exitedAttachGrace()} is closed; its output came from the replay.
+ *   <li>{@link #attach}: stdout and stderr on one call, stdin on another, both before the process
+ *       starts, as {@code docker run -i} does, so no output can be missed and nothing needs
+ *       replaying from the engine's log. A stdin-mode container is attached when it is created,
+ *       so a container waiting in the warm pool already has both calls open and an activation
+ *       spends no round trip on them; an args-mode container is attached by its run.
+ *   <li>{@link #begin}: the output goes to the run's queue from then on (anything the process
+ *       wrote before, such as a banner on stderr, waited for it); the input is handed to
+ *       docker-java's writer, and the stdin call is closed once it is written: the engine then
+ *       closes the container's stdin (ENVIRONMENT.md, gotcha 2). A container created for
+ *       arguments is started only now.
+ *   <li>The source completes when the output attach ends (the process closed its output); the
+ *       consumer cancelling, or the container's removal, closes both calls without killing
+ *       anything.
+ *   <li>Guard: should the engine leave an output attach open after the process has exited, it is
+ *       closed once it has stayed idle for {@link DockerSettings#exitedAttachGrace()}.
  * </ol>
  */
 final class AttachedRun {
@@ -37,38 +41,79 @@ final class AttachedRun {
   private final DockerClient streams;
   private final Executor executor;
   private final DockerSettings settings;
-  private final byte[] input;
+  private final OutputCallback output = new OutputCallback();
+  private final StdinCallback stdin = new StdinCallback();
+  private final AtomicReference<CompletableFuture<Void>> attached = new AtomicReference<>();
   private final AtomicBoolean begun = new AtomicBoolean();
-  private volatile OutputCallback output;
-  private volatile StdinCallback stdin;
   private volatile boolean detached;
 
   AttachedRun(
-      DockerContainer container,
-      DockerClient streams,
-      Executor executor,
-      DockerSettings settings,
-      byte[] input) {
+      DockerContainer container, DockerClient streams, Executor executor, DockerSettings settings) {
     this.container = container;
     this.streams = streams;
     this.executor = executor;
     this.settings = settings;
-    this.input = input.clone();
   }
 
-  /** Starts the run, feeding {@code queue}; called when the output source is materialized. */
-  void begin(SourceQueueWithComplete<OutputFrame> queue) {
+  /**
+   * Makes both attach calls (once; later calls share the first's result). Completes when the
+   * engine has accepted both. Call it before the container starts.
+   */
+  CompletableFuture<Void> attach() {
+    CompletableFuture<Void> created = new CompletableFuture<>();
+    if (!attached.compareAndSet(null, created)) {
+      return attached.get();
+    }
+    try {
+      streams
+          .attachContainerCmd(container.id())
+          .withStdOut(true)
+          .withStdErr(true)
+          .withFollowStream(true)
+          // Attached before the start: nothing was written yet, so nothing to replay.
+          .withLogs(false)
+          .exec(output);
+      streams
+          .attachContainerCmd(container.id())
+          .withStdIn(stdin.input())
+          .withFollowStream(true)
+          .exec(stdin);
+    } catch (RuntimeException e) {
+      created.completeExceptionally(e);
+      return created;
+    }
+    CompletableFuture.allOf(output.started(), stdin.started())
+        .whenComplete(
+            (v, failure) -> {
+              if (failure == null) {
+                created.complete(null);
+              } else {
+                created.completeExceptionally(Async.cause(failure));
+              }
+            });
+    return created;
+  }
+
+  /**
+   * Starts the run, feeding {@code queue} and writing {@code input}; called when the output source
+   * is materialized.
+   */
+  void begin(SourceQueueWithComplete<OutputFrame> queue, byte[] input) {
     if (!begun.compareAndSet(false, true)) {
       queue.fail(new IllegalStateException("a container's output can be consumed only once"));
       return;
     }
-    OutputCallback out = new OutputCallback(queue);
-    output = out;
+    output.bind(queue);
     queue.watchCompletion().whenComplete((done, failure) -> detach());
-    Async.run(executor, () -> attachOutput(out))
-        .thenCompose(v -> out.started())
-        // A consumer that has already gone wants no input written and no process started.
-        .thenCompose(v -> detached ? done() : attachStdin())
+    attach()
+        .thenRun(
+            () -> {
+              // A consumer that has already gone wants no input written and no process started.
+              if (!detached) {
+                stdin.written().thenAcceptAsync(this::endInput, executor);
+                stdin.release(input);
+              }
+            })
         .thenCompose(v -> detached ? done() : container.startIfDeferred())
         .whenComplete(
             (v, failure) -> {
@@ -81,53 +126,23 @@ final class AttachedRun {
             });
   }
 
-  /** Frames received so far, for tests of backpressure; 0 before the attach. */
+  /** Frames received so far, for tests of backpressure. */
   long framesReceived() {
-    OutputCallback out = output;
-    return out == null ? 0 : out.frames();
+    return output.frames();
   }
 
   /** Closes both attach calls; the output source completes with what it already has. */
   void detach() {
     detached = true;
-    OutputCallback out = output;
-    if (out != null) {
-      out.close();
-    }
-    StdinCallback in = stdin;
-    if (in != null) {
-      in.close();
-    }
+    output.close();
+    stdin.close();
   }
 
   private static CompletableFuture<Void> done() {
     return CompletableFuture.completedFuture(null);
   }
 
-  private void attachOutput(OutputCallback out) {
-    streams
-        .attachContainerCmd(container.id())
-        .withStdOut(true)
-        .withStdErr(true)
-        .withFollowStream(true)
-        // A container started on run() has written nothing yet: no replay needed.
-        .withLogs(!container.startsOnRun())
-        .exec(out);
-  }
-
-  private CompletableFuture<Void> attachStdin() {
-    StdinCallback in = new StdinCallback();
-    stdin = in;
-    streams
-        .attachContainerCmd(container.id())
-        .withStdIn(in.input(input))
-        .withFollowStream(true)
-        .exec(in);
-    in.written().thenAcceptAsync(writer -> endInput(in, writer), executor);
-    return in.started();
-  }
-
-  private static void endInput(StdinCallback in, Thread writer) {
+  private void endInput(Thread writer) {
     try {
       // Closing the connection while docker-java's writer still finishes its request (it was
       // only told end of input) would fail that thread noisily; it ends within microseconds.
@@ -135,12 +150,11 @@ final class AttachedRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    in.close();
+    stdin.close();
   }
 
   private void guardAfterExit() {
-    OutputCallback out = output;
-    if (out == null || out.finished().isDone()) {
+    if (output.finished().isDone()) {
       return;
     }
     long graceNanos = settings.exitedAttachGrace().toNanos();
@@ -148,14 +162,14 @@ final class AttachedRun {
         CompletableFuture.delayedExecutor(graceNanos, TimeUnit.NANOSECONDS, executor);
     later.execute(
         () -> {
-          if (out.finished().isDone()) {
+          if (output.finished().isDone()) {
             return;
           }
-          if (out.idleFor(graceNanos)) {
+          if (output.idleFor(graceNanos)) {
             log.warn(
                 "Container [{}] exited but its output attach stayed open; closing it",
                 container.id());
-            out.close();
+            output.close();
           } else {
             guardAfterExit();
           }

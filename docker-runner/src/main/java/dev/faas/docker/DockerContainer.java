@@ -29,13 +29,14 @@ final class DockerContainer implements Container {
   private final DockerSettings settings;
   private final boolean startsOnRun;
   private final ExitWatch exitWatch;
+  private final DieEvents dieEvents;
   /** Completes once the process has been started: at creation, or by the run for args mode. */
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final AtomicBoolean runCalled = new AtomicBoolean();
   private final AtomicReference<CompletableFuture<ContainerExit>> exit = new AtomicReference<>();
   private final AtomicReference<CompletableFuture<Void>> removal = new AtomicReference<>();
+  private final AttachedRun run;
   private volatile boolean stopping;
-  private volatile AttachedRun run;
 
   DockerContainer(
       String id,
@@ -44,7 +45,8 @@ final class DockerContainer implements Container {
       DockerClient control,
       DockerClient streams,
       Executor executor,
-      DockerSettings settings) {
+      DockerSettings settings,
+      DieEvents dieEvents) {
     this.id = id;
     this.image = image;
     this.startsOnRun = startsOnRun;
@@ -52,7 +54,11 @@ final class DockerContainer implements Container {
     this.streams = streams;
     this.executor = executor;
     this.settings = settings;
-    this.exitWatch = new ExitWatch(id, control, streams, executor);
+    this.dieEvents = dieEvents;
+    // Before any start: a process that dies at once must not beat the registration.
+    dieEvents.exitOf(id);
+    this.exitWatch = new ExitWatch(id, control, streams, executor, dieEvents);
+    this.run = new AttachedRun(this, streams, executor, settings);
     if (!startsOnRun) {
       started.complete(null);
     }
@@ -66,7 +72,8 @@ final class DockerContainer implements Container {
   /**
    * {@inheritDoc}
    *
-   * <p>Nothing happens until the source is materialized. At most {@code outputBufferFrames}
+   * <p>Nothing happens until the source is materialized; a container that was {@link #attach
+   * attached} ahead only hands over its input then. At most {@code outputBufferFrames}
    * frames wait for the consumer; beyond that, reading stops (see {@link OutputCallback}). The
    * source fails with a {@link ContainerFailure} when the engine fails.
    */
@@ -75,12 +82,11 @@ final class DockerContainer implements Container {
     if (!runCalled.compareAndSet(false, true)) {
       return Source.failed(new IllegalStateException("container " + id + " has already run"));
     }
-    AttachedRun attached = new AttachedRun(this, streams, executor, settings, input);
-    run = attached;
+    byte[] copy = input.clone();
     return Source.<OutputFrame>queue(settings.outputBufferFrames(), OverflowStrategy.backpressure())
         .mapMaterializedValue(
             queue -> {
-              attached.begin(queue);
+              run.begin(queue, copy);
               return NotUsed.notUsed();
             });
   }
@@ -138,10 +144,8 @@ final class DockerContainer implements Container {
         .thenCompose(v -> Async.run(executor, this::forceRemove))
         .whenComplete(
             (v, failure) -> {
-              AttachedRun current = run;
-              if (current != null) {
-                current.detach();
-              }
+              run.detach();
+              dieEvents.forget(id);
               if (failure == null) {
                 created.complete(null);
               } else {
@@ -175,6 +179,19 @@ final class DockerContainer implements Container {
     return created;
   }
 
+  /**
+   * Makes the run's attach calls now, before the container is started (see {@link AttachedRun}),
+   * so that its run costs no round trip to the engine.
+   */
+  CompletableFuture<Void> attach() {
+    return run.attach();
+  }
+
+  /** Closes the attach calls of a container that will never run (it failed to start). */
+  void detach() {
+    run.detach();
+  }
+
   /** True when the process starts only on {@link #run}: containers of args-mode functions. */
   boolean startsOnRun() {
     return startsOnRun;
@@ -182,8 +199,7 @@ final class DockerContainer implements Container {
 
   /** Frames the current run has received, for tests of backpressure. */
   long framesReceived() {
-    AttachedRun current = run;
-    return current == null ? 0 : current.framesReceived();
+    return run.framesReceived();
   }
 
   /** Starts the process if it waited for its run; fails if the container was stopped meanwhile. */

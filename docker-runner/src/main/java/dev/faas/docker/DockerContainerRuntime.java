@@ -12,7 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DockerClient control;
   private final DockerClient streams;
   private final ContainerCreator creator;
+  private final DieEvents dieEvents;
 
   /**
    * A runtime on the engine of {@code settings}, running blocking calls on {@code executor}.
@@ -52,6 +56,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     this.control = DockerClients.control(settings);
     this.streams = DockerClients.streaming(settings);
     this.creator = new ContainerCreator(control, settings);
+    this.dieEvents = new DieEvents(streams, settings.platform());
   }
 
   @Override
@@ -62,12 +67,18 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             executor,
             () -> {
               String id = creator.create(spec);
+              DockerContainer container =
+                  new DockerContainer(
+                      id, spec.image(), startsOnRun, control, streams, executor, settings,
+                      dieEvents);
               if (!startsOnRun) {
-                startOrRemove(id, spec.image());
+                attachOrRemove(container);
+                startOrRemove(container, spec.image());
+                // Watched from now on: the wait call is open before any run, like the attaches.
+                container.exitFuture();
               }
               log.debug("Container [{}] ready for image [{}]", id, spec.image());
-              return new DockerContainer(
-                  id, spec.image(), startsOnRun, control, streams, executor, settings);
+              return container;
             }));
   }
 
@@ -110,9 +121,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             }));
   }
 
+  /** Containers whose die event is still awaited; for tests that nothing is left behind. */
+  int exitsAwaited() {
+    return dieEvents.waitingCount();
+  }
+
   /** Closes the engine connections; containers are left as they are. */
   @Override
   public void close() throws IOException {
+    dieEvents.close();
     try {
       control.close();
     } finally {
@@ -120,17 +137,40 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
   }
 
-  private void startOrRemove(String id, String image) {
+  /**
+   * Opens the container's attach calls before its start (its run then costs no round trip to the
+   * engine); removes it when the engine does not accept them within the call timeout.
+   */
+  private void attachOrRemove(DockerContainer container) {
     try {
-      control.startContainerCmd(id).exec();
-    } catch (RuntimeException e) {
-      try {
-        control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-      } catch (RuntimeException removeFailure) {
-        e.addSuppressed(removeFailure);
-      }
-      throw EngineErrors.ofStart(image, e);
+      container.attach().get(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw removed(container, EngineErrors.of("attach to container " + container.id(), e));
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw removed(container, EngineErrors.of("attach to container " + container.id(), cause));
     }
+  }
+
+  private void startOrRemove(DockerContainer container, String image) {
+    try {
+      control.startContainerCmd(container.id()).exec();
+    } catch (RuntimeException e) {
+      throw removed(container, EngineErrors.ofStart(image, e));
+    }
+  }
+
+  /** Closes the container's calls, force-removes it and returns {@code failure} to throw. */
+  private <E extends RuntimeException> E removed(DockerContainer container, E failure) {
+    container.detach();
+    dieEvents.forget(container.id());
+    try {
+      control.removeContainerCmd(container.id()).withForce(true).withRemoveVolumes(true).exec();
+    } catch (RuntimeException removeFailure) {
+      failure.addSuppressed(removeFailure);
+    }
+    return failure;
   }
 
   /** Force-removes the containers carrying all of {@code labels}, created before {@code cutoff}. */

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param platform this platform instance's name: the value of {@link ContainerSpec#PLATFORM_LABEL}
  *     on every container it creates, so one platform never removes another's containers
  * @param maxControlConnections connections for short calls (create, start, inspect, kill, remove)
- * @param maxStreamConnections connections for long-lived calls: each running activation holds up to
- *     three (output attach, stdin attach, wait), so this bounds concurrent activations too
+ * @param maxStreamConnections connections for long-lived calls: each running activation, and each
+ *     stdin-mode container waiting in the warm pool, holds three (output attach, stdin attach,
+ *     wait), so this bounds running and pre-started containers together
  * @param connectTimeout how long to wait for a connection to the engine
  * @param callTimeout how long a short call may wait for the engine's answer; streaming calls have
  *     none, since a function may stay silent for as long as its own timeout allows
@@ -24,10 +25,10 @@ import java.util.Objects;
  *     wait for a slow consumer before the reading thread stops reading (and the engine, then the
  *     container, stop writing)
  * @param exitedAttachGrace after the container has exited, how long an output attach may stay idle
- *     before it is closed: the engine never ends an attach made after the process had already
- *     exited
+ *     before it is closed: a guard, since attaches are made before the start and the engine ends
+ *     them when the container stops
  * @param containerLogMaxBytes cap on the engine's own copy of a container's output (json-file log),
- *     which only serves output written before the attach; protects the node's disk
+ *     which only serves {@code docker logs} while the container lives; protects the node's disk
  */
 public record DockerSettings(
     URI dockerHost,

@@ -13,9 +13,10 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * How one container's process ended: a wait call (on docker-java's thread, so no executor thread
- * waits for a function), then the engine's record of the exit, read by inspecting the container,
- * since on cgroup v1 a wait cannot tell a memory kill (137) from any other SIGKILL.
+ * How one container's process ended: its {@code die} event or a wait call, whichever answers
+ * first (see {@link DieEvents}; both on docker-java's threads, so no executor thread waits for a
+ * function), then for a non-zero code the engine's record of the exit, read by inspecting the
+ * container, since on cgroup v1 a wait cannot tell a memory kill (137) from any other SIGKILL.
  */
 final class ExitWatch {
   /** 128 + SIGKILL: what a process killed by the kernel's OOM killer, or by kill(), exits with. */
@@ -25,12 +26,19 @@ final class ExitWatch {
   private final DockerClient control;
   private final DockerClient streams;
   private final Executor executor;
+  private final DieEvents dieEvents;
 
-  ExitWatch(String id, DockerClient control, DockerClient streams, Executor executor) {
+  ExitWatch(
+      String id,
+      DockerClient control,
+      DockerClient streams,
+      Executor executor,
+      DieEvents dieEvents) {
     this.id = id;
     this.control = control;
     this.streams = streams;
     this.executor = executor;
+    this.dieEvents = dieEvents;
   }
 
   /**
@@ -52,8 +60,10 @@ final class ExitWatch {
                         .thenCompose(inspected -> confirmMemoryKill(inspected, killedByRuntime)));
   }
 
+  /** The exit code from the die event or the wait call, whichever comes first. */
   private CompletableFuture<Integer> waitForExit() {
     CompletableFuture<Integer> code = new CompletableFuture<>();
+    dieEvents.exitOf(id).thenAccept(code::complete);
     streams.waitContainerCmd(id).exec(new WaitCallback(code));
     return code;
   }

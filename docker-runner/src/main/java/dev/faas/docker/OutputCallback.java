@@ -12,6 +12,11 @@ import org.apache.pekko.util.ByteString;
 /**
  * Receives the frames of one stdout/stderr attach and offers them to a stream queue.
  *
+ * <p>The attach may be made before anybody consumes it (a container attached before it is
+ * started, to wait in the warm pool): the queue is then {@link #bind bound} later, when the run
+ * begins. Until then a frame that arrives (a process writing before it reads its input) waits
+ * for the queue on docker-java's thread, and the end of the attach is applied once it is bound.
+ *
  * <p>Backpressure: docker-java reads an attach on a thread of its own and calls {@link #onNext}
  * there. This callback blocks that thread until the queue (created with {@code backpressure} and a
  * bounded buffer) accepts the frame, so while the consumer is slow nothing more is read from the
@@ -19,15 +24,19 @@ import org.apache.pekko.util.ByteString;
  * at most the queue's buffer plus the one frame being offered.
  */
 final class OutputCallback extends EngineCallback<Frame> {
-  private final SourceQueueWithComplete<OutputFrame> queue;
+  private final CompletableFuture<SourceQueueWithComplete<OutputFrame>> queue =
+      new CompletableFuture<>();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicLong frames = new AtomicLong();
   private volatile boolean offering;
   private volatile long lastActivityNanos = System.nanoTime();
 
-  OutputCallback(SourceQueueWithComplete<OutputFrame> queue) {
-    this.queue = queue;
+  /** Hands the frames to {@code consumer} from now on; the first binding wins. */
+  void bind(SourceQueueWithComplete<OutputFrame> consumer) {
+    if (!queue.complete(consumer)) {
+      consumer.fail(new IllegalStateException("a container's output can be consumed only once"));
+    }
   }
 
   /** Completes when the engine has accepted the attach: its output pipes are connected. */
@@ -56,6 +65,13 @@ final class OutputCallback extends EngineCallback<Frame> {
     started.complete(null);
   }
 
+  /** Closes the call; a frame waiting for a queue that will never come is let go. */
+  @Override
+  public void close() {
+    super.close();
+    queue.completeExceptionally(new IllegalStateException("output attach closed"));
+  }
+
   @Override
   public void onNext(Frame frame) {
     byte[] payload = frame.getPayload();
@@ -73,7 +89,7 @@ final class OutputCallback extends EngineCallback<Frame> {
     try {
       // Copied: docker-java hands over its own 1 KiB read buffer for full frames, then reuses it.
       OutputFrame out = new OutputFrame(channel, ByteString.fromArray(payload));
-      QueueOfferResult result = queue.offer(out).toCompletableFuture().get();
+      QueueOfferResult result = queue.get().offer(out).toCompletableFuture().get();
       if (!result.isEnqueued()) {
         close(); // the consumer is gone
       }
@@ -81,7 +97,7 @@ final class OutputCallback extends EngineCallback<Frame> {
       Thread.currentThread().interrupt();
       close();
     } catch (ExecutionException e) {
-      close(); // the stream failed or was cancelled while this frame waited
+      close(); // never bound, or the stream failed or was cancelled while this frame waited
     } finally {
       offering = false;
       lastActivityNanos = System.nanoTime();
@@ -91,12 +107,16 @@ final class OutputCallback extends EngineCallback<Frame> {
   @Override
   public void onError(Throwable failure) {
     started.completeExceptionally(failure);
-    if (closing()) {
-      // The error is the socket we closed ourselves: an intended end, not a failure.
-      queue.complete();
-    } else {
-      queue.fail(EngineErrors.of("stream the container's output", failure));
-    }
+    boolean intended = closing();
+    queue.thenAccept(
+        q -> {
+          if (intended) {
+            // The error is the socket we closed ourselves: an intended end, not a failure.
+            q.complete();
+          } else {
+            q.fail(EngineErrors.of("stream the container's output", failure));
+          }
+        });
     finished.complete(null);
   }
 
@@ -104,7 +124,7 @@ final class OutputCallback extends EngineCallback<Frame> {
   public void onComplete() {
     // docker-java calls onComplete after onError too; the queue ignores the second end.
     started.complete(null);
-    queue.complete();
+    queue.thenAccept(SourceQueueWithComplete::complete);
     finished.complete(null);
   }
 }

@@ -33,8 +33,8 @@ final class Sandbox {
         .withMemory(spec.memoryBytes())
         .withMemorySwap(spec.memoryBytes())
         .withNanoCPUs(spec.nanoCpus())
-        // The engine's log copy only serves output written before the attach (attach logs=true);
-        // json-file is the driver that supports reading it back, capped to protect the disk.
+        // The runs read the process's pipes through their attaches, not this log: the engine's
+        // copy only serves `docker logs` while the container lives, capped to protect the disk.
         .withLogConfig(
             new LogConfig(
                 LogConfig.LoggingType.JSON_FILE,

@@ -40,6 +40,26 @@ class WarmPathIT extends DockerFixture {
     }
   }
 
+  @Test
+  void runAndUnusedContainersLeaveNothingAwaitedBehind() throws Exception {
+    List<Container> unused = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Container used = await(runtime.start(spec(TestImages.CAT)));
+      unused.add(await(runtime.start(spec(TestImages.CAT))));
+      try {
+        assertEquals("warm?", collect(used.run(INPUT)).out());
+        assertEquals(new ContainerExit(0, false), await(used.exit()));
+      } finally {
+        await(used.remove());
+      }
+    }
+    assertTrue(runtime.exitsAwaited() >= 3, "the unused ones are still awaited");
+    for (Container c : unused) {
+      await(c.remove());
+    }
+    assertEquals(0, runtime.exitsAwaited(), "exits awaited after every container is gone");
+  }
+
   /**
    * Measures run() to the end of output on pre-started containers against the whole cold cycle
    * (start, run, end of output), {@value #RUNS} of each, and writes the medians to the log and to
