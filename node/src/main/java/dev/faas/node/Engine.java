@@ -47,7 +47,8 @@ final class Engine {
             pool.startTimeout(),
             pool.backoffMin(),
             pool.backoffMax(),
-            pool.askTimeout());
+            pool.askTimeout(),
+            pool.startDefer());
     return new WorkerSettings(
         defaults.workerId(),
         defaults.platformName(),

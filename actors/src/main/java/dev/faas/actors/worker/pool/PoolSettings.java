@@ -23,6 +23,10 @@ import java.time.Duration;
  * @param backoffMax the longest pause; also the pause after an image was not found
  * @param askTimeout how long an activation waits for the pool's answer before it starts a
  *     container itself
+ * @param startDefer how long pre-starts may wait for the worker's running activations to end:
+ *     a container's start loads the engine and the CPU that a running activation needs for its
+ *     own end, so a replacement is started once the activation that took a container is over,
+ *     or after this at the latest; zero starts at once
  */
 public record PoolSettings(
     boolean enabled,
@@ -37,7 +41,8 @@ public record PoolSettings(
     Duration startTimeout,
     Duration backoffMin,
     Duration backoffMax,
-    Duration askTimeout) {
+    Duration askTimeout,
+    Duration startDefer) {
 
   public PoolSettings {
     if (maxIdlePerKey < 0 || maxIdleTotal < 0 || maxStarting < 1) {
@@ -49,6 +54,9 @@ public record PoolSettings(
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("pool durations must be positive");
       }
+    }
+    if (startDefer == null || startDefer.isNegative()) {
+      throw new IllegalArgumentException("startDefer must not be negative (zero: never defer)");
     }
     if (backoffMin.compareTo(backoffMax) > 0) {
       throw new IllegalArgumentException("backoffMin must not exceed backoffMax");
@@ -70,7 +78,8 @@ public record PoolSettings(
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Duration.ofMillis(250));
   }
 
   /** The defaults, switched off. */
@@ -80,6 +89,7 @@ public record PoolSettings(
 
   public PoolSettings withEnabled(boolean on) {
     return new PoolSettings(on, maxIdlePerKey, maxIdleTotal, idleTtl, window, startLatency,
-        maxIdleAge, maxStarting, tick, startTimeout, backoffMin, backoffMax, askTimeout);
+        maxIdleAge, maxStarting, tick, startTimeout, backoffMin, backoffMax, askTimeout,
+        startDefer);
   }
 }

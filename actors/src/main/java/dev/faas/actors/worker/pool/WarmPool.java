@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *       pool for good (a container serves one activation; the runner removes it), or {@link Cold}
  *       when none is ready, and the caller starts one itself. Either way the demand is noted and
  *       the key is brought back to its target in the background. The caller sends {@link
- *       Released} when the activation is over.
+ *       Released} when the activation is over. Pre-starts wait while activations acquired here
+ *       are running, for {@code startDefer} at most: a start loads the engine and the CPU that a
+ *       running activation needs to end quickly.
  *   <li>A container is handed out only if its exit has not been seen and it would be gone before
  *       the worker's sweep could take it for stale: its age plus the function's timeout, kill
  *       grace and removal stay below {@code sweepAge}. Idle containers are replaced at {@code
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *       (an image tag may have been pushed again: its idle containers would run the old one),
  *       for every function sharing them; starts in flight for them are removed on arrival.
  *   <li>{@link Drain} removes every idle container and answers {@link Drained} once they are
- *       gone; from then on every acquisition is {@link Cold} and nothing is pre-started. Stopping
+ *       gone, and so are the containers whose start was in flight; from then on every acquisition is {@link Cold} and nothing is pre-started. Stopping
  *       or restarting the pool also removes its idle containers.
  * </ol>
  */
@@ -166,7 +168,17 @@ public final class WarmPool {
 
   private record DrainFinished(int removed, ActorRef<Drained> replyTo) implements Command {}
 
+  /** A container whose start was in flight at the drain is gone. */
+  private enum LateRemoved implements Command {
+    INSTANCE
+  }
+
   private enum Tick implements Command {
+    INSTANCE
+  }
+
+  /** The longest wait of deferred pre-starts is over: see {@link PoolSettings#startDefer()}. */
+  private enum DeferEnd implements Command {
     INSTANCE
   }
 
@@ -227,6 +239,15 @@ public final class WarmPool {
   private long invalidated;
   private long startFailures;
   private boolean drained;
+  /** Pre-starts wait for the activations in flight to end, or for {@link DeferEnd}. */
+  private boolean deferring;
+  /** Set while the reconcile after {@link DeferEnd} runs: its starts wait no longer. */
+  private boolean deferOver;
+  /** While a drain waits for its idle removals and for the starts that were in flight. */
+  private ActorRef<Drained> drainReplyTo;
+  private int drainRemoved;
+  private boolean drainIdleGone;
+  private int drainLateRemovals;
   private Stats published;
 
   private WarmPool(
@@ -264,6 +285,7 @@ public final class WarmPool {
         .onMessage(FunctionChanged.class, c -> invalidate(c.owner(), c.name(), "changed"))
         .onMessage(FunctionRemoved.class, r -> invalidate(r.owner(), r.name(), "removed"))
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(DeferEnd.INSTANCE, this::onDeferEnd)
         .onMessage(GetStats.class, this::onGetStats)
         .onMessage(Drain.class, this::onDrain)
         .onSignal(PostStop.class, s -> removeAllIdle("the pool stopped"))
@@ -284,20 +306,32 @@ public final class WarmPool {
             s -> {
               pending.remove(s.ticket());
               timers.cancel(s.ticket());
-              removeQuietly(s.container(), "started after the drain");
-              return Behaviors.same();
+              if (s.container() != null) {
+                drainRemoved++;
+                drainLateRemovals++;
+                context.pipeToSelf(
+                    removeQuietly(s.container(), "started after the drain"),
+                    (ok, failure) -> LateRemoved.INSTANCE);
+              }
+              return answerDrainWhenDone();
+            })
+        .onMessageEquals(
+            LateRemoved.INSTANCE,
+            () -> {
+              drainLateRemovals--;
+              return answerDrainWhenDone();
             })
         .onMessage(
             StartTimedOut.class,
             t -> {
               pending.remove(t.ticket());
-              return Behaviors.same();
+              return answerDrainWhenDone();
             })
         .onMessage(
             DrainFinished.class,
             d -> {
-              d.replyTo().tell(new Drained(d.removed()));
-              return Behaviors.same();
+              drainIdleGone = true;
+              return answerDrainWhenDone();
             })
         .onMessage(
             Drain.class,
@@ -352,7 +386,48 @@ public final class WarmPool {
     if (pool != null && pool.lease == released.lease()) {
       pool.demand.release();
     }
+    if (deferring && inFlight() == 0) {
+      // The last activation is over: what waited for it starts now.
+      timers.cancel(DeferEnd.INSTANCE);
+      deferring = false;
+      reconcile(clock.instant());
+    }
     return same();
+  }
+
+  private Behavior<Command> onDeferEnd() {
+    deferring = false;
+    deferOver = true;
+    try {
+      reconcile(clock.instant());
+    } finally {
+      deferOver = false;
+    }
+    return same();
+  }
+
+  /** Activations holding a container acquired here (warm or cold) that have not ended. */
+  private int inFlight() {
+    int n = 0;
+    for (KeyPool pool : keys.values()) {
+      n += pool.demand.inFlight();
+    }
+    return n;
+  }
+
+  /**
+   * False while pre-starts should wait: activations are running on this worker and the deferral
+   * they started has not run out (see {@link PoolSettings#startDefer()}).
+   */
+  private boolean mayStartNow() {
+    if (deferOver || settings.startDefer().isZero() || inFlight() == 0) {
+      return true;
+    }
+    if (!deferring) {
+      deferring = true;
+      timers.startSingleTimer(DeferEnd.INSTANCE, DeferEnd.INSTANCE, settings.startDefer());
+    }
+    return false;
   }
 
   private Behavior<Command> onStarted(Started started) {
@@ -470,6 +545,11 @@ public final class WarmPool {
     context.getLog().info("Pool of worker [{}] drained: removing [{}] idle containers", workerId,
         removals.size());
     int removed = removals.size();
+    // Answered once the idle ones are gone and every start in flight has arrived and gone too
+    // (or timed out): a container still starting must not outlive the engine's connection.
+    drainReplyTo = drain.replyTo();
+    drainRemoved = removed;
+    drainIdleGone = false;
     context.pipeToSelf(
         CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)),
         (ok, failure) -> new DrainFinished(removed, drain.replyTo()));
@@ -497,9 +577,14 @@ public final class WarmPool {
       held += pool.held();
       starting += pool.starting;
     }
+    boolean mayStart = true;
     for (KeyPool pool : orderedBy(targets)) {
       if (pool.held() >= pool.target || now.isBefore(pool.retryAt)) {
         continue;
+      }
+      mayStart = mayStart && mayStartNow();
+      if (!mayStart) {
+        break;
       }
       int room =
           Math.min(pool.target - pool.held(),
@@ -611,6 +696,14 @@ public final class WarmPool {
               }
               return null;
             });
+  }
+
+  private Behavior<Command> answerDrainWhenDone() {
+    if (drainReplyTo != null && drainIdleGone && pending.isEmpty() && drainLateRemovals == 0) {
+      drainReplyTo.tell(new Drained(drainRemoved));
+      drainReplyTo = null;
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> same() {

@@ -51,7 +51,7 @@ final class PoolHarness implements AutoCloseable {
     PoolSettings d = PoolSettings.defaults();
     return new PoolSettings(true, perKey, total, d.idleTtl(), d.window(), d.startLatency(),
         d.maxIdleAge(), d.maxStarting(), d.tick(), d.startTimeout(), d.backoffMin(),
-        d.backoffMax(), d.askTimeout());
+        d.backoffMax(), d.askTimeout(), Duration.ZERO);
   }
 
   static FunctionSpec function(String name, String image, int timeoutMs) {

@@ -68,6 +68,11 @@ class WarmPoolTest {
       assertNull(warm.spec().labels().get(ContainerSpec.ACTIVATION_LABEL));
       assertEquals("w1", warm.spec().labels().get(ContainerSpec.WORKER_LABEL));
 
+      // The replacement waits while the warm one runs, startDefer at most, then starts anyway.
+      WarmPool.Stats running = h.stats();
+      assertEquals(0, running.starting(), "deferred while an activation runs: " + running);
+      assertEquals(1, running.started());
+      h.pass(PoolSettings.defaults().startDefer());
       WarmPool.Stats s = h.awaitStats("replaced in the background",
           st -> st.idle() == 1 && st.started() == 2);
       assertEquals(1, s.handedOut());
@@ -153,7 +158,7 @@ class WarmPoolTest {
     PoolSettings oneAtATime =
         new PoolSettings(d.enabled(), 1, d.maxIdleTotal(), d.idleTtl(), d.window(),
             d.startLatency(), d.maxIdleAge(), d.maxStarting(), d.tick(), d.startTimeout(),
-            d.backoffMin(), d.backoffMax(), d.askTimeout());
+            d.backoffMin(), d.backoffMax(), d.askTimeout(), Duration.ZERO);
     try (PoolHarness h = harness(oneAtATime)) {
       FunctionSpec fn = function("fn-a", "echo", 1000);
       h.runtime.dieAtOnce(true);
@@ -249,7 +254,7 @@ class WarmPoolTest {
     PoolSettings d = PoolSettings.defaults();
     PoolSettings settings = new PoolSettings(true, 4, 16, Duration.ofMinutes(10), d.window(),
         d.startLatency(), Duration.ofSeconds(200), d.maxStarting(), d.tick(), d.startTimeout(),
-        d.backoffMin(), d.backoffMax(), d.askTimeout());
+        d.backoffMin(), d.backoffMax(), d.askTimeout(), Duration.ZERO);
     try (PoolHarness h = harness(settings)) {
       // Same image and env: one key. The sweep takes containers older than 435 s; a runner
       // needs the timeout plus 16 s at most.
@@ -325,16 +330,17 @@ class WarmPoolTest {
 
       TestProbe<WarmPool.Drained> drained = testKit.createTestProbe();
       h.pool.tell(new WarmPool.Drain(drained.ref()));
-      assertEquals(new WarmPool.Drained(3), drained.receiveMessage());
-      assertEquals(1, h.runtime.livePooled().size() + h.runtime.heldCount(),
-          "only the one still starting");
-      h.runtime.hold(false);
-      h.runtime.releaseHeld();
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
-        assertTrue(h.runtime.livePooled().isEmpty(), "the late one removed on arrival");
+        assertEquals(0, h.runtime.livePooled().size(), "the idle ones removed");
         return null;
       });
+      drained.expectNoMessage(Duration.ofMillis(200)); // not while one is still starting
+      assertEquals(1, h.runtime.heldCount(), "only the one still starting");
+      h.runtime.hold(false);
+      h.runtime.releaseHeld();
+      assertEquals(new WarmPool.Drained(4), drained.receiveMessage(), "the late one counted");
+      assertTrue(h.runtime.livePooled().isEmpty(), "the late one removed before the answer");
       int starts = h.runtime.pooledStarts();
       assertFalse(h.acquire(function("fn-1", "echo1", 1000)).warm());
       h.pass(Duration.ofSeconds(5));
@@ -371,7 +377,9 @@ class WarmPoolTest {
     try (PoolHarness h = harness(PoolSettings.defaults())) {
       FunctionSpec fn = function("fn-a", "echo", 1000);
       h.runtime.hold(true);
-      assertFalse(h.acquire(fn).warm());
+      ContainerSource.Acquired cold = h.acquire(fn);
+      assertFalse(cold.warm());
+      cold.container().remove(); // over: nothing defers the pre-starts
       h.awaitStats("starting", s -> s.starting() == 1);
       h.pass(Duration.ofSeconds(30));
       h.awaitStats("timed out, retried", s -> s.startFailures() == 1 && s.starting() == 1);
@@ -422,6 +430,22 @@ class WarmPoolTest {
   }
 
   /** An activation that got a cold container and is over: the pool still answers. */
+  @Test
+  void preStartsWaitForTheRunningActivationAndStartWhenItEnds() {
+    try (PoolHarness h = harness(PoolSettings.defaults())) {
+      FunctionSpec fn = function("fn-a", "echo", 1000);
+      ContainerSource.Acquired cold = h.acquire(fn);
+      assertFalse(cold.warm());
+      WarmPool.Stats whileRunning = h.stats();
+      assertEquals(0, whileRunning.starting() + whileRunning.idle(), "nothing starts while it runs");
+      assertEquals(0, h.runtime.pooledStarts());
+
+      cold.container().remove(); // its end, long before startDefer
+      h.awaitStats("started once it ended", s -> s.idle() == 1);
+      assertEquals(1, h.runtime.pooledStarts());
+    }
+  }
+
   private static void coldAndDone(PoolHarness h, FunctionSpec fn) {
     ContainerSource.Acquired a = h.acquire(fn);
     assertFalse(a.warm());

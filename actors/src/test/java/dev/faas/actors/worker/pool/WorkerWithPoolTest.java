@@ -178,7 +178,7 @@ class WorkerWithPoolTest {
     PoolSettings d = PoolSettings.defaults();
     PoolSettings tooOld = new PoolSettings(true, 4, 16, d.idleTtl(), d.window(), d.startLatency(),
         Duration.ofMinutes(10), d.maxStarting(), d.tick(), d.startTimeout(), d.backoffMin(),
-        d.backoffMax(), d.askTimeout());
+        d.backoffMax(), d.askTimeout(), d.startDefer());
     assertThrows(IllegalArgumentException.class, () -> settings(tooOld));
   }
 }
