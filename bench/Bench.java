@@ -51,6 +51,7 @@ public final class Bench {
     String image = "faas-bench/echo:1";
     int n = 40;
     int warmup = 5;
+    int pauseMs = 500;
     int concurrency = 4;
     int throughputSeconds = 60;
     int memoryMb = 64;
@@ -71,6 +72,8 @@ public final class Bench {
         --insecure                trust any certificate (when the node's keystore is not at hand)
         --n N                     measured calls per series and mode (default 40)
         --warmup N                warm-up rounds before each mode (default 5)
+        --pause-ms P              pause before each latency call, so the engine has finished the
+                                  previous call's background work (default 500; 0: back to back)
         --concurrency C           threads of the concurrent mode and of throughput (default 4)
         --throughput-seconds D    length of each throughput run (default 60; 0 skips it)
         --quick                   smoke run: n=10, throughput 10 s
@@ -115,6 +118,7 @@ public final class Bench {
             case "--image" -> o.image = v;
             case "--n" -> n = positive(a, v);
             case "--warmup" -> o.warmup = nonNegative(a, v);
+            case "--pause-ms" -> o.pauseMs = nonNegative(a, v);
             case "--concurrency" -> o.concurrency = positive(a, v);
             case "--throughput-seconds" -> seconds = nonNegative(a, v);
             case "--memory-mb" -> o.memoryMb = positive(a, v);
@@ -302,6 +306,9 @@ public final class Bench {
                 }
                 for (int r = 0; r < rounds; r++) {
                   for (String series : orders[(r + thread) % orders.length]) {
+                    if (!pause()) {
+                      return;
+                    }
                     Call call = call(series);
                     if (measured) {
                       record(series, mode, thread, r, call);
@@ -320,6 +327,25 @@ public final class Bench {
     start.countDown();
     for (Thread w : workers) {
       w.join();
+    }
+  }
+
+  /**
+   * The pause before a latency call: a call leaves work behind it (the warm path starts a
+   * replacement container, a cold function's deletion removes what was pre-started for it, docker
+   * run removes its container), and the next call, of whichever series, should not be measured
+   * against it. False when interrupted.
+   */
+  boolean pause() {
+    if (o.pauseMs == 0) {
+      return true;
+    }
+    try {
+      Thread.sleep(o.pauseMs);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -709,7 +735,7 @@ public final class Bench {
       machine.forEach((k, v) -> rows.add(new String[] {k, v}));
       loads.forEach((k, v) -> rows.add(new String[] {"load average (" + k + ")", v}));
       rows.add(new String[] {"settings", "n=" + o.n + " per series and mode, warm-up " + o.warmup
-          + " rounds, concurrency " + o.concurrency + ", throughput " + o.throughputSeconds + " s each"
+          + " rounds, " + o.pauseMs + " ms pause before each latency call, concurrency " + o.concurrency + ", throughput " + o.throughputSeconds + " s each"
           + (o.quick ? " (--quick)" : "")});
       md.append(table(new String[] {"", ""}, rows, "ll")).append('\n');
 
