@@ -24,12 +24,21 @@ import org.slf4j.LoggerFactory;
  * so an unfinished activation holds its place, and a crashed holder's place comes back through
  * redelivery after the ack wait.
  *
+ * <p>Routing (docs/decisions/0005): a request may instead be published on {@code
+ * faas.activations.worker.<workerId>}, which only that worker's own consumer ({@code
+ * w-<workerId>}, made by the worker) delivers. Both subjects are in the one stream, so the bound
+ * counts them together; the shared consumer is filtered to the shared subject, as a work queue
+ * requires of consumers side by side.
+ *
  * <p>Every node runs {@link #ensure} after every (re)connect, like the bucket setup.
  */
 final class ActivationStream {
   static final String STREAM = "ACTIVATIONS";
   static final String SUBJECT = "faas.activations.submit";
   static final String CONSUMER = "workers";
+  static final String ROUTED_PREFIX = "faas.activations.worker.";
+  /** A worker gone for this long takes its consumer with it (the server deletes it). */
+  static final Duration ROUTED_CONSUMER_INACTIVE = Duration.ofHours(1);
   /** Fits a 1 MiB parameter with the request header, and a 1 MiB result with its record. */
   static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
   // Longer than the longest function timeout (300 s) plus queueing: only a message whose every
@@ -52,14 +61,26 @@ final class ActivationStream {
     ensureStream(jsm, stream(settings));
     // Creating a durable with another configuration updates the updatable fields (ack wait,
     // max ack pending, max deliver); an identical one is a no-op.
-    jsm.addOrUpdateConsumer(STREAM, consumer(settings));
+    try {
+      jsm.addOrUpdateConsumer(STREAM, consumer(settings));
+    } catch (JetStreamApiException e) {
+      // A consumer made before routing has no filter, and a server may refuse to add one: keep
+      // it as it is. Workers then fail to make their own consumers (a work queue refuses
+      // overlapping ones), so they announce no warm functions and nothing is routed.
+      log.error(
+          "Consumer [{}] of stream [{}] could not take the filter [{}] ({}): routing to warm"
+              + " workers is off until it is recreated (delete it while no activation runs)",
+          CONSUMER, STREAM, SUBJECT, e.getMessage());
+      jsm.addOrUpdateConsumer(
+          STREAM, ConsumerConfiguration.builder(consumer(settings)).filterSubject(null).build());
+    }
   }
 
   static StreamConfiguration stream(NatsSettings settings) {
     return StreamConfiguration.builder()
         .name(STREAM)
         .description("activation requests; its bound is the cluster-wide concurrency limit")
-        .subjects(SUBJECT)
+        .subjects(SUBJECT, ROUTED_PREFIX + "*")
         .retentionPolicy(RetentionPolicy.WorkQueue)
         .maxMessages(settings.maxConcurrent())
         .discardPolicy(DiscardPolicy.New)
@@ -74,6 +95,7 @@ final class ActivationStream {
   static ConsumerConfiguration consumer(NatsSettings settings) {
     return ConsumerConfiguration.builder()
         .durable(CONSUMER)
+        .filterSubject(SUBJECT)
         .ackPolicy(AckPolicy.Explicit)
         .ackWait(settings.ackWait())
         // The stream never holds more than maxConcurrent, so no more can be pending.
@@ -82,6 +104,33 @@ final class ActivationStream {
         // and hold its place forever. Redeliveries are dropped by the worker instead.
         .maxDeliver(-1)
         .build();
+  }
+
+  /** The subject of requests routed to {@code workerId} alone. */
+  static String routedSubject(String workerId) {
+    return ROUTED_PREFIX + Subjects.nodeId(workerId);
+  }
+
+  /** The name of {@code workerId}'s own consumer. */
+  static String routedConsumerName(String workerId) {
+    return "w-" + Subjects.nodeId(workerId);
+  }
+
+  /** {@code workerId}'s own consumer: like the shared one, on its routed subject only. */
+  static ConsumerConfiguration routedConsumer(NatsSettings settings, String workerId) {
+    return ConsumerConfiguration.builder(consumer(settings))
+        .durable(routedConsumerName(workerId))
+        .filterSubject(routedSubject(workerId))
+        .inactiveThreshold(ROUTED_CONSUMER_INACTIVE)
+        .build();
+  }
+
+  /** Creates or updates {@code workerId}'s own consumer. */
+  static void ensureRouted(Connection conn, NatsSettings settings, String workerId)
+      throws IOException, JetStreamApiException {
+    conn.jetStreamManagement(
+            JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build())
+        .addOrUpdateConsumer(STREAM, routedConsumer(settings, workerId));
   }
 
   private static void ensureStream(JetStreamManagement jsm, StreamConfiguration wanted)

@@ -4,6 +4,7 @@ import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
 import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.model.FunctionSpec;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NatsActivationQueue implements ActivationQueue, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsActivationQueue.class);
+  /** Workers announce every second: routed to only while their last word is this recent. */
+  static final Duration ROUTE_WINDOW = Duration.ofSeconds(2);
 
   private final String nodeId;
   private final Buckets buckets;
@@ -63,7 +67,8 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     this.buckets = buckets;
     this.timeout = settings.requestTimeout();
     this.blocking = blocking;
-    this.liveWorkers = new LiveWorkers(settings.liveWorkerWindow(), System::nanoTime);
+    this.liveWorkers =
+        new LiveWorkers(settings.liveWorkerWindow(), ROUTE_WINDOW, System::nanoTime);
     this.withdrawals = new Withdrawals(buckets, timeout);
   }
 
@@ -94,6 +99,30 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
 
   @Override
   public CompletionStage<Long> submit(ActivationRequest request) {
+    return publish(request, ActivationStream.SUBJECT, request.activationId());
+  }
+
+  /**
+   * {@inheritDoc} Published on the worker's own subject, under a message id of its own, so that
+   * the fallback for any worker is not taken for a duplicate of it.
+   */
+  @Override
+  public CompletionStage<Long> submit(ActivationRequest request, String worker) {
+    String subject;
+    try {
+      subject = ActivationStream.routedSubject(worker);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new AdmissionRefused.Unavailable(e.getMessage(), e));
+    }
+    return publish(request, subject, request.activationId() + "-routed");
+  }
+
+  @Override
+  public Optional<String> warmWorker(FunctionSpec function) {
+    return liveWorkers.warmWorker(function.key());
+  }
+
+  private CompletionStage<Long> publish(ActivationRequest request, String subject, String msgId) {
     Connection conn = subscribedOn;
     if (!isListening()) {
       return CompletableFuture.failedFuture(
@@ -109,13 +138,13 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     PublishOptions options =
         PublishOptions.builder()
             .expectedStream(ActivationStream.STREAM)
-            .messageId(request.activationId())
+            .messageId(msgId)
             .build();
     CompletableFuture<PublishAck> published;
     try {
       published =
           jetStream(conn)
-              .publishAsync(ActivationStream.SUBJECT, message.headers(), message.body(), options);
+              .publishAsync(subject, message.headers(), message.body(), options);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Admission.refusal(e));
     }

@@ -75,7 +75,7 @@ public final class NatsBridge implements AutoCloseable {
     this.activations =
         new NatsActivationStore(
             new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
-    this.workSource = new NatsWorkSource(buckets, settings, blocking);
+    this.workSource = new NatsWorkSource(buckets, settings, blocking, null);
     this.blocking = blocking;
   }
 
@@ -138,6 +138,17 @@ public final class NatsBridge implements AutoCloseable {
   /** The worker side of the activation transport: pulls from the {@code workers} consumer. */
   public WorkSource workSource() {
     return workSource;
+  }
+
+  /**
+   * The worker side of the activation transport for worker {@code workerId}: as {@link
+   * #workSource()}, and also pulls what API nodes route to this worker alone, and announces the
+   * functions it holds pre-started containers for (docs/decisions/0005).
+   *
+   * @param workerId unique in the cluster: letters, digits, {@code _} or {@code -}
+   */
+  public WorkSource workSource(String workerId) {
+    return new NatsWorkSource(buckets, settings, blocking, Subjects.nodeId(workerId));
   }
 
   /** True while connected with every bucket and the stream set up: what {@code /readyz} reports. */

@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -28,21 +30,33 @@ import org.slf4j.LoggerFactory;
  * there (up to {@code max}), or empty at the expiry, so a worker is never kept waiting for a
  * full batch. jnats takes no expiry under 1 s: shorter waits are raised to 1 s. A message that
  * does not decode is terminated (it could never run) and logged, never handed out.
+ *
+ * <p>Made for one worker id, it also pulls from that worker's own consumer (made on its first
+ * routed pull, and again after a failure), and its announcements carry the functions the worker
+ * holds pre-started containers for, but only once that consumer exists: API nodes route only to
+ * workers that can pull what is routed to them (docs/decisions/0005).
  */
 public final class NatsWorkSource implements WorkSource {
   private static final Logger log = LoggerFactory.getLogger(NatsWorkSource.class);
   private static final long MIN_WAIT_MILLIS = 1_000;
 
   private final Buckets buckets;
+  private final NatsSettings settings;
   private final Duration timeout;
   private final Executor blocking;
+  private final String workerId;
   private volatile Connection contextConnection;
   private volatile ConsumerContext context;
+  private volatile Connection routedConnection;
+  private volatile ConsumerContext routedContext;
 
-  NatsWorkSource(Buckets buckets, NatsSettings settings, Executor blocking) {
+  /** @param workerId the worker routed requests are pulled for; null: the shared queue only */
+  NatsWorkSource(Buckets buckets, NatsSettings settings, Executor blocking, String workerId) {
     this.buckets = buckets;
+    this.settings = settings;
     this.timeout = settings.requestTimeout();
     this.blocking = blocking;
+    this.workerId = workerId;
   }
 
   /**
@@ -56,9 +70,27 @@ public final class NatsWorkSource implements WorkSource {
     if (max <= 0) {
       return CompletableFuture.completedFuture(List.of());
     }
+    return pull(max, wait, false);
+  }
+
+  @Override
+  public boolean routes() {
+    return workerId != null;
+  }
+
+  /** {@inheritDoc} Makes the worker's own consumer first if this connection has not. */
+  @Override
+  public CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
+    if (max <= 0 || workerId == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return pull(max, wait, true);
+  }
+
+  private CompletionStage<List<WorkItem>> pull(int max, Duration wait, boolean routed) {
     CompletableFuture<List<WorkItem>> items = new CompletableFuture<>();
     try {
-      blocking.execute(() -> fetch(max, wait, items));
+      blocking.execute(() -> fetch(max, wait, items, routed));
     } catch (RejectedExecutionException e) {
       items.completeExceptionally(new IllegalStateException("executor shut down", e));
     }
@@ -68,20 +100,36 @@ public final class NatsWorkSource implements WorkSource {
   /** Best effort: skipped while not connected (the API nodes then forget the worker). */
   @Override
   public void announce(String workerId, int freeSlots) {
+    announce(workerId, freeSlots, Set.of());
+  }
+
+  /**
+   * {@inheritDoc} The warm functions are announced only while this worker's own consumer is
+   * ready on the current connection; without it nothing routed to the worker could be pulled.
+   */
+  @Override
+  public void announce(String workerId, int freeSlots, Set<String> warmFunctions) {
     Connection conn = buckets.connection();
     if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
       return;
     }
+    boolean routable =
+        this.workerId != null
+            && this.workerId.equals(workerId)
+            && routedContext != null
+            && routedConnection == conn;
+    List<String> warm = routable ? List.copyOf(new TreeSet<>(warmFunctions)) : List.of();
     try {
       conn.publish(
           Subjects.WORKER_HEARTBEAT,
-          LiveWorkers.CODEC.encode(new LiveWorkers.Announcement(workerId, freeSlots)));
+          LiveWorkers.CODEC.encode(new LiveWorkers.Announcement(workerId, freeSlots, warm)));
     } catch (RuntimeException e) {
       log.debug("Announcement of worker [{}] not sent: [{}]", workerId, e.getMessage());
     }
   }
 
-  private void fetch(int max, Duration wait, CompletableFuture<List<WorkItem>> items) {
+  private void fetch(
+      int max, Duration wait, CompletableFuture<List<WorkItem>> items, boolean routed) {
     Connection conn = buckets.connection();
     if (!buckets.isReady()) {
       items.completeExceptionally(new IllegalStateException("not connected to NATS"));
@@ -89,8 +137,21 @@ public final class NatsWorkSource implements WorkSource {
     }
     long expiresMillis = Math.max(MIN_WAIT_MILLIS, wait.toMillis());
     List<WorkItem> pulled = new ArrayList<>();
+    ConsumerContext from;
+    try {
+      from = routed ? routedConsumer(conn) : consumer(conn);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (routed) {
+        routedContext = null;
+      }
+      items.completeExceptionally(e);
+      return;
+    }
     try (FetchConsumer fetch =
-        consumer(conn)
+        from
             .fetch(
                 FetchConsumeOptions.builder()
                     .maxMessages(max)
@@ -107,6 +168,9 @@ public final class NatsWorkSource implements WorkSource {
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
+      }
+      if (routed) {
+        routedContext = null; // made again on the next pull: the server may have lost it
       }
       if (pulled.isEmpty()) {
         items.completeExceptionally(e);
@@ -132,6 +196,21 @@ public final class NatsWorkSource implements WorkSource {
       return null;
     }
     return new NatsWorkItem(message, request, blocking, timeout);
+  }
+
+  private ConsumerContext routedConsumer(Connection conn) throws Exception {
+    ConsumerContext c = routedContext;
+    if (c == null || routedConnection != conn) {
+      ActivationStream.ensureRouted(conn, settings, workerId);
+      c =
+          conn.getStreamContext(
+                  ActivationStream.STREAM,
+                  JetStreamOptions.builder().requestTimeout(timeout).build())
+              .getConsumerContext(ActivationStream.routedConsumerName(workerId));
+      routedConnection = conn;
+      routedContext = c;
+    }
+    return c;
   }
 
   private ConsumerContext consumer(Connection conn) throws Exception {

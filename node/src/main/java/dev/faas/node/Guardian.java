@@ -6,6 +6,7 @@ import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.worker.WorkerActor;
+import dev.faas.actors.worker.WorkerSettings;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.http.HttpApi;
 import dev.faas.http.HttpSettings;
@@ -106,12 +107,16 @@ public final class Guardian {
     // One watch of the functions for everything on this node that follows them.
     List<ChangeListener<FunctionSpec>> functionWatchers = new ArrayList<>();
     if (config.hasRole(Role.WORKER)) {
+      WorkerSettings workerSettings = Engine.workerSettings(config);
       ActorRef<WorkerActor.Command> worker =
           context.spawn(
               Behaviors.supervise(
                       WorkerActor.create(
-                          Engine.workerSettings(config),
-                          nats.workSource(),
+                          workerSettings,
+                          // Routing-capable only with a pool: nothing to route to otherwise.
+                          config.warmPool()
+                              ? nats.workSource(workerSettings.workerId())
+                              : nats.workSource(),
                           docker,
                           nats.activations(),
                           Clock.systemUTC(),

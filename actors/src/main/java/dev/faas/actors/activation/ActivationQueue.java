@@ -1,5 +1,7 @@
 package dev.faas.actors.activation;
 
+import dev.faas.actors.model.FunctionSpec;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -31,4 +33,21 @@ public interface ActivationQueue {
 
   /** How many workers announced themselves recently; 0 means a submit would wait for nobody. */
   int liveWorkers();
+
+  /**
+   * A live worker that announced pre-started containers for {@code function} and a free slot,
+   * if any: where the activation should go (docs/decisions/0005).
+   */
+  default Optional<String> warmWorker(FunctionSpec function) {
+    return Optional.empty();
+  }
+
+  /**
+   * Queues the request for {@code worker} alone, as {@link #submit(ActivationRequest)} does
+   * otherwise. Nobody else takes it: the caller withdraws it and queues it for any worker when
+   * that worker has not taken it by the request's {@code acceptBy}.
+   */
+  default CompletionStage<Long> submit(ActivationRequest request, String worker) {
+    return submit(request);
+  }
 }

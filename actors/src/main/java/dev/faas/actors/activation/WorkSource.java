@@ -2,6 +2,8 @@ package dev.faas.actors.activation;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** The worker's side of the activation transport. */
@@ -15,4 +17,25 @@ public interface WorkSource {
 
   /** Announces this worker as alive (the API nodes count live workers from this). */
   void announce(String workerId, int freeSlots);
+
+  /**
+   * Announces this worker as alive, with the functions ({@code owner.name}) it holds pre-started
+   * containers for: API nodes route those functions' activations to it (docs/decisions/0005).
+   */
+  default void announce(String workerId, int freeSlots, Set<String> warmFunctions) {
+    announce(workerId, freeSlots);
+  }
+
+  /** True when API nodes can route activations to this worker: {@link #pullRouted} then works. */
+  default boolean routes() {
+    return false;
+  }
+
+  /**
+   * Pulls at most {@code max} of the items routed to this worker alone, waiting up to {@code wait}
+   * for the first; used only when {@link #routes()}.
+   */
+  default CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
+    return CompletableFuture.completedFuture(List.of());
+  }
 }

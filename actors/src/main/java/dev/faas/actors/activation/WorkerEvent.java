@@ -14,5 +14,10 @@ public sealed interface WorkerEvent {
   record Completed(String activationId, ActivationRecord record) implements WorkerEvent {}
 
   /** The worker dropped the activation without running it (for example: a redelivery). */
-  record Dropped(String activationId, String reason) implements WorkerEvent {}
+  record Dropped(String activationId, String reason, String worker) implements WorkerEvent {
+    /** Dropped by a worker that does not say which (older workers). */
+    public Dropped(String activationId, String reason) {
+      this(activationId, reason, null);
+    }
+  }
 }

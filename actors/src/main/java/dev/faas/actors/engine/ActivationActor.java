@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>It stops itself after answering; {@link ClientGone} makes it answer {@link Abandoned} and
  *       stop. The queue's place is freed by the worker's ack, or by a withdraw here while no worker
  *       has taken the request.
+ *   <li>Routing (docs/decisions/0005): when the queue names a live worker holding pre-started
+ *       containers for the function, the request goes to that worker alone, with an {@code
+ *       acceptBy} of {@code routeTimeout}. If that worker drops it, or has not taken it {@code
+ *       routeGrace} after that, the request is withdrawn and queued once more for any worker,
+ *       with the activation's own {@code acceptBy}.
  * </ol>
  *
  * <p>States: admitting (node permit, live workers, submit) → awaitingWorker (until {@code
@@ -62,6 +67,11 @@ public final class ActivationActor {
   private record EventArrived(WorkerEvent event) implements Command {}
 
   private enum AcceptDeadline implements Command {
+    INSTANCE
+  }
+
+  /** The worker the request was routed to has not taken it: queue it for any worker. */
+  private enum RouteDeadline implements Command {
     INSTANCE
   }
 
@@ -148,6 +158,12 @@ public final class ActivationActor {
   private final Instant acceptBy;
   private boolean permitHeld;
   private AutoCloseable listener;
+  /** When the request was first submitted; a routed request's fallback keeps it. */
+  private Instant submittedAt;
+  /** The worker the pending submit is routed to; null once it is queued for any worker. */
+  private String routedTo;
+  /** The worker a first submit was routed to, kept after falling back: its late word is stale. */
+  private String routedFirst;
 
   private ActivationActor(
       ActorContext<Command> context,
@@ -211,20 +227,73 @@ public final class ActivationActor {
       context.getLog().warn("Activation [{}] unavailable: the queue failed", id, e);
       return finish(new Unavailable(id, "the activation queue cannot be reached"));
     }
+    submittedAt = ports.clock().instant();
+    String warm;
+    try {
+      warm = ports.queue().warmWorker(function).orElse(null);
+    } catch (RuntimeException e) {
+      warm = null;
+    }
+    return submit(warm, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Queues the request once {@code after} completes: for {@code worker} alone, or for any worker
+   * when it is null.
+   */
+  private Behavior<Command> submit(String worker, CompletionStage<?> after) {
+    routedTo = worker;
+    if (worker != null) {
+      routedFirst = worker;
+    }
+    Instant now = ports.clock().instant();
+    Instant attemptAcceptBy = acceptBy;
+    if (worker != null) {
+      Instant routedBy = now.plus(ports.settings().routeTimeout());
+      attemptAcceptBy = routedBy.isBefore(acceptBy) ? routedBy : acceptBy;
+      timers.startSingleTimer(
+          RouteDeadline.INSTANCE,
+          ports.settings().routeTimeout().plus(ports.settings().routeGrace()));
+    }
     ActivationRequest request =
         new ActivationRequest(
-            id, function, revision, input, ports.clock().instant(), acceptBy,
+            id, function, revision, input, submittedAt, attemptAcceptBy,
             ports.replyToFor().apply(id));
-    CompletionStage<Long> submitted;
-    try {
-      submitted = ports.queue().submit(request);
-    } catch (RuntimeException e) {
-      submitted = CompletableFuture.failedFuture(e);
-    }
+    CompletionStage<Long> submitted =
+        after.toCompletableFuture().isDone()
+            ? queue(request, worker)
+            : after.handle((ok, failure) -> null).thenCompose(v -> queue(request, worker));
     context.pipeToSelf(
         submitted,
         (ticket, failure) -> failure == null ? new Submitted(ticket) : new SubmitFailed(failure));
     return submitting();
+  }
+
+  private CompletionStage<Long> queue(ActivationRequest request, String worker) {
+    try {
+      return worker == null
+          ? ports.queue().submit(request)
+          : ports.queue().submit(request, worker);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * The worker the request was routed to did not take it: withdraw it (its place is free again
+   * before the second submit asks for one) and queue it for any worker.
+   */
+  private Behavior<Command> fallBack(long ticket, String why) {
+    context.getLog().info("Activation [{}] routed to worker [{}] but {}: queueing it for any worker",
+        id, routedTo, why);
+    timers.cancel(RouteDeadline.INSTANCE);
+    CompletionStage<Void> withdrawn;
+    try {
+      withdrawn = ports.queue().withdraw(ticket);
+    } catch (RuntimeException e) {
+      withdrawn = CompletableFuture.failedFuture(e);
+    }
+    return submit(null, withdrawn);
   }
 
   private Behavior<Command> submitting() {
@@ -254,6 +323,12 @@ public final class ActivationActor {
       context.getLog().info("Activation [{}] refused: the cluster is at its limit", id);
       return finish(new Rejected(id));
     }
+    if (routedTo != null) {
+      context.getLog().info("Activation [{}] could not be routed to worker [{}]: [{}]", id,
+          routedTo, cause.toString());
+      timers.cancel(RouteDeadline.INSTANCE);
+      return submit(null, CompletableFuture.completedFuture(null));
+    }
     context.getLog().warn("Activation [{}] unavailable: [{}]", id, cause.toString());
     String reason =
         cause instanceof AdmissionRefused.Unavailable
@@ -264,7 +339,10 @@ public final class ActivationActor {
 
   private Behavior<Command> awaitingWorker(long ticket) {
     return receive()
-        .onMessage(EventArrived.class, e -> onEventWhileAwaiting(e.event()))
+        .onMessage(EventArrived.class, e -> onEventWhileAwaiting(e.event(), ticket))
+        .onMessageEquals(
+            RouteDeadline.INSTANCE,
+            () -> routedTo == null ? Behaviors.same() : fallBack(ticket, "it did not take it"))
         .onMessageEquals(
             AcceptDeadline.INSTANCE,
             () -> {
@@ -281,9 +359,18 @@ public final class ActivationActor {
         .build();
   }
 
-  private Behavior<Command> onEventWhileAwaiting(WorkerEvent event) {
+  private Behavior<Command> onEventWhileAwaiting(WorkerEvent event, long ticket) {
     if (event instanceof WorkerEvent.Completed completed) {
       return finishWith(completed.record());
+    }
+    if (event instanceof WorkerEvent.Dropped dropped && routedTo != null) {
+      return fallBack(ticket, "it dropped it: " + dropped.reason());
+    }
+    if (event instanceof WorkerEvent.Dropped dropped
+        && routedFirst != null
+        && routedFirst.equals(dropped.worker())) {
+      // The routed worker pulled its copy late, after this one was queued for any worker.
+      return Behaviors.same();
     }
     if (event instanceof WorkerEvent.Dropped dropped) {
       context.getLog().info("Activation [{}] dropped by a worker: [{}]", id, dropped.reason());
@@ -295,6 +382,7 @@ public final class ActivationActor {
     }
     // A heartbeat whose Accepted went missing still says a worker has it.
     timers.cancel(AcceptDeadline.INSTANCE);
+    timers.cancel(RouteDeadline.INSTANCE);
     timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());
     timers.startSingleTimer(
         ResultDeadline.INSTANCE,
@@ -324,6 +412,13 @@ public final class ActivationActor {
   private Behavior<Command> onEventWhileRunning(WorkerEvent event) {
     if (event instanceof WorkerEvent.Completed completed) {
       return finishWith(completed.record());
+    }
+    if (event instanceof WorkerEvent.Dropped dropped
+        && routedTo == null
+        && routedFirst != null
+        && routedFirst.equals(dropped.worker())) {
+      // The routed worker pulled its copy late, after this one was queued for any worker.
+      return Behaviors.same();
     }
     if (event instanceof WorkerEvent.Dropped dropped) {
       // A running activation is dropped only by the worker that got it redelivered after its

@@ -13,11 +13,33 @@ import java.util.Objects;
  * @param resultGrace added to the function's own timeout from the moment a worker took it: the
  *     worker's time to get a container, kill it at its timeout and report
  * @param nodeMaxInFlight the most activations this node handles at once (its memory's limit)
+ * @param routeTimeout the {@code acceptBy} window of a request routed to a worker holding
+ *     pre-started containers for its function (docs/decisions/0005)
+ * @param routeGrace how long after {@code routeTimeout} the API node waits for that worker's word
+ *     before it queues the request for any worker: it covers the reply's way back and the
+ *     difference between the two machines' clocks
  */
 public record EngineSettings(
-    Duration acceptTimeout, Duration heartbeatTimeout, Duration resultGrace, int nodeMaxInFlight) {
+    Duration acceptTimeout,
+    Duration heartbeatTimeout,
+    Duration resultGrace,
+    int nodeMaxInFlight,
+    Duration routeTimeout,
+    Duration routeGrace) {
+
+  public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_ROUTE_GRACE = Duration.ofSeconds(1);
+
+  /** Routing with its default windows. */
+  public EngineSettings(
+      Duration acceptTimeout, Duration heartbeatTimeout, Duration resultGrace, int nodeMaxInFlight) {
+    this(acceptTimeout, heartbeatTimeout, resultGrace, nodeMaxInFlight, DEFAULT_ROUTE_TIMEOUT,
+        DEFAULT_ROUTE_GRACE);
+  }
 
   public EngineSettings {
+    Objects.requireNonNull(routeTimeout, "routeTimeout");
+    Objects.requireNonNull(routeGrace, "routeGrace");
     Objects.requireNonNull(acceptTimeout, "acceptTimeout");
     Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
     Objects.requireNonNull(resultGrace, "resultGrace");

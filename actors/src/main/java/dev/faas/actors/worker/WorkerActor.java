@@ -13,6 +13,7 @@ import dev.faas.actors.worker.pool.PooledContainerSource;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
@@ -36,8 +38,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Before its first pull it removes the containers a previous run of the same worker id
  *       left behind; every {@code sweepInterval} it removes platform containers older than {@code
  *       sweepAge}.
- *   <li>It never holds more items than {@code slots}: it pulls {@code free} at most, and one pull
- *       at a time.
+ *   <li>It never holds more items than {@code slots}, but for one: it pulls {@code free} at most
+ *       from the shared queue, one pull at a time, and when its transport {@link
+ *       WorkSource#routes() routes}, one item at a time from the activations routed to it alone,
+ *       whose pull may be answered while the last free slot was being filled from the shared
+ *       queue (docs/decisions/0005).
  *   <li>An item delivered a second time (its first worker died) or pulled after its {@code
  *       acceptBy} is dropped unrun, with a {@code Dropped} reply: nothing runs twice, nothing runs
  *       for a caller that has already been answered.
@@ -45,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *       A runner's {@link RunnerActor.Finished} frees its slot; a runner that stops without it
  *       (a crash) also frees its slot, and the worker then settles the item, replies {@code
  *       Completed} with a platform error and removes the activation's container by label.
- *   <li>It announces itself with its free slots every {@code announceInterval}.
+ *   <li>It announces itself with its free slots every {@code announceInterval}, with the
+ *       functions its warm pool keeps containers for.
  *   <li>With {@code pool().enabled} its runners take containers from a {@link WarmPool} child
  *       (pre-started, untouched, never reused), which it forwards {@link ToPool} commands to.
  *       Pooled containers carry no activation label: a crashed runner's own stop removes its
@@ -74,6 +80,12 @@ public final class WorkerActor {
 
   private record PullFailed(Throwable failure) implements Command {}
 
+  private record RoutedPulled(List<WorkItem> items) implements Command {}
+
+  private record RoutedPullFailed(Throwable failure) implements Command {}
+
+  private record PoolStats(WarmPool.Stats stats) implements Command {}
+
   private record RunnerFinished(String activationId) implements Command {}
 
   private record RunnerStopped(String activationId) implements Command {}
@@ -83,7 +95,8 @@ public final class WorkerActor {
   private enum Tick implements Command {
     ANNOUNCE,
     SWEEP,
-    PULL_RETRY
+    PULL_RETRY,
+    ROUTED_PULL_RETRY
   }
 
   private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
@@ -150,6 +163,7 @@ public final class WorkerActor {
   private final ActorRef<WarmPool.Command> pool;
   private final Map<String, Running> running = new HashMap<>();
   private boolean pulling;
+  private boolean pullingRouted;
   private long spawned;
 
   private WorkerActor(
@@ -213,6 +227,7 @@ public final class WorkerActor {
     timers.startTimerAtFixedRate(Tick.ANNOUNCE, Tick.ANNOUNCE, settings.announceInterval());
     timers.startTimerAtFixedRate(Tick.SWEEP, Tick.SWEEP, settings.sweepInterval());
     pullIfFree();
+    pullRoutedIfFree();
     return working();
   }
 
@@ -229,12 +244,29 @@ public final class WorkerActor {
               return Behaviors.same();
             })
         .onMessageEquals(Tick.PULL_RETRY, () -> pullIfFree())
+        .onMessage(RoutedPulled.class, this::onRoutedPulled)
+        .onMessage(
+            RoutedPullFailed.class,
+            failed -> {
+              pullingRouted = false;
+              context.getLog().warn("Worker [{}] pull of routed work failed: [{}]",
+                  settings.workerId(), failed.failure().toString());
+              timers.startSingleTimer(Tick.ROUTED_PULL_RETRY, settings.pullRetry());
+              return Behaviors.same();
+            })
+        .onMessageEquals(Tick.ROUTED_PULL_RETRY, this::pullRoutedIfFree)
+        .onMessage(
+            PoolStats.class,
+            s -> {
+              announce(warmFunctions(s.stats()));
+              return Behaviors.same();
+            })
         .onMessage(RunnerFinished.class, f -> onRunnerGone(f.activationId(), false))
         .onMessage(RunnerStopped.class, s -> onRunnerGone(s.activationId(), true))
         .onMessageEquals(
             Tick.ANNOUNCE,
             () -> {
-              announce();
+              announceWithPool();
               return Behaviors.same();
             })
         .onMessageEquals(
@@ -264,12 +296,34 @@ public final class WorkerActor {
     return Behaviors.same();
   }
 
+  /** One routed item at a time: it may come while the last slot was filled from the queue. */
+  private Behavior<Command> pullRoutedIfFree() {
+    if (source.routes() && !pullingRouted && free() > 0) {
+      pullingRouted = true;
+      context.pipeToSelf(
+          attempt(() -> source.pullRouted(1, settings.pullWait())),
+          (items, failure) ->
+              failure == null ? new RoutedPulled(items) : new RoutedPullFailed(failure));
+    }
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onPulled(Pulled pulled) {
     pulling = false;
     for (WorkItem item : pulled.items()) {
       take(item);
     }
+    pullRoutedIfFree();
     return pullIfFree();
+  }
+
+  private Behavior<Command> onRoutedPulled(RoutedPulled pulled) {
+    pullingRouted = false;
+    for (WorkItem item : pulled.items()) {
+      take(item);
+    }
+    pullIfFree();
+    return pullRoutedIfFree();
   }
 
   private void take(WorkItem item) {
@@ -286,7 +340,9 @@ public final class WorkerActor {
     } else if (clock.instant().isAfter(request.acceptBy())) {
       context.getLog().info("Activation [{}] pulled after its accept deadline, dropping it", id);
       drop(item, "no worker took it in time");
-    } else if (free() <= 0) {
+    } else if (free() < (source.routes() ? 0 : 1)) {
+      // With routing, the shared pull (up to the free slots) and the routed pull (one) may both
+      // be answered: one place over the slots, whichever came second.
       context.getLog().error("Activation [{}] pulled without a free slot, dropping it", id);
       drop(item, "the worker had no free slot");
     } else {
@@ -310,7 +366,7 @@ public final class WorkerActor {
                     item.request().activationId(), failure.toString());
               }
             });
-    item.reply(new WorkerEvent.Dropped(item.request().activationId(), reason));
+    item.reply(new WorkerEvent.Dropped(item.request().activationId(), reason, settings.workerId()));
   }
 
   private Behavior<Command> onRunnerGone(String id, boolean stopped) {
@@ -332,6 +388,7 @@ public final class WorkerActor {
     } else {
       removeContainerOf(id);
     }
+    pullRoutedIfFree();
     return pullIfFree();
   }
 
@@ -352,8 +409,41 @@ public final class WorkerActor {
   }
 
   private void announce() {
+    announce(Set.of());
+  }
+
+  /** Announces with the pool's warm functions, once the pool has answered (if there is one). */
+  private void announceWithPool() {
+    if (pool == null) {
+      announce();
+      return;
+    }
+    context.pipeToSelf(
+        AskPattern.<WarmPool.Command, WarmPool.Stats>ask(
+            pool, WarmPool.GetStats::new, settings.announceInterval(),
+            context.getSystem().scheduler()),
+        (stats, failure) -> new PoolStats(failure == null ? stats : WarmPool.Stats.empty()));
+  }
+
+  /**
+   * The functions ({@code owner.name}) of the keys the pool keeps containers for: idle ones, or a
+   * target above zero (a replacement about to start or starting). An announcement is up to a
+   * second old when it is read, and a key whose last container was just taken is still the best
+   * place for the function's next call.
+   */
+  private static Set<String> warmFunctions(WarmPool.Stats stats) {
+    Set<String> warm = new HashSet<>();
+    for (WarmPool.KeyStats key : stats.keys()) {
+      if (key.idle() > 0 || key.target() > 0) {
+        warm.addAll(key.functions());
+      }
+    }
+    return warm;
+  }
+
+  private void announce(Set<String> warmFunctions) {
     try {
-      source.announce(settings.workerId(), free());
+      source.announce(settings.workerId(), Math.max(0, free()), warmFunctions);
     } catch (RuntimeException e) {
       context.getLog().warn("Worker [{}] could not announce itself: [{}]", settings.workerId(),
           e.toString());

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -355,5 +356,87 @@ class ActivationActorTest {
     call.assertCleanedUp();
     assertTrue(cluster.withdrawn().isEmpty(), "the worker still runs it: nothing to withdraw");
     assertEquals(1, cluster.held(), "the place is the worker's to free");
+  }
+
+  // ---------------------------------------------------------------- routing (decision 0005)
+
+  private static final EngineSettings ROUTING =
+      new EngineSettings(Duration.ofSeconds(30), SHORT, SHORT, 4, Duration.ofMillis(200),
+          Duration.ofMillis(100));
+
+  @Test
+  void aRequestGoesToTheWarmWorkerAloneWithItsShortAcceptBy() {
+    cluster = FakeCluster.withLiveWorkers(8, 2);
+    cluster.warmWorker("w1");
+    Instant before = Instant.now();
+    Call call = new Call(Fns.function("echo", 10_000), ROUTING);
+    ActivationRequest request = call.submitted();
+    assertEquals(List.of("w1"), cluster.routes());
+    assertTrue(request.acceptBy().isBefore(before.plus(Duration.ofSeconds(5))),
+        "the routed window, not the 30 s accept timeout: " + request.acceptBy());
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+    assertTrue(cluster.withdrawn().isEmpty());
+    assertEquals(1, cluster.submitted().size(), "queued once");
+  }
+
+  @Test
+  void aRoutedRequestNobodyTakesIsWithdrawnAndQueuedForAnyWorker() {
+    cluster = FakeCluster.withLiveWorkers(8, 2);
+    cluster.warmWorker("w1");
+    Call call = new Call(Fns.function("echo", 10_000), ROUTING);
+    Instant routedBy = call.submitted().acceptBy();
+    call.caller.awaitAssert(Duration.ofSeconds(3), () -> {
+      assertEquals(2, cluster.submitted().size());
+      return null;
+    });
+    assertEquals(Arrays.asList("w1", null), cluster.routes());
+    assertEquals(1, cluster.withdrawn().size(), "the routed copy withdrawn first");
+    assertEquals(1, cluster.held(), "one place for one activation");
+    ActivationRequest second = cluster.submitted().get(1);
+    assertTrue(second.acceptBy().isAfter(routedBy.plus(Duration.ofSeconds(20))),
+        "the activation's own accept deadline: " + second.acceptBy());
+    assertEquals(call.submitted().submittedAt(), second.submittedAt(), "queued since the first");
+    call.emit(new WorkerEvent.Accepted(call.id, "w2"));
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void aDropByTheRoutedWorkerFallsBackAtOnceAndItsLateWordIsIgnored() {
+    cluster = FakeCluster.withLiveWorkers(8, 2);
+    cluster.warmWorker("w1");
+    Call call = new Call(Fns.function("echo", 10_000),
+        new EngineSettings(Duration.ofSeconds(30), SHORT, SHORT, 4, Duration.ofSeconds(20),
+            Duration.ofSeconds(20)));
+    call.submitted();
+    call.emit(new WorkerEvent.Dropped(call.id, "pulled after its accept deadline", "w1"));
+    call.caller.awaitAssert(Duration.ofSeconds(3), () -> {
+      assertEquals(2, cluster.submitted().size(), "not waiting for the 40 s route deadline");
+      return null;
+    });
+    // The same drop seen twice (a late copy): stale, not a failure of the queued one.
+    call.emit(new WorkerEvent.Dropped(call.id, "pulled after its accept deadline", "w1"));
+    call.emit(new WorkerEvent.Accepted(call.id, "w2"));
+    call.emit(new WorkerEvent.Dropped(call.id, "pulled after its accept deadline", "w1"));
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+    assertEquals(Arrays.asList("w1", null), cluster.routes());
+  }
+
+  @Test
+  void withoutAWarmWorkerTheRequestIsQueuedForAnyWorker() {
+    cluster = FakeCluster.withLiveWorkers(8, 2);
+    Call call = new Call(Fns.function("echo", 10_000), ROUTING);
+    call.submitted();
+    assertEquals(Arrays.asList((String) null), cluster.routes());
+    call.emit(new WorkerEvent.Accepted(call.id, "w2"));
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
   }
 }

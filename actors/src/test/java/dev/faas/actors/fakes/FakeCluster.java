@@ -58,6 +58,9 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
       new ConcurrentHashMap<>();
   private final List<ActivationRequest> submitted = new CopyOnWriteArrayList<>();
   private final List<Long> withdrawn = new CopyOnWriteArrayList<>();
+  /** The worker each submit was routed to, in order; null for "any worker". */
+  private final List<String> routes = new CopyOnWriteArrayList<>();
+  private volatile String warmWorker;
   private final List<Item> delivered = new CopyOnWriteArrayList<>();
   private final AtomicInteger rejectedFull = new AtomicInteger();
   private final AtomicInteger listens = new AtomicInteger();
@@ -103,8 +106,34 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
     return () -> listeners.remove(activationId, onEvent);
   }
 
+  /** Names {@code worker} (null: none) as holding warm containers for every function. */
+  public void warmWorker(String worker) {
+    warmWorker = worker;
+  }
+
+  /** The route of each submit so far, in order: a worker's id, or null for any worker. */
+  public List<String> routes() {
+    return java.util.Collections.unmodifiableList(new ArrayList<>(routes));
+  }
+
+  @Override
+  public java.util.Optional<String> warmWorker(dev.faas.actors.model.FunctionSpec function) {
+    return java.util.Optional.ofNullable(warmWorker);
+  }
+
+  /** Queued like any other: the tests play the routed worker's part with {@link #emit}. */
+  @Override
+  public CompletionStage<Long> submit(ActivationRequest request, String worker) {
+    return submit(request, (Object) worker);
+  }
+
   @Override
   public CompletionStage<Long> submit(ActivationRequest request) {
+    return submit(request, (Object) null);
+  }
+
+  private CompletionStage<Long> submit(ActivationRequest request, Object worker) {
+    routes.add(worker == null ? null : worker.toString());
     submitted.add(request);
     if (submitFailure != null) {
       return CompletableFuture.failedFuture(submitFailure);

@@ -17,6 +17,9 @@ import java.util.function.IntConsumer;
  */
 public final class ScriptedSource implements WorkSource {
   private final ConcurrentLinkedQueue<List<WorkItem>> batches = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<List<WorkItem>> routedBatches = new ConcurrentLinkedQueue<>();
+  private final List<Integer> routedPulls = new CopyOnWriteArrayList<>();
+  private volatile boolean routes;
   private final List<Integer> pulls = new CopyOnWriteArrayList<>();
   private final List<Integer> announcements = new CopyOnWriteArrayList<>();
   private volatile IntConsumer onPull = max -> {};
@@ -24,6 +27,36 @@ public final class ScriptedSource implements WorkSource {
   public ScriptedSource add(WorkItem... batch) {
     batches.add(List.of(batch));
     return this;
+  }
+
+  /** A batch routed to this worker alone; the source then {@link #routes() routes}. */
+  public ScriptedSource routed(WorkItem... batch) {
+    routes = true;
+    routedBatches.add(List.of(batch));
+    return this;
+  }
+
+  @Override
+  public boolean routes() {
+    return routes;
+  }
+
+  @Override
+  public CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
+    routedPulls.add(max);
+    List<WorkItem> batch = routedBatches.poll();
+    if (batch != null) {
+      if (batch.size() > max) {
+        throw new IllegalStateException("the test scripted more than the worker asked for");
+      }
+      return CompletableFuture.supplyAsync(() -> batch);
+    }
+    return CompletableFuture.supplyAsync(
+        List::of, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  public List<Integer> routedPulls() {
+    return List.copyOf(routedPulls);
   }
 
   /** Runs on every pull, before it is answered. */

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -93,6 +94,32 @@ class WorkerActorTest {
   }
 
   @Test
+  void withRoutingOnePlaceOverTheSlotsTakesWhicheverPullAnsweredSecond() {
+    RecordingItem shared =
+        new RecordingItem(Fns.request("shared0001", Fns.function("hang", 60_000), new byte[0]));
+    RecordingItem routed =
+        new RecordingItem(Fns.request("routed0001", Fns.function("hang", 60_000), new byte[0]));
+    RecordingItem later =
+        new RecordingItem(Fns.request("routed0002", Fns.function("hang", 60_000), new byte[0]));
+    ScriptedSource source = new ScriptedSource().add(shared).routed(routed).routed(later);
+    ActorRef<WorkerActor.Command> worker = worker("w1", 1, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertEquals(1, shared.replies(WorkerEvent.Accepted.class).size());
+      assertEquals(1, routed.replies(WorkerEvent.Accepted.class).size());
+      return null;
+    });
+    WorkerActor.Status status = status(worker);
+    assertEquals(Set.of("shared0001", "routed0001"), status.running());
+    assertEquals(-1, status.free(), "one place over its one slot");
+    assertEquals(List.of(1), source.routedPulls(), "no routed pull while full");
+    assertEquals(List.of(1), source.pulls(), "no shared pull while full");
+    assertTrue(later.replies().isEmpty());
+    assertEquals(0, shared.drops() + routed.drops());
+    testKit.stop(worker);
+  }
+
+  @Test
   void aRedeliveredItemIsDroppedUnrun() {
     RecordingItem redelivered = new RecordingItem(
         Fns.request("redeliv001", Fns.function("echo", 1000), new byte[0]), 2);
@@ -145,7 +172,7 @@ class WorkerActorTest {
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.awaitAssert(() -> {
       assertEquals(1, item.drops());
-      assertEquals(List.of(new WorkerEvent.Dropped("late000001", "no worker took it in time")),
+      assertEquals(List.of(new WorkerEvent.Dropped("late000001", "no worker took it in time", "w1")),
           item.replies());
       return null;
     });
