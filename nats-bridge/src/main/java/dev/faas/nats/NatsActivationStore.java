@@ -3,8 +3,12 @@ package dev.faas.nats;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.Names;
+import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.api.KeyValueEntry;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,29 +44,72 @@ public final class NatsActivationStore implements ActivationStore {
   private final KvCalls calls;
   private final Buckets buckets;
   private final Duration scanTimeout;
+  private final Duration timeout;
+
+  private volatile JetStream jetStream;
+  private volatile Connection jetStreamConnection;
 
   NatsActivationStore(KvCalls calls, Buckets buckets, Duration scanTimeout) {
     this.calls = calls;
     this.buckets = buckets;
     this.scanTimeout = scanTimeout;
+    this.timeout = scanTimeout;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A put is on every activation's way back to its caller, so it is published asynchronously
+   * to the bucket's subject (what a key-value put is), with no executor thread waiting for the
+   * server's acknowledgement.
+   */
   @Override
   public CompletionStage<Void> put(ActivationRecord record) {
     String key = Keys.activation(record.owner(), record.activationId());
-    return calls.run(
-        key,
-        kv -> {
-          RecordCodec.Framed framed = RecordCodec.encode(record, maxValueBytes());
-          if (framed.truncated()) {
-            log.warn(
-                "Activation [{}] stored with its result truncated: the server's max payload is"
-                    + " below 2 MiB",
-                record.activationId());
-          }
-          kv.put(key, framed.value());
-          return null;
-        });
+    CompletableFuture<Void> stored = new CompletableFuture<>();
+    Connection conn = buckets.connection();
+    if (!buckets.isReady()) {
+      stored.completeExceptionally(
+          new StoreException.Unavailable("not connected to NATS: record " + key + " not stored",
+              null));
+      return stored;
+    }
+    try {
+      RecordCodec.Framed framed = RecordCodec.encode(record, maxValueBytes());
+      if (framed.truncated()) {
+        log.warn(
+            "Activation [{}] stored with its result truncated: the server's max payload is"
+                + " below 2 MiB",
+            record.activationId());
+      }
+      jetStream(conn)
+          .publishAsync("$KV." + Buckets.ACTIVATIONS + "." + key, framed.value())
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  stored.complete(null);
+                } else {
+                  stored.completeExceptionally(
+                      new StoreException.Unavailable(
+                          "record " + key + " not stored: " + failure, failure));
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      stored.completeExceptionally(
+          new StoreException.Unavailable("record " + key + " not stored: " + e, e));
+    }
+    return stored;
+  }
+
+  private JetStream jetStream(Connection conn) throws IOException {
+    JetStream js = jetStream;
+    if (js == null || jetStreamConnection != conn) {
+      js = conn.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
+      jetStream = js;
+      jetStreamConnection = conn;
+    }
+    return js;
   }
 
   @Override

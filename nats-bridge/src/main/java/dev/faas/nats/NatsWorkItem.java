@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class NatsWorkItem implements WorkItem {
   private static final Logger log = LoggerFactory.getLogger(NatsWorkItem.class);
   private static final byte[] TERM = "+TERM".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACK = "+ACK".getBytes(StandardCharsets.US_ASCII);
 
   /** One blocking acknowledgement call. */
   @FunctionalInterface
@@ -60,9 +62,31 @@ final class NatsWorkItem implements WorkItem {
     return run(message::inProgress);
   }
 
+  /**
+   * {@inheritDoc} What {@code ackSync} sends ({@code +ACK} as a request, answered by the server
+   * once the ack is applied), asynchronously: an ack is on every activation's way back to its
+   * caller, and no executor thread needs to wait for it.
+   */
   @Override
   public CompletionStage<Void> ack() {
-    return run(() -> message.ackSync(timeout));
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    try {
+      message
+          .getConnection()
+          .request(message.getReplyTo(), ACK)
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (answer, failure) -> {
+                if (failure == null) {
+                  acked.complete(null);
+                } else {
+                  acked.completeExceptionally(failure);
+                }
+              });
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+    return acked;
   }
 
   /** {@inheritDoc} A JetStream term: removed from the work queue, never redelivered. */

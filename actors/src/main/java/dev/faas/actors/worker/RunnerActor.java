@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>The runner writes the activation's record (every outcome has one, image not found and
  *       platform errors included), then acks the item exactly once, then replies {@code
  *       Completed}.
- *   <li>The runner removes its container on every path, and waits for the removal (up to {@code
- *       removeTimeout}) before it tells the parent {@link Finished} and stops: a slot is a
- *       container.
+ *   <li>The runner removes its container on every path, once the activation is settled (the
+ *       removal's load on the engine, and the pool's replacement start that waits for it, then
+ *       stay off the caller's way), and waits for the removal (up to {@code removeTimeout})
+ *       before it tells the parent {@link Finished} and stops: a slot is a container.
  *   <li>If it crashes instead, the parent settles the item, replies and removes the container by
  *       label; the item it got is shared with the parent so neither settles it twice.
  * </ol>
@@ -317,7 +318,6 @@ public final class RunnerActor {
     ActivationRecord record = record(verdict, now());
     context.getLog().info("Activation [{}] of [{}] finished [{}] [{}] in [{}] ms", id,
         record.function(), record.status(), record.failure(), record.durationMs());
-    startRemoval();
     CompletionStage<Void> put = logged(attempt(() -> ports.store().put(record)), "writing its record");
     CompletionStage<Void> ack = logged(attempt(item::ack), "acking it");
     context.pipeToSelf(put.thenCombine(ack, (a, b) -> null), (ok, failure) -> Step.SETTLED);
@@ -333,6 +333,7 @@ public final class RunnerActor {
               item.reply(new WorkerEvent.Completed(id, record));
               timers.cancel(Step.HEARTBEAT);
               settled = true;
+              startRemoval();
               return doneWhenSettledAndRemoved();
             })
         .onMessageEquals(Step.REMOVED, this::onRemoved)

@@ -9,9 +9,9 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * An acquired container that tells the pool, once, when its activation is over: at its exit or
- * its removal, whichever comes first (the runner removes its container on every path), so the
- * pool sees how many of a key run at once.
+ * An acquired container that tells the pool, once, when its activation is over: at its removal,
+ * which the runner starts on every path once the activation is settled (answered), so the pool
+ * sees how many of a key run at once, and its deferred pre-starts wait for the answer.
  */
 final class TrackedContainer implements Container {
   private final Container delegate;
@@ -21,15 +21,6 @@ final class TrackedContainer implements Container {
   TrackedContainer(Container delegate, Runnable onDone) {
     this.delegate = delegate;
     this.onDone = onDone;
-    CompletionStage<ContainerExit> exit;
-    try {
-      exit = delegate.exit();
-    } catch (RuntimeException e) {
-      exit = null;
-    }
-    if (exit != null) {
-      exit.whenComplete((x, failure) -> done());
-    }
   }
 
   private void done() {
