@@ -6,6 +6,8 @@ import dev.faas.actors.worker.WorkerActor;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class Shutdown {
   private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration FINISHING_WAIT = Duration.ofSeconds(2);
+  private static final long STATUS_POLL_MILLIS = 50;
   private final ActorSystem<?> system;
   private final NatsBridge nats;
   private final DockerContainerRuntime docker;
@@ -34,7 +38,10 @@ final class Shutdown {
 
   /**
    * Removes the worker's idle pre-started containers when the node stops, before the Docker
-   * connection closes; running activations are not waited for.
+   * connection closes, then waits up to {@link #FINISHING_WAIT} for its runners to end: an
+   * activation already answered removes its container a moment later. Longer-running
+   * activations are not waited for (their containers are removed by label when the worker
+   * starts again, or by the sweep).
    */
   static void drainPoolOnStop(ActorSystem<?> system, ActorRef<WorkerActor.Command> worker) {
     CoordinatedShutdown.get(system)
@@ -56,7 +63,34 @@ final class Shutdown {
                                 drained.removed());
                           }
                           return Done.getInstance();
-                        }));
+                        })
+                    .thenCompose(
+                        done ->
+                            runnersGone(
+                                system, worker, System.nanoTime() + FINISHING_WAIT.toNanos())));
+  }
+
+  /** Completes when the worker runs nothing, or at {@code deadlineNanos}. */
+  private static CompletionStage<Done> runnersGone(
+      ActorSystem<?> system, ActorRef<WorkerActor.Command> worker, long deadlineNanos) {
+    return AskPattern.<WorkerActor.Command, WorkerActor.Status>ask(
+            worker, WorkerActor.GetStatus::new, Duration.ofSeconds(1), system.scheduler())
+        .handle((status, failure) -> status)
+        .thenCompose(
+            status -> {
+              if (status == null || status.running().isEmpty()) {
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              if (System.nanoTime() > deadlineNanos) {
+                log.warn("Stopping with [{}] activations still running", status.running().size());
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> null,
+                      CompletableFuture.delayedExecutor(
+                          STATUS_POLL_MILLIS, TimeUnit.MILLISECONDS))
+                  .thenCompose(v -> runnersGone(system, worker, deadlineNanos));
+            });
   }
 
   void register() {

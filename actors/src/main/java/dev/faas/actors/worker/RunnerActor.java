@@ -75,8 +75,12 @@ public final class RunnerActor {
     KILL_GRACE,
     SETTLED,
     REMOVED,
+    REMOVE,
     REMOVE_DEADLINE
   }
+
+  /** How long after the answer the container's removal starts. */
+  static final Duration REMOVE_AFTER_ANSWER = Duration.ofMillis(25);
 
   /** Sent to the parent when the activation is settled and its container is gone. */
   public record Finished(String activationId) {}
@@ -333,6 +337,15 @@ public final class RunnerActor {
               item.reply(new WorkerEvent.Completed(id, record));
               timers.cancel(Step.HEARTBEAT);
               settled = true;
+              // A moment later: the answer is still on its way (on a node that is also an API
+              // node it needs the CPU), and the engine work of the removal, and of the pool's
+              // replacement start that waits for it, would compete with it.
+              timers.startSingleTimer(Step.REMOVE, REMOVE_AFTER_ANSWER);
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Step.REMOVE,
+            () -> {
               startRemoval();
               return doneWhenSettledAndRemoved();
             })

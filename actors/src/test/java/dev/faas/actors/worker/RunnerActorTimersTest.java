@@ -46,6 +46,12 @@ class RunnerActorTimersTest {
     assertEquals(0, h.onlyContainer().kills(), "still within its 60 s");
 
     manualTime.timePasses(Duration.ofSeconds(57));
+    // Settled (answered) first; the container's removal follows a moment after the answer.
+    h.parent.awaitAssert(() -> {
+      assertEquals(1, h.item.replies(WorkerEvent.Completed.class).size());
+      return null;
+    });
+    manualTime.timePasses(RunnerActor.REMOVE_AFTER_ANSWER);
     ActivationRecord record = h.finished();
     assertEquals(ActivationStatus.TIMEOUT, record.status());
     assertEquals(1, h.onlyContainer().kills());

@@ -53,8 +53,11 @@ class RoutingIT {
     TestCluster.awaitReady(workerA);
     api.createFunction("whoami",
         FunctionImages.withCommand("whoami", "[\"sh\",\"-c\",\"cat >/dev/null; cat /etc/hostname\"]"));
-    api.createFunction("other",
-        FunctionImages.withCommand("other", "[\"sh\",\"-c\",\"cat\"]"));
+    // Arguments mode: never pre-started, so never routed: it goes to whichever worker pulls.
+    api.createFunction(
+        "{\"name\":\"other\",\"inputMode\":\"arg\",\"image\":\""
+            + FunctionImages.image("routing-other", "ENTRYPOINT [\"echo\"]")
+            + "\"}");
     Await.until(Duration.ofSeconds(30), "a first call, on worker A (the only one)",
         () -> api.invoke("whoami", "ping"), r -> r.status() == 200);
     HttpClient aClient = workerA.trustingClient();
@@ -63,7 +66,8 @@ class RoutingIT {
 
     workerB = cluster.startNode("worker-b", worker);
     TestCluster.awaitReady(workerB);
-    // B must be pulling from the shared queue, or the test below would prove nothing.
+    // B must be pulling from the shared queue, or the test below would prove nothing. The
+    // probe's function is never routed (arguments mode), so it lands on A or B at random.
     Await.until(Duration.ofSeconds(60), "a call of another function run by worker B",
         () -> ranOn(workerB, api.invoke("other", "x")), onB -> onB);
   }
