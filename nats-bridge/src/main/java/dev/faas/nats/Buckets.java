@@ -2,7 +2,11 @@ package dev.faas.nats;
 
 import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,13 +29,19 @@ final class Buckets {
   private static final Logger log = LoggerFactory.getLogger(Buckets.class);
 
   private final Executor control;
+  private final Duration requestTimeout;
   private final List<Runnable> readyListeners = new CopyOnWriteArrayList<>();
   private volatile Connection connection;
   private volatile Map<String, KeyValue> handles = Map.of();
+  private volatile JetStream jetStream; // of connection, made on first use after each setup
 
-  /** @param control the thread ready listeners run on, the bridge's own */
-  Buckets(Executor control) {
+  /**
+   * @param control the thread ready listeners run on, the bridge's own
+   * @param requestTimeout the JetStream context's timeout for its API calls
+   */
+  Buckets(Executor control, Duration requestTimeout) {
     this.control = control;
+    this.requestTimeout = requestTimeout;
   }
 
   /**
@@ -56,6 +66,25 @@ final class Buckets {
     return connection;
   }
 
+  /**
+   * The JetStream context of the current connection, shared by everything that publishes to a
+   * stream (the activation queue, the records' asynchronous puts).
+   *
+   * @throws IOException when the connection cannot make one
+   */
+  JetStream jetStream() throws IOException {
+    JetStream js = jetStream;
+    if (js == null) {
+      Connection c = connection;
+      if (c == null) {
+        throw new IOException("not connected to NATS");
+      }
+      js = c.jetStream(JetStreamOptions.builder().requestTimeout(requestTimeout).build());
+      jetStream = js;
+    }
+    return js;
+  }
+
   /** Connected, with every bucket set up. */
   boolean isReady() {
     Connection c = connection;
@@ -68,6 +97,7 @@ final class Buckets {
    */
   void setUp(Connection c, Map<String, KeyValue> kvs) {
     connection = c;
+    jetStream = null;
     handles = Map.copyOf(kvs);
     for (Runnable r : readyListeners) {
       runQuietly(r);

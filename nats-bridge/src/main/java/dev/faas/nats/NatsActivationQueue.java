@@ -8,7 +8,6 @@ import dev.faas.actors.model.FunctionSpec;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
@@ -59,7 +58,6 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
   private AutoCloseable readyRegistration; // guarded by lock
   private Dispatcher dispatcher; // guarded by lock
   private volatile Connection subscribedOn;
-  private volatile JetStream jetStream;
   private volatile boolean closed;
 
   NatsActivationQueue(String nodeId, Buckets buckets, NatsSettings settings, Executor blocking) {
@@ -143,7 +141,7 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     CompletableFuture<PublishAck> published;
     try {
       published =
-          jetStream(conn)
+          jetStream()
               .publishAsync(subject, message.headers(), message.body(), options);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Admission.refusal(e));
@@ -217,7 +215,6 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
       dispatcher = conn.createDispatcher();
       dispatcher.subscribe(Subjects.replies(nodeId), this::onReply);
       dispatcher.subscribe(Subjects.WORKER_HEARTBEAT, liveWorkers::onAnnouncement);
-      jetStream = null;
       subscribedOn = conn;
     }
     log.info("Node [{}] listening for replies and worker announcements", nodeId);
@@ -245,16 +242,11 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     }
   }
 
-  private JetStream jetStream(Connection conn) {
-    JetStream js = jetStream;
-    if (js == null) {
-      try {
-        js = conn.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      jetStream = js;
+  private JetStream jetStream() {
+    try {
+      return buckets.jetStream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return js;
   }
 }

@@ -5,8 +5,6 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.api.KeyValueEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,17 +41,13 @@ public final class NatsActivationStore implements ActivationStore {
 
   private final KvCalls calls;
   private final Buckets buckets;
-  private final Duration scanTimeout;
   private final Duration timeout;
 
-  private volatile JetStream jetStream;
-  private volatile Connection jetStreamConnection;
-
-  NatsActivationStore(KvCalls calls, Buckets buckets, Duration scanTimeout) {
+  /** @param timeout how long a put or a scan may wait for the server */
+  NatsActivationStore(KvCalls calls, Buckets buckets, Duration timeout) {
     this.calls = calls;
     this.buckets = buckets;
-    this.scanTimeout = scanTimeout;
-    this.timeout = scanTimeout;
+    this.timeout = timeout;
   }
 
   /**
@@ -67,7 +61,6 @@ public final class NatsActivationStore implements ActivationStore {
   public CompletionStage<Void> put(ActivationRecord record) {
     String key = Keys.activation(record.owner(), record.activationId());
     CompletableFuture<Void> stored = new CompletableFuture<>();
-    Connection conn = buckets.connection();
     if (!buckets.isReady()) {
       stored.completeExceptionally(
           new StoreException.Unavailable("not connected to NATS: record " + key + " not stored",
@@ -82,7 +75,8 @@ public final class NatsActivationStore implements ActivationStore {
                 + " below 2 MiB",
             record.activationId());
       }
-      jetStream(conn)
+      buckets
+          .jetStream()
           .publishAsync("$KV." + Buckets.ACTIVATIONS + "." + key, framed.value())
           .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete(
@@ -100,16 +94,6 @@ public final class NatsActivationStore implements ActivationStore {
           new StoreException.Unavailable("record " + key + " not stored: " + e, e));
     }
     return stored;
-  }
-
-  private JetStream jetStream(Connection conn) throws IOException {
-    JetStream js = jetStream;
-    if (js == null || jetStreamConnection != conn) {
-      js = conn.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
-      jetStream = js;
-      jetStreamConnection = conn;
-    }
-    return js;
   }
 
   @Override
@@ -140,7 +124,7 @@ public final class NatsActivationStore implements ActivationStore {
         filter,
         kv -> {
           List<ActivationRecord> records = new ArrayList<>();
-          for (KeyValueEntry entry : KvScan.scan(kv, filter, scanTimeout)) {
+          for (KeyValueEntry entry : KvScan.scan(kv, filter, timeout)) {
             ActivationRecord r = decodeOrSkip(entry);
             if (r != null && (function == null || function.equals(r.function()))) {
               records.add(r);

@@ -63,7 +63,7 @@ public final class NatsBridge implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.buckets = new Buckets(control);
+    this.buckets = new Buckets(control, settings.requestTimeout());
     this.users = new NatsUserStore(new KvCalls(buckets, Buckets.USERS, blocking), buckets, control);
     this.functions =
         new NatsFunctionStore(
