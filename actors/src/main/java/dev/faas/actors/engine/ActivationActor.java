@@ -287,13 +287,15 @@ public final class ActivationActor {
     context.getLog().info("Activation [{}] routed to worker [{}] but {}: queueing it for any worker",
         id, routedTo, why);
     timers.cancel(RouteDeadline.INSTANCE);
-    CompletionStage<Void> withdrawn;
-    try {
-      withdrawn = ports.queue().withdraw(ticket);
-    } catch (RuntimeException e) {
-      withdrawn = CompletableFuture.failedFuture(e);
-    }
-    return submit(null, withdrawn);
+    return submit(null, withdraw(ticket));
+  }
+
+  /**
+   * A drop by the worker a first submit was routed to, after the request was queued for any
+   * worker: it pulled its copy late, and says nothing about the one queued now.
+   */
+  private boolean isLateFromRoutedWorker(WorkerEvent.Dropped dropped) {
+    return routedTo == null && routedFirst != null && routedFirst.equals(dropped.worker());
   }
 
   private Behavior<Command> submitting() {
@@ -366,10 +368,7 @@ public final class ActivationActor {
     if (event instanceof WorkerEvent.Dropped dropped && routedTo != null) {
       return fallBack(ticket, "it dropped it: " + dropped.reason());
     }
-    if (event instanceof WorkerEvent.Dropped dropped
-        && routedFirst != null
-        && routedFirst.equals(dropped.worker())) {
-      // The routed worker pulled its copy late, after this one was queued for any worker.
+    if (event instanceof WorkerEvent.Dropped dropped && isLateFromRoutedWorker(dropped)) {
       return Behaviors.same();
     }
     if (event instanceof WorkerEvent.Dropped dropped) {
@@ -413,11 +412,7 @@ public final class ActivationActor {
     if (event instanceof WorkerEvent.Completed completed) {
       return finishWith(completed.record());
     }
-    if (event instanceof WorkerEvent.Dropped dropped
-        && routedTo == null
-        && routedFirst != null
-        && routedFirst.equals(dropped.worker())) {
-      // The routed worker pulled its copy late, after this one was queued for any worker.
+    if (event instanceof WorkerEvent.Dropped dropped && isLateFromRoutedWorker(dropped)) {
       return Behaviors.same();
     }
     if (event instanceof WorkerEvent.Dropped dropped) {
@@ -445,14 +440,15 @@ public final class ActivationActor {
     return Behaviors.stopped(this::cleanUp);
   }
 
-  private void withdraw(long ticket) {
+  /** Withdraws the request of {@code ticket}; a failure is logged. Completes when it is done. */
+  private CompletionStage<Void> withdraw(long ticket) {
     CompletionStage<Void> withdrawn;
     try {
       withdrawn = ports.queue().withdraw(ticket);
     } catch (RuntimeException e) {
       withdrawn = CompletableFuture.failedFuture(e);
     }
-    withdrawn.whenComplete(
+    return withdrawn.whenComplete(
         (ok, failure) -> {
           if (failure != null) {
             ASYNC_LOG.warn("Activation [{}] could not be withdrawn: [{}]", id, failure.toString());
