@@ -187,9 +187,14 @@ final class DockerContainer implements Container {
     return run.attach();
   }
 
-  /** Closes the attach calls of a container that will never run (it failed to start). */
-  void detach() {
+  /**
+   * Gives up a container that will never run (it failed to attach or start): closes its calls,
+   * stops waiting for its exit and force-removes it; blocking.
+   */
+  void discard() {
     run.detach();
+    dieEvents.forget(id);
+    forceRemove();
   }
 
   /** True when the process starts only on {@link #run}: containers of args-mode functions. */

@@ -161,12 +161,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
   }
 
-  /** Closes the container's calls, force-removes it and returns {@code failure} to throw. */
-  private <E extends RuntimeException> E removed(DockerContainer container, E failure) {
-    container.detach();
-    dieEvents.forget(container.id());
+  /** Discards the container and returns {@code failure} to throw. */
+  private static <E extends RuntimeException> E removed(DockerContainer container, E failure) {
     try {
-      control.removeContainerCmd(container.id()).withForce(true).withRemoveVolumes(true).exec();
+      container.discard();
     } catch (RuntimeException removeFailure) {
       failure.addSuppressed(removeFailure);
     }
