@@ -9,6 +9,7 @@ import dev.faas.node.it.FaasClient;
 import dev.faas.node.it.FaasClient.Reply;
 import dev.faas.node.it.FunctionImages;
 import dev.faas.node.it.NodeProcess;
+import dev.faas.node.it.PoolMetrics;
 import dev.faas.node.it.TestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,11 +126,6 @@ class RoutingIT {
         client.send(
             HttpRequest.newBuilder(URI.create(node.baseUrl() + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString());
-    for (String line : metrics.body().split("\n")) {
-      if (line.startsWith("faas_pool_containers{") && line.contains("state=\"" + state + "\"")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
+    return PoolMetrics.containers(metrics.body(), state);
   }
 }

@@ -10,6 +10,7 @@ import dev.faas.node.it.FaasClient;
 import dev.faas.node.it.FaasClient.Reply;
 import dev.faas.node.it.FunctionImages;
 import dev.faas.node.it.NodeProcess;
+import dev.faas.node.it.PoolMetrics;
 import dev.faas.node.it.TestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,13 +80,7 @@ class WarmPathIT {
   }
 
   private double idleInPool() throws Exception {
-    Reply metrics = api.get("/metrics");
-    for (String line : metrics.text().split("\n")) {
-      if (line.startsWith("faas_pool_containers{") && line.contains("state=\"idle\"")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
+    return PoolMetrics.containers(api.get("/metrics").text(), "idle");
   }
 
   @Test
