@@ -202,11 +202,7 @@ public final class NatsWorkSource implements WorkSource {
     ConsumerContext c = routedContext;
     if (c == null || routedConnection != conn) {
       ActivationStream.ensureRouted(conn, settings, workerId);
-      c =
-          conn.getStreamContext(
-                  ActivationStream.STREAM,
-                  JetStreamOptions.builder().requestTimeout(timeout).build())
-              .getConsumerContext(ActivationStream.routedConsumerName(workerId));
+      c = consumerContext(conn, ActivationStream.routedConsumerName(workerId));
       routedConnection = conn;
       routedContext = c;
     }
@@ -216,14 +212,17 @@ public final class NatsWorkSource implements WorkSource {
   private ConsumerContext consumer(Connection conn) throws Exception {
     ConsumerContext c = context;
     if (c == null || contextConnection != conn) {
-      c =
-          conn.getStreamContext(
-                  ActivationStream.STREAM,
-                  JetStreamOptions.builder().requestTimeout(timeout).build())
-              .getConsumerContext(ActivationStream.CONSUMER);
+      c = consumerContext(conn, ActivationStream.CONSUMER);
       context = c;
       contextConnection = conn;
     }
     return c;
+  }
+
+  /** The context of the stream's consumer {@code name} on {@code conn}. */
+  private ConsumerContext consumerContext(Connection conn, String name) throws Exception {
+    return conn.getStreamContext(
+            ActivationStream.STREAM, JetStreamOptions.builder().requestTimeout(timeout).build())
+        .getConsumerContext(name);
   }
 }
