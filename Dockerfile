@@ -10,6 +10,10 @@
 # ---- build: the runnable jar, node/target/faas-node.jar ------------------------------------
 FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
+# gcc and the static C library build faas-init, the PID 1 of function containers
+# (docs/decisions/0006).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 
 # The poms first: while they do not change, the dependency download below stays a cached layer
 # and a source change rebuilds only the compile step.

@@ -24,6 +24,9 @@ ensure_packages() {
     || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null || missing+=(maven)
   command -v curl >/dev/null || missing+=(curl)
+  # faas-init (docker-runner/src/main/c) is compiled static by the build.
+  command -v gcc >/dev/null || missing+=(gcc)
+  compgen -G '/usr/lib/*/libc.a' >/dev/null || missing+=(libc6-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     say "Installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *       docker-java's writer, and the stdin call is closed once it is written: the engine then
  *       closes the container's stdin (ENVIRONMENT.md, gotcha 2). A container created for
  *       arguments is started only now.
- *   <li>The source completes when the output attach ends (the process closed its output); the
- *       consumer cancelling, or the container's removal, closes both calls without killing
+ *   <li>The source completes when the output attach ends (the process closed its output), or
+ *       for a container under faas-init, when its marks say the function's process has exited
+ *       (docs/decisions/0006); the consumer cancelling, or the container's removal, closes both calls without killing
  *       anything.
  *   <li>Guard: should the engine leave an output attach open after the process has exited, it is
  *       closed once it has stayed idle for {@link DockerSettings#exitedAttachGrace()}.
@@ -41,7 +42,7 @@ final class AttachedRun {
   private final DockerClient streams;
   private final Executor executor;
   private final DockerSettings settings;
-  private final OutputCallback output = new OutputCallback();
+  private final OutputCallback output;
   private final StdinCallback stdin = new StdinCallback();
   private final AtomicReference<CompletableFuture<Void>> attached = new AtomicReference<>();
   private final AtomicBoolean begun = new AtomicBoolean();
@@ -53,6 +54,10 @@ final class AttachedRun {
     this.streams = streams;
     this.executor = executor;
     this.settings = settings;
+    this.output =
+        container.underFaasInit()
+            ? new OutputCallback(new ExitMarks(), container::markedExit)
+            : new OutputCallback();
   }
 
   /**

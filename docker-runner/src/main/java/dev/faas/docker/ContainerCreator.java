@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import dev.faas.actors.runtime.ContainerSpec;
+import java.util.List;
 
 /**
  * Creates (but does not start) sandboxed containers. Never pulls: an image that is not on the
@@ -18,8 +19,16 @@ final class ContainerCreator {
     this.settings = settings;
   }
 
-  /** Creates a container for {@code spec}; blocking. Returns its id. */
-  String create(ContainerSpec spec) {
+  /** A created container, and whether its PID 1 is faas-init. */
+  record Created(String id, boolean underFaasInit) {}
+
+  /**
+   * Creates a container for {@code spec}; blocking.
+   *
+   * @param init for a stdin-mode spec, the faas-init to run the image's command under (its volume
+   *     installed on the engine); null for docker-init
+   */
+  Created create(ContainerSpec spec, FaasInit init) {
     try {
       CreateContainerCmd create =
           docker
@@ -42,8 +51,28 @@ final class ContainerCreator {
         InspectImageResponse image = docker.inspectImageCmd(spec.image()).exec();
         String[] imageCmd = image.getConfig() == null ? null : image.getConfig().getCmd();
         create.withImage(image.getId()).withCmd(Sandbox.command(imageCmd, spec.args()));
+      } else if (init != null) {
+        // The image's command becomes faas-init's arguments; inspected each time for the same
+        // reason as above (a container of the warm pool is created off the activation's way).
+        InspectImageResponse image = docker.inspectImageCmd(spec.image()).exec();
+        List<String> command =
+            image.getConfig() == null
+                ? List.of()
+                : Sandbox.underFaasInit(
+                    image.getConfig().getEntrypoint(), image.getConfig().getCmd());
+        if (!command.isEmpty()) {
+          String id =
+              create
+                  .withImage(image.getId())
+                  .withEntrypoint(command)
+                  .withHostConfig(
+                      Sandbox.underFaasInit(Sandbox.hostConfig(spec, settings), init.volume()))
+                  .exec()
+                  .getId();
+          return new Created(id, true);
+        }
       }
-      return create.exec().getId();
+      return new Created(create.exec().getId(), false);
     } catch (RuntimeException e) {
       throw EngineErrors.ofCreate(spec.image(), e);
     }

@@ -28,6 +28,7 @@ final class DockerContainer implements Container {
   private final Executor executor;
   private final DockerSettings settings;
   private final boolean startsOnRun;
+  private final boolean underFaasInit;
   private final ExitWatch exitWatch;
   private final DieEvents dieEvents;
   /** Completes once the process has been started: at creation, or by the run for args mode. */
@@ -37,11 +38,13 @@ final class DockerContainer implements Container {
   private final AtomicReference<CompletableFuture<Void>> removal = new AtomicReference<>();
   private final AttachedRun run;
   private volatile boolean stopping;
+  private volatile boolean endedByMarks;
 
   DockerContainer(
       String id,
       String image,
       boolean startsOnRun,
+      boolean underFaasInit,
       DockerClient control,
       DockerClient streams,
       Executor executor,
@@ -50,6 +53,7 @@ final class DockerContainer implements Container {
     this.id = id;
     this.image = image;
     this.startsOnRun = startsOnRun;
+    this.underFaasInit = underFaasInit;
     this.control = control;
     this.streams = streams;
     this.executor = executor;
@@ -195,6 +199,28 @@ final class DockerContainer implements Container {
     run.detach();
     dieEvents.forget(id);
     forceRemove();
+  }
+
+  /** True when the container's PID 1 is faas-init: its output carries {@link ExitMarks}. */
+  boolean underFaasInit() {
+    return underFaasInit;
+  }
+
+  /**
+   * faas-init's trailers said the function's process exited with {@code code}. A clean exit
+   * settles the container's exit now, ~30 ms before the engine would tell; any other code is left
+   * to the engine, whose record alone tells a memory kill from another end.
+   */
+  void markedExit(int code) {
+    endedByMarks = true;
+    if (code == 0) {
+      exitFuture().complete(new ContainerExit(0, false));
+    }
+  }
+
+  /** True once the run's output ended at faas-init's marks; for tests. */
+  boolean endedByMarks() {
+    return endedByMarks;
   }
 
   /** True when the process starts only on {@link #run}: containers of args-mode functions. */

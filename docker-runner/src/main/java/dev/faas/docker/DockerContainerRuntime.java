@@ -1,6 +1,7 @@
 package dev.faas.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -34,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
+  private static final Duration FAAS_INIT_RETRY = Duration.ofSeconds(30);
 
   private final DockerSettings settings;
   private final Executor executor;
@@ -41,6 +44,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DockerClient streams;
   private final ContainerCreator creator;
   private final DieEvents dieEvents;
+  private final Object faasInitLock = new Object();
+  private volatile FaasInit faasInit;
+  /** When installing faas-init failed: not tried again before this (System.nanoTime()). */
+  private long faasInitRetryAt;
+  private boolean faasInitTried;
 
   /**
    * A runtime on the engine of {@code settings}, running blocking calls on {@code executor}.
@@ -66,11 +74,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         Async.supply(
             executor,
             () -> {
-              String id = creator.create(spec);
+              ContainerCreator.Created created =
+                  creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
+              String id = created.id();
               DockerContainer container =
                   new DockerContainer(
-                      id, spec.image(), startsOnRun, control, streams, executor, settings,
-                      dieEvents);
+                      id, spec.image(), startsOnRun, created.underFaasInit(), control, streams,
+                      executor, settings, dieEvents);
               if (!startsOnRun) {
                 attachOrRemove(container);
                 startOrRemove(container, spec.image());
@@ -119,6 +129,54 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                     "Docker engine at " + settings.dockerHost() + " does not answer", e);
               }
             }));
+  }
+
+  /**
+   * faas-init installed on the engine, or null for docker-init: when it is off, when this build
+   * has no binary for the engine's architecture, or for {@link #FAAS_INIT_RETRY} after installing
+   * it failed. Installed once, by the first stdin-mode start (blocking, tens of milliseconds).
+   */
+  private FaasInit faasInit(String image) {
+    FaasInit ready = faasInit;
+    if (ready != null || !settings.faasInit()) {
+      return ready;
+    }
+    synchronized (faasInitLock) {
+      if (faasInit != null) {
+        return faasInit;
+      }
+      if (faasInitTried && System.nanoTime() - faasInitRetryAt < 0) {
+        return null;
+      }
+      faasInitTried = true;
+      try {
+        String architecture = control.infoCmd().exec().getArchitecture();
+        Optional<FaasInit> bundled = FaasInit.bundled(architecture);
+        if (bundled.isEmpty()) {
+          log.warn(
+              "No faas-init built for the engine's architecture [{}]: containers run under"
+                  + " docker-init, each run ending ~30 ms later",
+              architecture);
+          faasInitRetryAt = System.nanoTime() + Long.MAX_VALUE / 2;
+          return null;
+        }
+        bundled.get().install(control, image, settings.platform(), settings.callTimeout());
+        faasInit = bundled.get();
+        log.info("faas-init installed in volume [{}]", faasInit.volume());
+        return faasInit;
+      } catch (NotFoundException e) {
+        // The function's image is missing: its own create fails next and says so; try again then.
+        faasInitTried = false;
+        return null;
+      } catch (RuntimeException e) {
+        log.warn(
+            "Could not install faas-init; containers run under docker-init for {}",
+            FAAS_INIT_RETRY,
+            e);
+        faasInitRetryAt = System.nanoTime() + FAAS_INIT_RETRY.toNanos();
+        return null;
+      }
+    }
   }
 
   /** Containers whose die event is still awaited; for tests that nothing is left behind. */

@@ -29,6 +29,9 @@ import java.util.Objects;
  *     them when the container stops
  * @param containerLogMaxBytes cap on the engine's own copy of a container's output (json-file log),
  *     which only serves {@code docker logs} while the container lives; protects the node's disk
+ * @param faasInit run stdin-mode containers under faas-init, which marks the end of the
+ *     function's output as soon as its process exits (docs/decisions/0006); false: under the
+ *     engine's docker-init, the run ending when the engine ends the attach, ~30 ms later
  */
 public record DockerSettings(
     URI dockerHost,
@@ -40,7 +43,8 @@ public record DockerSettings(
     Duration callTimeout,
     int outputBufferFrames,
     Duration exitedAttachGrace,
-    long containerLogMaxBytes) {
+    long containerLogMaxBytes,
+    boolean faasInit) {
 
   /** The local engine's socket. */
   public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
@@ -80,7 +84,8 @@ public record DockerSettings(
         Duration.ofSeconds(30),
         64,
         Duration.ofSeconds(1),
-        8L * 1024 * 1024);
+        8L * 1024 * 1024,
+        true);
   }
 
   /** The same settings for another engine address. */
@@ -95,7 +100,8 @@ public record DockerSettings(
         callTimeout,
         outputBufferFrames,
         exitedAttachGrace,
-        containerLogMaxBytes);
+        containerLogMaxBytes,
+        faasInit);
   }
 
   /** The same settings speaking another API version. */
@@ -110,6 +116,23 @@ public record DockerSettings(
         callTimeout,
         outputBufferFrames,
         exitedAttachGrace,
-        containerLogMaxBytes);
+        containerLogMaxBytes,
+        faasInit);
+  }
+
+  /** The same settings, with faas-init on or off. */
+  public DockerSettings withFaasInit(boolean on) {
+    return new DockerSettings(
+        dockerHost,
+        apiVersion,
+        platform,
+        maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        callTimeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes,
+        on);
   }
 }

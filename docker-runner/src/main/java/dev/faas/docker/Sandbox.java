@@ -3,6 +3,9 @@ package dev.faas.docker;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.VolumeOptions;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +44,44 @@ final class Sandbox {
                 Map.of(
                     "max-size", Long.toString(settings.containerLogMaxBytes()),
                     "max-file", "1")));
+  }
+
+  /**
+   * {@code sandbox} for a container whose PID 1 is faas-init instead of docker-init: its volume
+   * mounted read-only (a function writes nothing it could run, as with /tmp's noexec), and no
+   * docker-init, whose work of reaping orphans faas-init does. It counts against the pids limit as
+   * docker-init did.
+   */
+  static HostConfig underFaasInit(HostConfig sandbox, String volume) {
+    return sandbox
+        .withInit(false)
+        .withMounts(
+            List.of(
+                new Mount()
+                    .withType(MountType.VOLUME)
+                    .withSource(volume)
+                    .withTarget(FaasInit.MOUNT)
+                    .withReadOnly(true)
+                    .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
+  }
+
+  /**
+   * The entrypoint that runs the image's own command (its entrypoint, then its command) under
+   * faas-init; empty when the image names no command, which the engine refuses on its own terms.
+   */
+  static List<String> underFaasInit(String[] imageEntrypoint, String[] imageCmd) {
+    List<String> command = new ArrayList<>();
+    if (imageEntrypoint != null) {
+      command.addAll(List.of(imageEntrypoint));
+    }
+    if (imageCmd != null) {
+      command.addAll(List.of(imageCmd));
+    }
+    if (command.isEmpty()) {
+      return List.of();
+    }
+    command.add(0, FaasInit.PATH);
+    return command;
   }
 
   /** The spec's labels with the platform label set to this platform's name. */

@@ -40,13 +40,14 @@ class LifecycleIT extends DockerFixture {
         runtime.start(spec(TestImages.MISSING, List.of("arg"), 64 * MIB, 64, Map.of())));
   }
 
-  /** With docker-init as PID 1, the engine starts the container and init reports the failure. */
+  /** With faas-init as PID 1, the engine starts the container and init reports the failure. */
   @Test
   void commandThatCannotRunIsANonZeroExit() throws Exception {
     Result result = activate(spec(TestImages.BROKEN), "");
 
     assertTrue(
-        result.output().err().contains("exec /no/such/command failed"), result.output().err());
+        result.output().err().contains("faas-init: cannot run /no/such/command"),
+        result.output().err());
     assertEquals(new ContainerExit(127, false), result.exit());
   }
 

@@ -42,9 +42,11 @@ class SandboxIT extends DockerFixture {
             echo data > /tmp/probe && cat /tmp/probe
             cp /bin/busybox /tmp/bb
             if /tmp/bb true 2>/dev/null; then echo tmp-exec; else echo tmp-noexec; fi
+            if cp /bin/busybox /.faas/bb 2>/dev/null; then echo init-writable; else echo init-read-only; fi
             """);
 
-    assertEquals("root-read-only\ndata\ntmp-noexec\n", result.output().out());
+    assertEquals(
+        "root-read-only\ndata\ntmp-noexec\ninit-read-only\n", result.output().out());
   }
 
   @Test
@@ -59,7 +61,7 @@ class SandboxIT extends DockerFixture {
     assertTrue(out.contains("CapEff:\t0000000000000000\n"), out);
     assertTrue(out.contains("CapPrm:\t0000000000000000\n"), out);
     assertTrue(out.contains("NoNewPrivs:\t1\n"), out);
-    assertTrue(out.contains("docker-init"), "PID 1 is docker-init: " + out);
+    assertTrue(out.contains("/.faas/faas-init sh"), "PID 1 is faas-init, running sh: " + out);
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +69,31 @@ class SandboxTest {
   @Test
   void settingsRefuseNonsense() {
     assertThrows(IllegalArgumentException.class, () -> DockerSettings.defaults(" "));
+  }
+
+  @Test
+  void underFaasInitTheVolumeIsReadOnlyAndDockerInitIsOff() {
+    HostConfig host =
+        Sandbox.underFaasInit(Sandbox.hostConfig(spec(false, Map.of()), settings), "faas-init-x");
+
+    assertEquals(false, host.getInit());
+    Mount mount = host.getMounts().get(0);
+    assertEquals(1, host.getMounts().size());
+    assertEquals(MountType.VOLUME, mount.getType());
+    assertEquals("faas-init-x", mount.getSource());
+    assertEquals(FaasInit.MOUNT, mount.getTarget());
+    assertEquals(true, mount.getReadOnly());
+    assertEquals(true, mount.getVolumeOptions().getNoCopy());
+    assertEquals(true, host.getReadonlyRootfs(), "the rest of the sandbox is kept");
+  }
+
+  @Test
+  void faasInitRunsTheImagesEntrypointThenItsCommand() {
+    assertEquals(
+        List.of(FaasInit.PATH, "sh", "-c", "script", "arg"),
+        Sandbox.underFaasInit(new String[] {"sh", "-c"}, new String[] {"script", "arg"}));
+    assertEquals(List.of(FaasInit.PATH, "cat"), Sandbox.underFaasInit(null, new String[] {"cat"}));
+    assertEquals(List.of(FaasInit.PATH, "/entry"), Sandbox.underFaasInit(new String[] {"/entry"}, null));
+    assertEquals(List.of(), Sandbox.underFaasInit(null, new String[0]), "no command: none");
   }
 }

@@ -24,6 +24,8 @@ final class TestImages {
   static final String SH_C = "faas-test/sh-c:it";
   /** Writes {@code ready} to stderr, then echoes its input: startup output before any attach. */
   static final String CHATTY = "faas-test/chatty:it";
+  /** Entrypoint {@code sh -c 'echo "$0|$1"; cat' from-entrypoint}, command {@code from-cmd}. */
+  static final String ENTRY = "faas-test/entry:it";
   /** A command that does not exist: the engine refuses to start it. */
   static final String BROKEN = "faas-test/broken:it";
   /** Never built. */
@@ -57,6 +59,15 @@ final class TestImages {
       derive(docker, workDir, SH_C, "[\"sh\", \"-c\"]");
       derive(docker, workDir, CHATTY, "[\"sh\", \"-c\", \"echo ready >&2; exec cat\"]");
       derive(docker, workDir, BROKEN, "[\"/no/such/command\"]");
+      Path entry = Files.createDirectories(workDir.resolve("entry"));
+      build(
+          docker,
+          entry,
+          ENTRY,
+          "FROM "
+              + CAT
+              + "\nENTRYPOINT [\"sh\", \"-c\", \"echo \\\"$0|$1\\\"; cat\", \"from-entrypoint\"]"
+              + "\nCMD [\"from-cmd\"]\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -46,7 +46,8 @@ public record NodeConfig(
     int poolMaxIdle,
     Duration poolIdleTtl,
     String dockerHost,
-    String dockerApiVersion) {
+    String dockerApiVersion,
+    boolean faasInit) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -89,7 +90,8 @@ public record NodeConfig(
             c.getInt("worker.pool.max-idle"),
             c.getDuration("worker.pool.idle-ttl"),
             c.getString("docker.host"),
-            c.getString("docker.api-version"));
+            c.getString("docker.api-version"),
+            c.getBoolean("docker.faas-init"));
     config.check();
     return config;
   }

@@ -41,7 +41,8 @@ final class Wiring {
         defaults.callTimeout(),
         defaults.outputBufferFrames(),
         defaults.exitedAttachGrace(),
-        defaults.containerLogMaxBytes());
+        defaults.containerLogMaxBytes(),
+        config.faasInit());
   }
 
   /** The label value every container of this platform carries; all nodes of a cluster agree. */
