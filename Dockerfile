@@ -51,7 +51,7 @@ COPY --from=build --chown=root:root /faas-node.jar /opt/faas/faas-node.jar
 
 ENV FAAS_DATA_DIR=/var/lib/faas/data \
     FAAS_PORT=8443 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1"
 
 # The node writes only its data directory (a self-signed certificate when FAAS_TLS=true and no
 # keystore is given). The jar is root-owned and read-only to the process.

@@ -38,7 +38,7 @@ if [ "${FAAS_TLS:-true}" = "false" ]; then scheme=http; curl_k=; fi
 base="$scheme://localhost:$FAAS_PORT"
 
 say "Starting the node (roles $FAAS_ROLES) on $base"
-java ${JAVA_OPTS:-} -jar node/target/faas-node.jar &
+java $FAAS_JVM_FLAGS ${JAVA_OPTS:-} -jar node/target/faas-node.jar &
 NODE_PID=$!
 
 (

@@ -139,7 +139,7 @@ mkdir -p "$FAAS_DATA_DIR"
 BASE=https://127.0.0.1:$NODE_PORT
 say "Starting the node on $BASE (slots $FAAS_WORKER_SLOTS, max concurrent $FAAS_MAX_CONCURRENT)"
 # shellcheck disable=SC2086
-setsid java ${JAVA_OPTS:-} -jar "$WORK/faas-node.jar" </dev/null >"$WORK/node.log" 2>&1 &
+setsid java $FAAS_JVM_FLAGS ${JAVA_OPTS:-} -jar "$WORK/faas-node.jar" </dev/null >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
 
 # --- the function image, meanwhile: FROM scratch + busybox, cat as its command

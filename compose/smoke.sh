@@ -63,7 +63,7 @@ RUN groupadd --system --gid 10001 faas \\
  && useradd --system --uid 10001 --gid faas --home-dir /var/lib/faas --no-create-home --shell /usr/sbin/nologin faas \\
  && mkdir -p /var/lib/faas/data && chown -R faas:faas /var/lib/faas
 COPY faas-node.jar /opt/faas/faas-node.jar
-ENV FAAS_DATA_DIR=/var/lib/faas/data FAAS_PORT=8443 JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENV FAAS_DATA_DIR=/var/lib/faas/data FAAS_PORT=8443 JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1"
 WORKDIR /var/lib/faas
 USER faas
 CMD ["java", "-jar", "/opt/faas/faas-node.jar"]

@@ -167,7 +167,7 @@ start_node() {
     export FAAS_KV_REPLICAS=3
     export FAAS_MAX_CONCURRENT=${FAAS_MAX_CONCURRENT:-16}
     export FAAS_WORKER_SLOTS=${FAAS_WORKER_SLOTS:-8}
-    exec setsid java ${JAVA_OPTS:--Xmx256m} -jar "$DIR/faas-node.jar" \
+    exec setsid java $FAAS_JVM_FLAGS ${JAVA_OPTS:--Xmx256m} -jar "$DIR/faas-node.jar" \
       </dev/null >>"$dir/node.log" 2>&1
   ) &
   echo $! >"$dir/pid"

@@ -5,6 +5,11 @@ FAAS_ROOT=${FAAS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 FAAS_LOG_DIR=${FAAS_LOG_DIR:-$FAAS_ROOT/data/logs}
 DOCKER=/usr/bin/docker
 
+# The node's JVM flags, before JAVA_OPTS (which can override them): C1 only, no C2. On a 2-core
+# machine shared with the Docker engine, C2's compiling was a third of the node's CPU in the
+# throughput benchmark, even minutes into a run (docs/decisions/0007).
+FAAS_JVM_FLAGS=${FAAS_JVM_FLAGS:--XX:TieredStopAtLevel=1}
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
