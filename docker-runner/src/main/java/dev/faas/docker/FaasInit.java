@@ -46,7 +46,8 @@ final class FaasInit {
   private final byte[] binary;
   private final String digest;
 
-  private FaasInit(byte[] binary) {
+  /** A faas-init of these bytes; {@link #bundled} gives the real one. */
+  FaasInit(byte[] binary) {
     this.binary = binary;
     this.digest = sha256(binary);
   }
@@ -73,10 +74,11 @@ final class FaasInit {
    * Makes sure the engine's volume holds this binary whole; blocking. {@code image} is any image
    * on the engine: the writer container is created from it, never started.
    *
+   * @return true when this call wrote the volume, false when it held the binary already
    * @throws NotFoundException when {@code image} is not on the engine
    * @throws IllegalStateException when another node held the writer lock past {@code lockWait}
    */
-  void install(DockerClient docker, String image, String platform, Duration lockWait) {
+  boolean install(DockerClient docker, String image, String platform, Duration lockWait) {
     String writerName = volume() + "-writer";
     docker
         .createVolumeCmd()
@@ -117,17 +119,18 @@ final class FaasInit {
         continue;
       }
       try {
-        if (!whole(docker, writer)) {
-          docker
-              .copyArchiveToContainerCmd(writer)
-              .withRemotePath(MOUNT)
-              .withTarInputStream(new ByteArrayInputStream(archive()))
-              .exec();
+        if (whole(docker, writer)) {
+          return false;
         }
+        docker
+            .copyArchiveToContainerCmd(writer)
+            .withRemotePath(MOUNT)
+            .withTarInputStream(new ByteArrayInputStream(archive()))
+            .exec();
+        return true;
       } finally {
         docker.removeContainerCmd(writer).withForce(true).exec();
       }
-      return;
     }
   }
 
