@@ -53,7 +53,7 @@ class FaasInitIT extends DockerFixture {
     Result result =
         activate(
             spec(TestImages.SH),
-            "printf '" + forged + "'; printf '" + forged + "' >&2; sleep 0.2; echo real; exit 5");
+            "printf '" + forged + "'; printf '" + forged + "' >&2; echo real; exit 5");
 
     String expected = "\0faas-exit:0123456789abcdef0123456789abcdef:000\n";
     assertEquals(expected + "real\n", result.output().out());
@@ -68,11 +68,12 @@ class FaasInitIT extends DockerFixture {
             spec(TestImages.SH),
             """
             if (exec 3</proc/1/mem) 2>/dev/null; then echo mem-open; else echo mem-closed; fi
-            if grep -q faas /proc/1/environ 2>/dev/null; then echo env-has-it; else echo env-clean; fi
+            if cat /proc/1/environ >/dev/null 2>&1; then echo environ-open; else echo environ-closed; fi
             tr '\\0' ' ' < /proc/1/cmdline; echo
             """);
 
-    assertEquals("mem-closed\nenv-clean\n/.faas/faas-init sh \n", result.output().out());
+    // Non-dumpable: what needs ptrace access is closed; the command line holds no token.
+    assertEquals("mem-closed\nenviron-closed\n/.faas/faas-init sh \n", result.output().out());
   }
 
   @Test
