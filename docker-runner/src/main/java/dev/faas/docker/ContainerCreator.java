@@ -3,6 +3,7 @@ package dev.faas.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.model.ContainerConfig;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.util.List;
 
@@ -44,35 +45,31 @@ final class ContainerCreator {
               .withAttachStdout(true)
               .withAttachStderr(true)
               .withTty(false);
-      if (!spec.args().isEmpty()) {
-        // Setting Cmd replaces the image's, so read it first; create from the id just inspected so
-        // that the command and the image cannot disagree if the tag moves in between. Inspecting
-        // costs about a millisecond on a path that is cold anyway, so it is not cached.
+      boolean underFaasInit = false;
+      if (!spec.args().isEmpty() || init != null) {
+        // Setting Cmd or Entrypoint replaces the image's, so read them first; create from the id
+        // just inspected so that the command and the image cannot disagree if the tag moves in
+        // between. Inspecting costs about a millisecond, on a cold path or a pre-start off the
+        // activation's way, so it is not cached.
         InspectImageResponse image = docker.inspectImageCmd(spec.image()).exec();
-        String[] imageCmd = image.getConfig() == null ? null : image.getConfig().getCmd();
-        create.withImage(image.getId()).withCmd(Sandbox.command(imageCmd, spec.args()));
-      } else if (init != null) {
-        // The image's command becomes faas-init's arguments; inspected each time for the same
-        // reason as above (a container of the warm pool is created off the activation's way).
-        InspectImageResponse image = docker.inspectImageCmd(spec.image()).exec();
-        List<String> command =
-            image.getConfig() == null
-                ? List.of()
-                : Sandbox.underFaasInit(
-                    image.getConfig().getEntrypoint(), image.getConfig().getCmd());
-        if (!command.isEmpty()) {
-          String id =
-              create
-                  .withImage(image.getId())
-                  .withEntrypoint(command)
-                  .withHostConfig(
-                      Sandbox.underFaasInit(Sandbox.hostConfig(spec, settings), init.volume()))
-                  .exec()
-                  .getId();
-          return new Created(id, true);
+        ContainerConfig config = image.getConfig();
+        String[] imageEntrypoint = config == null ? null : config.getEntrypoint();
+        String[] imageCmd = config == null ? null : config.getCmd();
+        create.withImage(image.getId());
+        if (!spec.args().isEmpty()) {
+          create.withCmd(Sandbox.command(imageCmd, spec.args()));
+        } else {
+          // The image's command becomes faas-init's arguments.
+          List<String> command = Sandbox.underFaasInit(imageEntrypoint, imageCmd);
+          if (!command.isEmpty()) {
+            create
+                .withEntrypoint(command)
+                .withHostConfig(Sandbox.underFaasInit(create.getHostConfig(), init.volume()));
+            underFaasInit = true;
+          }
         }
       }
-      return new Created(create.exec().getId(), false);
+      return new Created(create.exec().getId(), underFaasInit);
     } catch (RuntimeException e) {
       throw EngineErrors.ofCreate(spec.image(), e);
     }

@@ -46,9 +46,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DieEvents dieEvents;
   private final Object faasInitLock = new Object();
   private volatile FaasInit faasInit;
-  /** When installing faas-init failed: not tried again before this (System.nanoTime()). */
-  private long faasInitRetryAt;
-  private boolean faasInitTried;
+  /** faas-init is not tried before this (System.nanoTime()): set after a failed install. */
+  private long faasInitRetryAt = System.nanoTime();
 
   /**
    * A runtime on the engine of {@code settings}, running blocking calls on {@code executor}.
@@ -145,10 +144,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       if (faasInit != null) {
         return faasInit;
       }
-      if (faasInitTried && System.nanoTime() - faasInitRetryAt < 0) {
+      if (System.nanoTime() - faasInitRetryAt < 0) {
         return null;
       }
-      faasInitTried = true;
       try {
         String architecture = control.infoCmd().exec().getArchitecture();
         Optional<FaasInit> bundled = FaasInit.bundled(architecture);
@@ -165,8 +163,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         log.info("faas-init installed in volume [{}]", faasInit.volume());
         return faasInit;
       } catch (NotFoundException e) {
-        // The function's image is missing: its own create fails next and says so; try again then.
-        faasInitTried = false;
+        // The function's image is missing: its own create fails next and says so; the next start
+        // tries again.
         return null;
       } catch (RuntimeException e) {
         log.warn(

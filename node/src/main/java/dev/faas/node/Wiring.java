@@ -30,19 +30,10 @@ final class Wiring {
   }
 
   static DockerSettings dockerSettings(NodeConfig config) {
-    DockerSettings defaults = DockerSettings.defaults(platformName());
-    return new DockerSettings(
-        URI.create(config.dockerHost()),
-        config.dockerApiVersion(),
-        defaults.platform(),
-        defaults.maxControlConnections(),
-        defaults.maxStreamConnections(),
-        defaults.connectTimeout(),
-        defaults.callTimeout(),
-        defaults.outputBufferFrames(),
-        defaults.exitedAttachGrace(),
-        defaults.containerLogMaxBytes(),
-        config.faasInit());
+    return DockerSettings.defaults(platformName())
+        .withDockerHost(URI.create(config.dockerHost()))
+        .withApiVersion(config.dockerApiVersion())
+        .withFaasInit(config.faasInit());
   }
 
   /** The label value every container of this platform carries; all nodes of a cluster agree. */

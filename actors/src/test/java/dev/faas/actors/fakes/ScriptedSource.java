@@ -44,15 +44,7 @@ public final class ScriptedSource implements WorkSource {
   @Override
   public CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
     routedPulls.add(max);
-    List<WorkItem> batch = routedBatches.poll();
-    if (batch != null) {
-      if (batch.size() > max) {
-        throw new IllegalStateException("the test scripted more than the worker asked for");
-      }
-      return CompletableFuture.supplyAsync(() -> batch);
-    }
-    return CompletableFuture.supplyAsync(
-        List::of, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS));
+    return answer(routedBatches.poll(), max, wait);
   }
 
   public List<Integer> routedPulls() {
@@ -69,7 +61,12 @@ public final class ScriptedSource implements WorkSource {
   public CompletionStage<List<WorkItem>> pull(int max, Duration wait) {
     pulls.add(max);
     onPull.accept(max);
-    List<WorkItem> batch = batches.poll();
+    return answer(batches.poll(), max, wait);
+  }
+
+  /** The scripted batch, or none once the pull's wait has passed. */
+  private static CompletionStage<List<WorkItem>> answer(
+      List<WorkItem> batch, int max, Duration wait) {
     if (batch != null) {
       if (batch.size() > max) {
         throw new IllegalStateException("the test scripted more than the worker asked for");
