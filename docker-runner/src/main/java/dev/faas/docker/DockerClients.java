@@ -11,22 +11,39 @@ import java.time.Duration;
  * Apache transport applies its response timeout as a read timeout for the whole response, which
  * would cut an attach or a wait on a function that stays silent longer than that. So short calls
  * get a client with a timeout and a small pool, and streaming calls a client without one and a
- * pool sized for the activations in flight.
+ * pool sized for the activations in flight. Both go through {@link DeadlineHttpClient}: every
+ * control call, and the answer to every streaming call, ends by {@link
+ * DockerSettings#callTimeout()} whatever the engine does.
  */
 final class DockerClients {
   private DockerClients() {}
 
   /** A client for calls that answer at once: create, start, inspect, kill, remove, list, ping. */
-  static DockerClient control(DockerSettings settings) {
-    return build(settings, settings.maxControlConnections(), settings.callTimeout());
+  static DockerClient control(DockerSettings settings, Deadlines deadlines) {
+    return build(
+        settings,
+        settings.maxControlConnections(),
+        settings.callTimeout(),
+        deadlines,
+        DeadlineHttpClient.Mode.CALL);
   }
 
   /** A client for attach and wait, which last as long as the container's process. */
-  static DockerClient streaming(DockerSettings settings) {
-    return build(settings, settings.maxStreamConnections(), null);
+  static DockerClient streaming(DockerSettings settings, Deadlines deadlines) {
+    return build(
+        settings,
+        settings.maxStreamConnections(),
+        null,
+        deadlines,
+        DeadlineHttpClient.Mode.STREAM);
   }
 
-  private static DockerClient build(DockerSettings settings, int connections, Duration timeout) {
+  private static DockerClient build(
+      DockerSettings settings,
+      int connections,
+      Duration timeout,
+      Deadlines deadlines,
+      DeadlineHttpClient.Mode mode) {
     DefaultDockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost(settings.dockerHost().toString())
@@ -41,6 +58,7 @@ final class DockerClients {
     if (timeout != null) {
       http.responseTimeout(timeout);
     }
-    return DockerClientImpl.getInstance(config, http.build());
+    return DockerClientImpl.getInstance(
+        config, new DeadlineHttpClient(http.build(), deadlines, settings.callTimeout(), mode));
   }
 }

@@ -8,7 +8,6 @@ import dev.faas.actors.runtime.OutputFrame;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.NotUsed;
@@ -23,8 +22,8 @@ import org.apache.pekko.stream.javadsl.Source;
 final class DockerContainer implements Container {
   private final String id;
   private final String image;
+  private final Engine engine;
   private final DockerClient control;
-  private final DockerClient streams;
   private final Executor executor;
   private final DockerSettings settings;
   private final boolean startsOnRun;
@@ -40,29 +39,20 @@ final class DockerContainer implements Container {
   private volatile boolean stopping;
   private volatile boolean endedByMarks;
 
-  DockerContainer(
-      String id,
-      String image,
-      boolean startsOnRun,
-      boolean underFaasInit,
-      DockerClient control,
-      DockerClient streams,
-      Executor executor,
-      DockerSettings settings,
-      DieEvents dieEvents) {
+  DockerContainer(String id, String image, boolean startsOnRun, boolean underFaasInit, Engine engine) {
     this.id = id;
     this.image = image;
     this.startsOnRun = startsOnRun;
     this.underFaasInit = underFaasInit;
-    this.control = control;
-    this.streams = streams;
-    this.executor = executor;
-    this.settings = settings;
-    this.dieEvents = dieEvents;
+    this.engine = engine;
+    this.control = engine.control();
+    this.executor = engine.executor();
+    this.settings = engine.settings();
+    this.dieEvents = engine.dieEvents();
     // Before any start: a process that dies at once must not beat the registration.
     dieEvents.exitOf(id);
-    this.exitWatch = new ExitWatch(id, control, streams, executor, dieEvents);
-    this.run = new AttachedRun(this, streams, executor, settings);
+    this.exitWatch = new ExitWatch(id, control, engine.streams(), executor, dieEvents);
+    this.run = new AttachedRun(this, engine.streams(), executor, settings);
     if (!startsOnRun) {
       started.complete(null);
     }
@@ -106,10 +96,20 @@ final class DockerContainer implements Container {
     return Async.unwrapped(exitFuture());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A container that never ran (a pre-started one given up) has its streams closed first:
+   * nobody will read its output, and the engine does not finish killing a container whose
+   * output it is still copying into an attach nobody reads.
+   */
   @Override
   public CompletionStage<Void> kill() {
     stopping = true;
     started.completeExceptionally(AttachedRun.stoppedBeforeStart(id));
+    if (!runCalled.get()) {
+      run.detach();
+    }
     return Async.unwrapped(
         Async.run(
             executor,
@@ -125,6 +125,13 @@ final class DockerContainer implements Container {
             }));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Completes once the container is gone, or once the engine failed to remove it within its
+   * deadline and it was set aside: its removal is then retried in the background ({@link
+   * StuckContainers}), and this container's streams and wait are closed all the same.
+   */
   @Override
   public CompletionStage<Void> remove() {
     CompletableFuture<Void> created = new CompletableFuture<>();
@@ -133,28 +140,19 @@ final class DockerContainer implements Container {
     }
     stopping = true;
     started.completeExceptionally(AttachedRun.stoppedBeforeStart(id));
-    // A pending exit() reads the container's state once its wait returns: kill first and let it,
-    // so removal does not turn its answer into "no such container".
-    CompletableFuture<ContainerExit> pendingExit = exit.get();
-    CompletableFuture<Void> settled =
-        pendingExit == null || pendingExit.isDone()
-            ? CompletableFuture.completedFuture(null)
-            : kill()
-                .toCompletableFuture()
-                .thenCompose(v -> pendingExit)
-                .orTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((e, t) -> null);
-    settled
-        .thenCompose(v -> Async.run(executor, this::forceRemove))
+    // The streams go first. The engine does not finish a container while it still copies the
+    // container's output into an attach, so an attach nobody reads any more (a pre-started
+    // container's, whose process writes before it reads its input) would hold the kill and the
+    // removal below for good, and the engine with them.
+    run.detach();
+    Async.run(executor, this::forceRemove)
         .whenComplete(
             (v, failure) -> {
-              run.detach();
-              dieEvents.forget(id);
-              if (failure == null) {
-                created.complete(null);
-              } else {
-                created.completeExceptionally(Async.cause(failure));
+              letGo();
+              if (failure != null) {
+                engine.stuck().setAside(id, failure);
               }
+              created.complete(null);
             });
     return Async.unwrapped(created);
   }
@@ -193,12 +191,24 @@ final class DockerContainer implements Container {
 
   /**
    * Gives up a container that will never run (it failed to attach or start): closes its calls,
-   * stops waiting for its exit and force-removes it; blocking.
+   * stops waiting for its exit and force-removes it, or sets it aside; blocking.
    */
   void discard() {
     run.detach();
+    try {
+      forceRemove();
+    } catch (RuntimeException e) {
+      engine.stuck().setAside(id, e);
+    } finally {
+      letGo();
+    }
+  }
+
+  /** Closes the wait and forgets the container: it is removed, or no longer this one's to remove. */
+  private void letGo() {
+    exitWatch.close();
     dieEvents.forget(id);
-    forceRemove();
+    engine.owned().remove(id);
   }
 
   /** True when the container's PID 1 is faas-init: its output carries {@link ExitMarks}. */
@@ -255,12 +265,14 @@ final class DockerContainer implements Container {
         });
   }
 
+  /** Kills and removes the container in one engine call; gone already counts as removed. */
   private void forceRemove() {
     try {
       control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (RuntimeException e) {
-      // Gone already (404), or a removal already in progress (409): removed either way.
-      if (!EngineErrors.isNotFound(e) && !EngineErrors.isConflict(e)) {
+      // Gone already (404): removed. A removal already in progress (409) may be one the engine
+      // is stuck in: the caller sets the container aside, whose next attempt tells.
+      if (!EngineErrors.isNotFound(e)) {
         throw EngineErrors.of("remove container " + id, e);
       }
     }

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -37,13 +39,25 @@ import org.slf4j.LoggerFactory;
 public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
   private static final Duration FAAS_INIT_RETRY = Duration.ofSeconds(30);
+  /** A set-aside container is tried again after 1 s, then 2, 4 and every 8 s. */
+  private static final Duration STUCK_BACKOFF_MIN = Duration.ofSeconds(1);
+  private static final Duration STUCK_BACKOFF_MAX = Duration.ofSeconds(8);
+  /** The most removals of set-aside containers in flight: their share of the connections. */
+  private static final int STUCK_ATTEMPTS_IN_FLIGHT = 2;
+  /** How recent a container start must be to answer a probe without starting one. */
+  static final Duration PROBE_FRESHNESS = Duration.ofSeconds(10);
 
   private final DockerSettings settings;
   private final Executor executor;
+  private final Deadlines deadlines = new Deadlines();
   private final DockerClient control;
   private final DockerClient streams;
   private final ContainerCreator creator;
   private final DieEvents dieEvents;
+  private final StuckContainers stuck;
+  private final Set<String> owned = ConcurrentHashMap.newKeySet();
+  private final Engine engine;
+  private final EngineProbe probe;
   private final Object faasInitLock = new Object();
   private volatile FaasInit faasInit;
   /** faas-init is not tried before this (System.nanoTime()): set after a failed install. */
@@ -51,7 +65,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   /**
    * A runtime on the engine of {@code settings}, running blocking calls on {@code executor}.
-   * Connects lazily: use {@link #ping()} to check the engine.
+   * Connects lazily: use {@link #probe()} to check the engine.
    *
    * @param executor where engine calls block; give it threads of its own (a dedicated
    *     dispatcher): a pool whose threads wait on this runtime's stages would starve the calls
@@ -60,10 +74,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   public DockerContainerRuntime(DockerSettings settings, Executor executor) {
     this.settings = settings;
     this.executor = executor;
-    this.control = DockerClients.control(settings);
-    this.streams = DockerClients.streaming(settings);
+    this.control = DockerClients.control(settings, deadlines);
+    this.streams = DockerClients.streaming(settings, deadlines);
     this.creator = new ContainerCreator(control, settings);
     this.dieEvents = new DieEvents(streams, settings.platform());
+    this.stuck =
+        new StuckContainers(
+            control, executor, STUCK_BACKOFF_MIN, STUCK_BACKOFF_MAX, STUCK_ATTEMPTS_IN_FLIGHT);
+    this.engine = new Engine(control, streams, executor, settings, dieEvents, stuck, owned);
+    this.probe = new EngineProbe(control, executor, settings, PROBE_FRESHNESS);
   }
 
   @Override
@@ -73,16 +92,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         Async.supply(
             executor,
             () -> {
-              ContainerCreator.Created created =
-                  creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
+              ContainerCreator.Created created;
+              try {
+                created = creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
+              } catch (ContainerFailure.EngineUnavailable e) {
+                probe.failed();
+                throw e;
+              }
               String id = created.id();
+              owned.add(id);
               DockerContainer container =
                   new DockerContainer(
-                      id, spec.image(), startsOnRun, created.underFaasInit(), control, streams,
-                      executor, settings, dieEvents);
+                      id, spec.image(), startsOnRun, created.underFaasInit(), engine);
               if (!startsOnRun) {
                 attachOrRemove(container);
                 startOrRemove(container, spec.image());
+                probe.started();
                 // Watched from now on: the wait call is open before any run, like the attaches.
                 container.exitFuture();
               }
@@ -95,11 +120,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * {@inheritDoc}
    *
    * <p>Only this platform's containers are considered: the platform label is added to {@code
-   * labels} when they do not name it.
+   * labels} when they do not name it. A container the engine does not remove in time is set
+   * aside and removed in the background; it is not counted.
    */
   @Override
   public CompletionStage<Integer> removeLabelled(Map<String, String> labels) {
-    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null)));
+    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null, false)));
   }
 
   /**
@@ -112,23 +138,51 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   @Override
   public CompletionStage<Integer> removeOlderThan(Map<String, String> labels, Duration age) {
     return Async.unwrapped(
-        Async.supply(executor, () -> removeAll(labels, Instant.now().minus(age))));
+        Async.supply(executor, () -> removeAll(labels, Instant.now().minus(age), false)));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Only this platform's containers are considered, as for {@link #removeLabelled}.
+   */
   @Override
-  public CompletionStage<Void> ping() {
-    return Async.unwrapped(
-        Async.run(
-            executor,
-            () -> {
-              try {
-                control.pingCmd().exec();
-              } catch (RuntimeException e) {
-                throw new ContainerFailure.EngineUnavailable(
-                    "Docker engine at " + settings.dockerHost() + " does not answer", e);
-              }
-            }));
+  public CompletionStage<Integer> removeLeftovers(Map<String, String> labels) {
+    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null, true)));
   }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Answered at once while a container started here within the last {@link
+   * #PROBE_FRESHNESS}; otherwise a probe container is started (see {@link EngineProbe}).
+   */
+  @Override
+  public CompletionStage<Void> probe() {
+    return Async.unwrapped(probe.check());
+  }
+
+  /** What this runtime holds and has set aside, for the node's metrics. */
+  public EngineStats stats() {
+    return new EngineStats(
+        owned.size(),
+        stuck.count(),
+        stuck.setAsideTotal(),
+        stuck.removedTotal(),
+        deadlines.expiredCount());
+  }
+
+  /**
+   * The runtime's figures.
+   *
+   * @param containers containers created here and not yet removed or set aside
+   * @param stuck containers set aside now: the engine did not remove them in time
+   * @param setAsideTotal containers set aside since the runtime started
+   * @param removedAfterStuck of those, removed by a later attempt
+   * @param callsCut engine calls cut at their deadline since the runtime started
+   */
+  public record EngineStats(
+      int containers, int stuck, long setAsideTotal, long removedAfterStuck, long callsCut) {}
 
   /**
    * faas-init installed on the engine, or null for docker-init: when it is off, when this build
@@ -186,10 +240,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   @Override
   public void close() throws IOException {
     dieEvents.close();
+    stuck.close();
     try {
       control.close();
     } finally {
-      streams.close();
+      try {
+        streams.close();
+      } finally {
+        deadlines.close();
+      }
     }
   }
 
@@ -227,8 +286,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return failure;
   }
 
-  /** Force-removes the containers carrying all of {@code labels}, created before {@code cutoff}. */
-  private int removeAll(Map<String, String> labels, Instant cutoff) {
+  /**
+   * Force-removes the containers carrying all of {@code labels}, created before {@code cutoff}
+   * (any time when null), but those set aside (their removal is under way) and, for {@code
+   * leftoversOnly}, those this runtime holds.
+   */
+  private int removeAll(Map<String, String> labels, Instant cutoff, boolean leftoversOnly) {
     Map<String, String> filter = new HashMap<>(labels);
     // A platform never removes another's containers, whatever the caller forgot.
     filter.putIfAbsent(ContainerSpec.PLATFORM_LABEL, settings.platform());
@@ -240,17 +303,21 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
     int removed = 0;
     for (Container c : found) {
+      String id = c.getId();
+      if (stuck.contains(id) || (leftoversOnly && owned.contains(id))) {
+        continue;
+      }
       // The engine reports creation in whole seconds.
       if (cutoff != null
           && (c.getCreated() == null || !Instant.ofEpochSecond(c.getCreated()).isBefore(cutoff))) {
         continue;
       }
       try {
-        control.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+        control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         removed++;
       } catch (RuntimeException e) {
-        if (!EngineErrors.isNotFound(e) && !EngineErrors.isConflict(e)) {
-          throw EngineErrors.of("remove container " + c.getId(), e);
+        if (!EngineErrors.isNotFound(e)) {
+          stuck.setAside(id, e);
         }
       }
     }

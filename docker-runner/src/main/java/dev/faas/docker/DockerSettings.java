@@ -19,8 +19,9 @@ import java.util.Objects;
  *     stdin-mode container waiting in the warm pool, holds three (output attach, stdin attach,
  *     wait), so this bounds running and pre-started containers together
  * @param connectTimeout how long to wait for a connection to the engine
- * @param callTimeout how long a short call may wait for the engine's answer; streaming calls have
- *     none, since a function may stay silent for as long as its own timeout allows
+ * @param callTimeout the deadline of every engine call: a short call must be over within it, a
+ *     streaming call (attach, wait, events) must have been answered within it; the stream that
+ *     follows has none, since a function may stay silent for as long as its own timeout allows
  * @param outputBufferFrames how many output frames (docker-java reads at most 1 KiB per frame) may
  *     wait for a slow consumer before the reading thread stops reading (and the engine, then the
  *     container, stop writing)
@@ -78,10 +79,10 @@ public record DockerSettings(
         LOCAL_ENGINE,
         API_VERSION,
         platform,
-        16,
+        32,
         256,
         Duration.ofSeconds(5),
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(15),
         64,
         Duration.ofSeconds(1),
         8L * 1024 * 1024,
@@ -111,6 +112,38 @@ public record DockerSettings(
         version,
         platform,
         maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        callTimeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes,
+        faasInit);
+  }
+
+  /** The same settings with another deadline for engine calls (and engine answers). */
+  public DockerSettings withCallTimeout(Duration timeout) {
+    return new DockerSettings(
+        dockerHost,
+        apiVersion,
+        platform,
+        maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        timeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes,
+        faasInit);
+  }
+
+  /** The same settings with another number of connections for control calls. */
+  public DockerSettings withMaxControlConnections(int connections) {
+    return new DockerSettings(
+        dockerHost,
+        apiVersion,
+        platform,
+        connections,
         maxStreamConnections,
         connectTimeout,
         callTimeout,

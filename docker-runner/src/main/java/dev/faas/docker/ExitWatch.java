@@ -27,6 +27,7 @@ final class ExitWatch {
   private final DockerClient streams;
   private final Executor executor;
   private final DieEvents dieEvents;
+  private volatile WaitCallback waitCall;
 
   ExitWatch(
       String id,
@@ -64,8 +65,22 @@ final class ExitWatch {
   private CompletableFuture<Integer> waitForExit() {
     CompletableFuture<Integer> code = new CompletableFuture<>();
     dieEvents.exitOf(id).thenAccept(code::complete);
-    streams.waitContainerCmd(id).exec(new WaitCallback(code));
+    WaitCallback call = new WaitCallback(code);
+    waitCall = call;
+    streams.waitContainerCmd(id).exec(call);
     return code;
+  }
+
+  /**
+   * Closes the wait call, if it is still open: for a container that is being removed, or that
+   * the engine cannot remove (its wait would otherwise hold a connection for as long as the
+   * engine holds the container).
+   */
+  void close() {
+    WaitCallback call = waitCall;
+    if (call != null) {
+      call.close();
+    }
   }
 
   /** The exit as the engine recorded it, and when the process started (null if unknown). */

@@ -65,6 +65,11 @@ final class FaasInit {
     }
   }
 
+  /** The binary itself. */
+  byte[] binary() {
+    return binary.clone();
+  }
+
   /** The engine volume holding this version. */
   String volume() {
     return "faas-init-" + digest.substring(0, 12);

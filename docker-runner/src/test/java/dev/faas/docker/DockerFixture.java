@@ -54,7 +54,7 @@ abstract class DockerFixture {
     executor = Executors.newFixedThreadPool(8);
     DockerSettings settings = settings();
     runtime = new DockerContainerRuntime(settings, executor);
-    docker = DockerClients.streaming(settings);
+    docker = DockerClients.streaming(settings, new Deadlines());
     try {
       docker.pingCmd().exec();
     } catch (RuntimeException e) {

@@ -68,11 +68,11 @@ class LifecycleIT extends DockerFixture {
 
   @Test
   void unreachableEngineIsThePlatformsFault() throws Exception {
-    await(runtime.ping());
+    await(runtime.probe());
     try (DockerContainerRuntime nowhere =
         new DockerContainerRuntime(
             settings().withDockerHost(URI.create("unix:///nonexistent/docker.sock")), executor)) {
-      assertFailsWith(ContainerFailure.EngineUnavailable.class, nowhere.ping());
+      assertFailsWith(ContainerFailure.EngineUnavailable.class, nowhere.probe());
       assertFailsWith(
           ContainerFailure.EngineUnavailable.class, nowhere.start(spec(TestImages.CAT)));
     }
@@ -247,7 +247,7 @@ class LifecycleIT extends DockerFixture {
     return logs.toString();
   }
 
-  private static Throwable assertFailsWith(
+  static Throwable assertFailsWith(
       Class<? extends Throwable> type, java.util.concurrent.CompletionStage<?> stage) {
     ExecutionException e =
         assertThrows(

@@ -26,6 +26,8 @@ final class TestImages {
   static final String CHATTY = "faas-test/chatty:it";
   /** Entrypoint {@code sh -c 'echo "$0|$1"; cat' from-entrypoint}, command {@code from-cmd}. */
   static final String ENTRY = "faas-test/entry:it";
+  /** Command {@code yes flood}: writes stdout without end and never reads its input. */
+  static final String FLOOD = "faas-test/flood:it";
   /** A command that does not exist: the engine refuses to start it. */
   static final String BROKEN = "faas-test/broken:it";
   /** Never built. */
@@ -59,6 +61,7 @@ final class TestImages {
       derive(docker, workDir, SH_C, "[\"sh\", \"-c\"]");
       derive(docker, workDir, CHATTY, "[\"sh\", \"-c\", \"echo ready >&2; exec cat\"]");
       derive(docker, workDir, BROKEN, "[\"/no/such/command\"]");
+      derive(docker, workDir, FLOOD, "[\"yes\", \"flood\"]");
       Path entry = Files.createDirectories(workDir.resolve("entry"));
       build(
           docker,

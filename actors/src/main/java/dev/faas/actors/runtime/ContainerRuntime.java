@@ -26,6 +26,16 @@ public interface ContainerRuntime {
    */
   CompletionStage<Integer> removeOlderThan(Map<String, String> labels, Duration age);
 
-  /** Completes normally when the engine answers. */
-  CompletionStage<Void> ping();
+  /**
+   * Removes every container carrying all of {@code labels} that this runtime is not using: what a
+   * previous run of the same worker left, or what an engine restart left behind. Completes with
+   * how many.
+   */
+  CompletionStage<Integer> removeLeftovers(Map<String, String> labels);
+
+  /**
+   * Completes normally when the engine can start a container: it started one lately, or a probe
+   * container was started now. Fails with {@link ContainerFailure.EngineUnavailable} otherwise.
+   */
+  CompletionStage<Void> probe();
 }

@@ -68,6 +68,13 @@ public final class FakeRuntime implements ContainerRuntime {
   private volatile Duration startDelay = Duration.ZERO;
   private volatile Duration removeDelay = Duration.ZERO;
   private volatile Function<ContainerSpec, Script> override;
+  private volatile boolean engineHealthy = true;
+  private final java.util.Set<String> leftovers = ConcurrentHashMap.newKeySet();
+
+  /** Whether {@link #probe()} succeeds (and starts fail as with image {@code down}). */
+  public void engineHealthy(boolean healthy) {
+    this.engineHealthy = healthy;
+  }
 
   public void startDelay(Duration delay) {
     this.startDelay = delay;
@@ -94,7 +101,7 @@ public final class FakeRuntime implements ContainerRuntime {
           if (image.startsWith("missing")) {
             throw new ContainerFailure.ImageNotFound(image, null);
           }
-          if (image.startsWith("down")) {
+          if (image.startsWith("down") || !engineHealthy) {
             throw new ContainerFailure.EngineUnavailable("engine unreachable", null);
           }
           specs.add(spec);
@@ -109,7 +116,10 @@ public final class FakeRuntime implements ContainerRuntime {
 
   /** A container some earlier run left behind, carrying {@code labels}. */
   public FakeContainer leftover(Map<String, String> labels) {
-    return add(new ContainerSpec("echo", List.of(), Map.of(), 1, 1, 1, false, 1, labels));
+    FakeContainer c =
+        add(new ContainerSpec("echo", List.of(), Map.of(), 1, 1, 1, false, 1, labels));
+    leftovers.add(c.id());
+    return c;
   }
 
   private FakeContainer add(ContainerSpec spec) {
@@ -132,11 +142,24 @@ public final class FakeRuntime implements ContainerRuntime {
     return removeWhere(labels, System.nanoTime() - age.toNanos());
   }
 
-  /** Completes, with how many, once every matching container is gone. */
+  /** Removes the matching containers made by {@link #leftover}, never those it started. */
+  @Override
+  public CompletionStage<Integer> removeLeftovers(Map<String, String> labels) {
+    calls.add("removeLeftovers:" + labels);
+    return removeWhere(labels, Long.MAX_VALUE, true);
+  }
+
   private CompletionStage<Integer> removeWhere(Map<String, String> labels, long createdBefore) {
+    return removeWhere(labels, createdBefore, false);
+  }
+
+  /** Completes, with how many, once every matching container is gone. */
+  private CompletionStage<Integer> removeWhere(
+      Map<String, String> labels, long createdBefore, boolean leftoversOnly) {
     List<CompletableFuture<Void>> removals = new ArrayList<>();
     for (FakeContainer c : live.values()) {
-      if ((createdBefore == Long.MAX_VALUE || c.createdNanos - createdBefore < 0)
+      if ((!leftoversOnly || leftovers.contains(c.id()))
+          && (createdBefore == Long.MAX_VALUE || c.createdNanos - createdBefore < 0)
           && c.spec.labels().entrySet().containsAll(labels.entrySet())) {
         removals.add(c.remove().toCompletableFuture());
       }
@@ -146,8 +169,12 @@ public final class FakeRuntime implements ContainerRuntime {
   }
 
   @Override
-  public CompletionStage<Void> ping() {
-    return CompletableFuture.completedFuture(null);
+  public CompletionStage<Void> probe() {
+    calls.add("probe");
+    return engineHealthy
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(
+            new ContainerFailure.EngineUnavailable("engine unreachable", null));
   }
 
   public int liveCount() {

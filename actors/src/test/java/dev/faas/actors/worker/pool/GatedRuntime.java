@@ -118,7 +118,12 @@ final class GatedRuntime implements ContainerRuntime {
   }
 
   @Override
-  public CompletionStage<Void> ping() {
-    return fake.ping();
+  public CompletionStage<Integer> removeLeftovers(Map<String, String> labels) {
+    return fake.removeLeftovers(labels);
+  }
+
+  @Override
+  public CompletionStage<Void> probe() {
+    return fake.probe();
   }
 }
