@@ -66,7 +66,7 @@ public final class Guardian {
   private final PrometheusMeterRegistry registry;
   private final NatsBridge nats;
   private final DockerContainerRuntime docker;
-  private final DockerHealth dockerHealth;
+  private final EngineHealth engineHealth;
   private final SwappableRoute route;
   private final WatchedCache<User> users = new WatchedCache<>();
   private final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
@@ -89,10 +89,11 @@ public final class Guardian {
     this.nats = NatsBridge.connect(Wiring.natsSettings(config), blocking);
     if (config.hasRole(Role.WORKER)) {
       this.docker = new DockerContainerRuntime(Wiring.dockerSettings(config), dispatcher("faas-docker-dispatcher"));
-      this.dockerHealth = new DockerHealth(docker, context.getSystem());
+      this.engineHealth = new EngineHealth();
+      EngineGauges.register(registry, docker, engineHealth);
     } else {
       this.docker = null;
-      this.dockerHealth = null;
+      this.engineHealth = null;
     }
     this.route = new SwappableRoute(this::readiness);
   }
@@ -120,7 +121,8 @@ public final class Guardian {
                           docker,
                           nats.activations(),
                           Clock.systemUTC(),
-                          new PoolGauges(registry)))
+                          new PoolGauges(registry),
+                          engineHealth))
                   .onFailure(SupervisorStrategy.restart()),
               "worker");
       if (config.warmPool()) {
@@ -221,8 +223,8 @@ public final class Guardian {
     if (config.hasRole(Role.API) && !apiReady) {
       checks.put("api", false);
     }
-    if (dockerHealth != null) {
-      checks.put("docker", dockerHealth.isHealthy());
+    if (engineHealth != null) {
+      checks.put("docker", engineHealth.canStart());
     }
     return checks;
   }

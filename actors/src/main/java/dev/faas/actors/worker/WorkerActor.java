@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -38,6 +39,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Before its first pull it removes the containers a previous run of the same worker id
  *       left behind; every {@code sweepInterval} it removes platform containers older than {@code
  *       sweepAge}.
+ *   <li>Every {@code probeInterval} it checks that its engine can start a container ({@link
+ *       ContainerRuntime#probe}), and tells its {@link EngineListener}. It pulls and announces
+ *       itself only while the last check passed: a worker that cannot run anything takes no work,
+ *       and the API nodes stop counting it. When a check passes again after failing, it first
+ *       removes the containers of its label that its runtime no longer uses (an engine restart
+ *       leaves them behind).
  *   <li>It never holds more items than {@code slots}, but for one: it pulls {@code free} at most
  *       from the shared queue, one pull at a time, and when its transport {@link
  *       WorkSource#routes() routes}, one item at a time from the activations routed to it alone,
@@ -92,11 +99,16 @@ public final class WorkerActor {
 
   private record Swept(Integer removed, Throwable failure) implements Command {}
 
+  private record Probed(Throwable failure) implements Command {}
+
+  private record Recovered(Integer removed, Throwable failure) implements Command {}
+
   private enum Tick implements Command {
     ANNOUNCE,
     SWEEP,
     PULL_RETRY,
-    ROUTED_PULL_RETRY
+    ROUTED_PULL_RETRY,
+    PROBE
   }
 
   private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
@@ -120,8 +132,26 @@ public final class WorkerActor {
       ActivationStore store,
       Clock clock,
       PoolListener listener) {
+    return create(settings, source, runtime, store, clock, listener, EngineListener.NONE);
+  }
+
+  /** As above, with the engine's health told to {@code engineListener} (for readiness). */
+  public static Behavior<Command> create(
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ActivationStore store,
+      Clock clock,
+      PoolListener listener,
+      EngineListener engineListener) {
     if (!settings.pool().enabled()) {
-      return create(settings, source, runtime, new ColdContainerSource(runtime), store, clock);
+      return Behaviors.setup(
+          ctx ->
+              Behaviors.withTimers(
+                  timers ->
+                      new WorkerActor(ctx, timers, settings, source, runtime,
+                          new ColdContainerSource(runtime), store, clock, null, engineListener)
+                          .start()));
     }
     return Behaviors.setup(
         ctx -> {
@@ -130,7 +160,7 @@ public final class WorkerActor {
           return Behaviors.withTimers(
               timers ->
                   new WorkerActor(ctx, timers, settings, source, runtime, pooled, store, clock,
-                      pooled.pool())
+                      pooled.pool(), engineListener)
                       .start());
         });
   }
@@ -148,7 +178,8 @@ public final class WorkerActor {
             Behaviors.withTimers(
                 timers ->
                     new WorkerActor(
-                            ctx, timers, settings, source, runtime, containers, store, clock, null)
+                            ctx, timers, settings, source, runtime, containers, store, clock, null,
+                            EngineListener.NONE)
                         .start()));
   }
 
@@ -161,10 +192,18 @@ public final class WorkerActor {
   private final Clock clock;
   private final ActorRef<RunnerActor.Finished> finishedAdapter;
   private final ActorRef<WarmPool.Command> pool;
+  private final EngineListener engineListener;
   private final Map<String, Running> running = new HashMap<>();
   private boolean pulling;
   private boolean pullingRouted;
   private long spawned;
+  /** The last engine check passed; nothing is pulled or announced otherwise. */
+  private boolean engineOk;
+  /** No check has answered yet: the first answer is told, whatever it is. */
+  private boolean engineUnchecked = true;
+  /** The engine failed a check since it last passed one (not merely: none has passed yet). */
+  private boolean engineLost;
+  private boolean probing;
 
   private WorkerActor(
       ActorContext<Command> context,
@@ -175,7 +214,8 @@ public final class WorkerActor {
       ContainerSource containers,
       ActivationStore store,
       Clock clock,
-      ActorRef<WarmPool.Command> pool) {
+      ActorRef<WarmPool.Command> pool,
+      EngineListener engineListener) {
     this.context = context;
     context.setLoggerName(WorkerActor.class);
     this.timers = timers;
@@ -184,6 +224,7 @@ public final class WorkerActor {
     this.runtime = runtime;
     this.clock = clock;
     this.pool = pool;
+    this.engineListener = engineListener;
     this.runnerPorts =
         new RunnerPorts(
             settings.workerId(), settings.platformName(), containers, store, settings.runner(),
@@ -195,23 +236,99 @@ public final class WorkerActor {
   private Behavior<Command> start() {
     context.getLog().info("Worker [{}] starting with [{}] slots: removing its leftovers",
         settings.workerId(), settings.slots());
-    context.pipeToSelf(
-        attempt(
-            () ->
-                runtime.removeLabelled(
-                    Map.of(
-                        ContainerSpec.PLATFORM_LABEL, settings.platformName(),
-                        ContainerSpec.WORKER_LABEL, settings.workerId()))),
-        CleanedUp::new);
+    context.pipeToSelf(attempt(() -> runtime.removeLeftovers(ownLabels())), CleanedUp::new);
+    probe();
+    timers.startTimerAtFixedRate(Tick.PROBE, Tick.PROBE, settings.probeInterval());
     return startingUp();
   }
 
   private Behavior<Command> startingUp() {
     return Behaviors.receive(Command.class)
         .onMessage(CleanedUp.class, this::onCleanedUp)
+        .onMessage(Probed.class, p -> onProbed(p, false))
+        .onMessageEquals(Tick.PROBE, this::probe)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ToPool.class, this::onToPool)
         .build();
+  }
+
+  private Map<String, String> ownLabels() {
+    return Map.of(
+        ContainerSpec.PLATFORM_LABEL, settings.platformName(),
+        ContainerSpec.WORKER_LABEL, settings.workerId());
+  }
+
+  /** Checks the engine, one check at a time, each failing at {@code probeTimeout}. */
+  private Behavior<Command> probe() {
+    if (!probing) {
+      probing = true;
+      context.pipeToSelf(
+          attempt(runtime::probe)
+              .toCompletableFuture()
+              .orTimeout(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS),
+          (ok, failure) -> new Probed(failure));
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Takes the engine's check into account; {@code working}: the worker is past its start-up
+   * cleanup and may pull.
+   */
+  private Behavior<Command> onProbed(Probed probed, boolean working) {
+    probing = false;
+    boolean ok = probed.failure() == null;
+    if (ok == engineOk && !engineUnchecked) {
+      return Behaviors.same();
+    }
+    engineUnchecked = false;
+    engineOk = ok;
+    if (!ok) {
+      engineLost = true;
+      String why = describe(probed.failure());
+      context.getLog().warn("Worker [{}] cannot start containers ([{}]): taking no work until it"
+          + " can", settings.workerId(), why);
+      engineListener.changed(false, "no container could be started: " + why);
+      return Behaviors.same();
+    }
+    engineListener.changed(true, "");
+    if (!engineLost) {
+      context.getLog().info("Worker [{}] engine checked: containers start", settings.workerId());
+      return working ? resume() : Behaviors.same();
+    }
+    context.getLog().info("Worker [{}] can start containers again: removing what the outage"
+        + " left, then taking work", settings.workerId());
+    context.pipeToSelf(attempt(() -> runtime.removeLeftovers(ownLabels())), Recovered::new);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRecovered(Recovered recovered) {
+    if (recovered.failure() != null) {
+      context.getLog().warn("Worker [{}] could not remove what the outage left: [{}]",
+          settings.workerId(), recovered.failure().toString());
+    } else if (recovered.removed() > 0) {
+      context.getLog().info("Worker [{}] removed [{}] containers the outage left",
+          settings.workerId(), recovered.removed());
+    }
+    return engineOk ? resume() : Behaviors.same();
+  }
+
+  /** Announces itself and pulls, as the engine can run what it takes. */
+  private Behavior<Command> resume() {
+    announceWithPool();
+    pullRoutedIfFree();
+    return pullIfFree();
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return "the check did not answer in time";
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 
   private Behavior<Command> onCleanedUp(CleanedUp cleanedUp) {
@@ -222,12 +339,12 @@ public final class WorkerActor {
       context.getLog().info("Worker [{}] removed [{}] containers of its previous run",
           settings.workerId(), cleanedUp.removed());
     }
-    announce();
     sweep();
     timers.startTimerAtFixedRate(Tick.ANNOUNCE, Tick.ANNOUNCE, settings.announceInterval());
     timers.startTimerAtFixedRate(Tick.SWEEP, Tick.SWEEP, settings.sweepInterval());
-    pullIfFree();
-    pullRoutedIfFree();
+    if (engineOk) {
+      resume();
+    }
     return working();
   }
 
@@ -276,6 +393,9 @@ public final class WorkerActor {
               return Behaviors.same();
             })
         .onMessage(Swept.class, this::onSwept)
+        .onMessage(Probed.class, p -> onProbed(p, true))
+        .onMessage(Recovered.class, this::onRecovered)
+        .onMessageEquals(Tick.PROBE, this::probe)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ToPool.class, this::onToPool)
         .build();
@@ -287,7 +407,7 @@ public final class WorkerActor {
 
   private Behavior<Command> pullIfFree() {
     int free = free();
-    if (!pulling && free > 0) {
+    if (engineOk && !pulling && free > 0) {
       pulling = true;
       context.pipeToSelf(
           attempt(() -> source.pull(free, settings.pullWait())),
@@ -298,7 +418,7 @@ public final class WorkerActor {
 
   /** One routed item at a time: it may come while the last slot was filled from the queue. */
   private Behavior<Command> pullRoutedIfFree() {
-    if (source.routes() && !pullingRouted && free() > 0) {
+    if (engineOk && source.routes() && !pullingRouted && free() > 0) {
       pullingRouted = true;
       context.pipeToSelf(
           attempt(() -> source.pullRouted(1, settings.pullWait())),
@@ -414,6 +534,9 @@ public final class WorkerActor {
 
   /** Announces with the pool's warm functions, once the pool has answered (if there is one). */
   private void announceWithPool() {
+    if (!engineOk) {
+      return;
+    }
     if (pool == null) {
       announce();
       return;
@@ -442,6 +565,9 @@ public final class WorkerActor {
   }
 
   private void announce(Set<String> warmFunctions) {
+    if (!engineOk) {
+      return;
+    }
     try {
       source.announce(settings.workerId(), Math.max(0, free()), warmFunctions);
     } catch (RuntimeException e) {

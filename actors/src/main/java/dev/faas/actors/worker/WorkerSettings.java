@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param runner each runner's settings
  * @param pool the warm pool's settings; off unless set with {@link #withPool}. Its {@code
  *     maxIdleAge} must stay below {@code sweepAge}: the sweep would take pooled containers
+ * @param probeInterval how often the worker checks that its engine can start a container (the
+ *     runtime answers from recent starts when there are some); a worker whose check fails takes
+ *     no work and does not announce itself until a check passes again
+ * @param probeTimeout a check that has not answered within this has failed
  */
 public record WorkerSettings(
     String workerId,
@@ -31,17 +35,43 @@ public record WorkerSettings(
     Duration sweepInterval,
     Duration sweepAge,
     RunnerSettings runner,
-    PoolSettings pool) {
+    PoolSettings pool,
+    Duration probeInterval,
+    Duration probeTimeout) {
+
+  /** How often the engine is checked, unless set otherwise. */
+  public static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+
+  /** How long an engine check may take, unless set otherwise. */
+  public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   public WorkerSettings {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be positive: " + slots);
     }
     pool = pool == null ? PoolSettings.disabled() : pool;
+    probeInterval = probeInterval == null ? PROBE_INTERVAL : probeInterval;
+    probeTimeout = probeTimeout == null ? PROBE_TIMEOUT : probeTimeout;
     if (pool.enabled() && pool.maxIdleAge().plus(pool.tick()).compareTo(sweepAge) >= 0) {
       throw new IllegalArgumentException(
           "pool maxIdleAge " + pool.maxIdleAge() + " (+ tick) must stay below sweepAge " + sweepAge);
     }
+  }
+
+  /** A worker with these pool settings, checking its engine at the default pace. */
+  public WorkerSettings(
+      String workerId,
+      String platformName,
+      int slots,
+      Duration pullWait,
+      Duration pullRetry,
+      Duration announceInterval,
+      Duration sweepInterval,
+      Duration sweepAge,
+      RunnerSettings runner,
+      PoolSettings pool) {
+    this(workerId, platformName, slots, pullWait, pullRetry, announceInterval, sweepInterval,
+        sweepAge, runner, pool, PROBE_INTERVAL, PROBE_TIMEOUT);
   }
 
   /** A worker without a warm pool. */
@@ -62,7 +92,13 @@ public record WorkerSettings(
   /** The same worker with these pool settings. */
   public WorkerSettings withPool(PoolSettings pool) {
     return new WorkerSettings(workerId, platformName, slots, pullWait, pullRetry,
-        announceInterval, sweepInterval, sweepAge, runner, pool);
+        announceInterval, sweepInterval, sweepAge, runner, pool, probeInterval, probeTimeout);
+  }
+
+  /** The same worker checking its engine every {@code interval}, each check within {@code timeout}. */
+  public WorkerSettings withProbe(Duration interval, Duration timeout) {
+    return new WorkerSettings(workerId, platformName, slots, pullWait, pullRetry,
+        announceInterval, sweepInterval, sweepAge, runner, pool, interval, timeout);
   }
 
   /** Defaults, without a warm pool ({@code withPool(PoolSettings.defaults())} adds one). */

@@ -233,7 +233,7 @@ class WorkerActorTest {
     assertTrue(runtime.liveContainers().stream().noneMatch(
         c -> "w1".equals(c.spec().labels().get(ContainerSpec.WORKER_LABEL))
             && PLATFORM.equals(c.spec().labels().get(ContainerSpec.PLATFORM_LABEL))));
-    assertTrue(runtime.calls().get(0).startsWith("removeLabelled:"));
+    assertTrue(runtime.calls().get(0).startsWith("removeLeftovers:"));
     assertTrue(runtime.calls().stream().anyMatch(c -> c.startsWith("removeOlderThan:")),
         "and a sweep by age");
     testKit.stop(worker);

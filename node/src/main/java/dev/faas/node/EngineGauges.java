@@ -1,0 +1,51 @@
+package dev.faas.node;
+
+import dev.faas.docker.DockerContainerRuntime;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.ToDoubleFunction;
+
+/** The worker's engine as metrics: what its runtime holds, sets aside and cuts short. */
+final class EngineGauges {
+  private EngineGauges() {}
+
+  static void register(MeterRegistry registry, DockerContainerRuntime runtime, EngineHealth health) {
+    Gauge.builder("faas.engine.up", health, h -> h.canStart() ? 1 : 0)
+        .description("1 while the engine's last check started a container, else 0")
+        .register(registry);
+    gauge(registry, runtime, "faas.engine.containers",
+        "Containers the worker created and has not removed yet", s -> s.containers());
+    gauge(registry, runtime, "faas.engine.containers.stuck",
+        "Containers the engine did not remove in time, being removed in the background",
+        s -> s.stuck());
+    counter(registry, runtime, "faas.engine.containers.set.aside",
+        "Containers set aside because the engine did not remove them in time", s -> s.setAsideTotal());
+    counter(registry, runtime, "faas.engine.containers.removed.after.stuck",
+        "Set-aside containers removed by a later attempt", s -> s.removedAfterStuck());
+    counter(registry, runtime, "faas.engine.calls.cut",
+        "Engine calls cut at their deadline", s -> s.callsCut());
+  }
+
+  private static void gauge(
+      MeterRegistry registry,
+      DockerContainerRuntime runtime,
+      String name,
+      String help,
+      ToDoubleFunction<DockerContainerRuntime.EngineStats> figure) {
+    Gauge.builder(name, runtime, r -> figure.applyAsDouble(r.stats()))
+        .description(help)
+        .register(registry);
+  }
+
+  private static void counter(
+      MeterRegistry registry,
+      DockerContainerRuntime runtime,
+      String name,
+      String help,
+      ToDoubleFunction<DockerContainerRuntime.EngineStats> figure) {
+    FunctionCounter.builder(name, runtime, r -> figure.applyAsDouble(r.stats()))
+        .description(help)
+        .register(registry);
+  }
+}
