@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -118,6 +119,36 @@ public final class DockerEngine {
       command.addAll(ids);
       run(command);
     }
+  }
+
+  /**
+   * True when the engine answers an inspect of container {@code id} within {@code limit}, whether
+   * it still exists or not: false means the engine hangs on it.
+   */
+  public static boolean answersFor(String id, Duration limit)
+      throws IOException, InterruptedException {
+    Process inspect =
+        new ProcessBuilder(CLIENT, "inspect", "--format", "{{.Id}}", id)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (inspect.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      return true;
+    }
+    inspect.destroyForcibly();
+    return false;
+  }
+
+  /** The ids of {@code ids} the engine does not answer an inspect for within {@code limit}. */
+  public static List<String> hungOn(Collection<String> ids, Duration limit)
+      throws IOException, InterruptedException {
+    List<String> hung = new ArrayList<>();
+    for (String id : ids) {
+      if (!answersFor(id, limit)) {
+        hung.add(id);
+      }
+    }
+    return hung;
   }
 
   /** True when the engine has an image of this name. */
