@@ -132,8 +132,7 @@ public final class Soak {
     for (Thread t : threads) {
       t.join();
     }
-    sampler.interrupt();
-    sampler.join();
+    sampler.join(); // it ends after its last sample
 
     List<String> slowest = slowestEcho(warmupMs, 5); // before the teardown: the records go with the user
     call("teardown", request("/v1/users/me").DELETE().build(), false, status(204)); // functions go too
@@ -229,10 +228,10 @@ public final class Soak {
       }
     }
     String image = rnd.nextBoolean() ? "echo" : "logs";
-    String body = "{\"image\":\"" + images + "/" + image + ":1\",\"timeoutMs\":10000,\"memoryMb\":64,"
+    String spec = "{\"image\":\"" + images + "/" + image + ":1\",\"timeoutMs\":10000,\"memoryMb\":64,"
         + "\"env\":{\"SOAK_REV\":\"" + rnd.nextInt(1_000_000) + "\"}}";
     HttpResponse<byte[]> r = call("update put",
-        request("/v1/functions/" + name).header("If-Match", etag[0]).PUT(json(body)).build(), false, status(200));
+        request("/v1/functions/" + name).header("If-Match", etag[0]).PUT(json(spec)).build(), false, status(200));
     etag[0] = r == null ? null : r.headers().firstValue("ETag").orElse(null);
     if (r != null) {
       invoke("update invoke", name, p, body(p));
@@ -290,6 +289,7 @@ public final class Soak {
       r = send(request);
     } catch (Exception e) {
       calls.add(new Call(kind, atMs, ms(start), 0, "unexpected", null, "no answer: " + e));
+      log("unexpected: " + kind + " no answer: " + e);
       return null;
     }
     double ms = ms(start);
