@@ -28,6 +28,11 @@ final class TestImages {
   static final String ENTRY = "faas-test/entry:it";
   /** Command {@code yes flood}: writes stdout without end and never reads its input. */
   static final String FLOOD = "faas-test/flood:it";
+  /**
+   * Writes 256 KiB to stderr before it reads its input, echoes the input, then writes 1 MiB more
+   * to stderr: a chatty runtime that logs while it starts and while it works.
+   */
+  static final String LOGS = "faas-test/logs:it";
   /** A command that does not exist: the engine refuses to start it. */
   static final String BROKEN = "faas-test/broken:it";
   /** Never built. */
@@ -62,6 +67,11 @@ final class TestImages {
       derive(docker, workDir, CHATTY, "[\"sh\", \"-c\", \"echo ready >&2; exec cat\"]");
       derive(docker, workDir, BROKEN, "[\"/no/such/command\"]");
       derive(docker, workDir, FLOOD, "[\"yes\", \"flood\"]");
+      derive(
+          docker,
+          workDir,
+          LOGS,
+          "[\"sh\", \"-c\", \"yes start-up | head -c 262144 >&2; cat; yes work | head -c 1048576 >&2\"]");
       Path entry = Files.createDirectories(workDir.resolve("entry"));
       build(
           docker,

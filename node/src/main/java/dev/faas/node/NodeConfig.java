@@ -47,6 +47,7 @@ public record NodeConfig(
     Duration poolIdleTtl,
     String dockerHost,
     String dockerApiVersion,
+    Duration dockerCallTimeout,
     boolean faasInit) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
@@ -91,6 +92,7 @@ public record NodeConfig(
             c.getDuration("worker.pool.idle-ttl"),
             c.getString("docker.host"),
             c.getString("docker.api-version"),
+            c.getDuration("docker.call-timeout"),
             c.getBoolean("docker.faas-init"));
     config.check();
     return config;
@@ -122,6 +124,9 @@ public record NodeConfig(
     require(pidsLimit >= 8, "FAAS_CONTAINER_PIDS must be at least 8");
     require(poolMaxIdlePerFunction >= 1, "FAAS_POOL_MAX_PER_FUNCTION must be at least 1");
     require(poolMaxIdle >= 1, "FAAS_POOL_MAX_IDLE must be at least 1");
+    require(
+        dockerCallTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
+        "FAAS_DOCKER_CALL_TIMEOUT must be at least 1s");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),

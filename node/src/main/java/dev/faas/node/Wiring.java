@@ -33,6 +33,7 @@ final class Wiring {
     return DockerSettings.defaults(platformName())
         .withDockerHost(URI.create(config.dockerHost()))
         .withApiVersion(config.dockerApiVersion())
+        .withCallTimeout(config.dockerCallTimeout())
         .withFaasInit(config.faasInit());
   }
 

@@ -151,6 +151,15 @@ public final class DockerEngine {
     return hung;
   }
 
+  /** The host pid of running container {@code id}'s PID 1. */
+  public static long pidOf(String id) throws IOException, InterruptedException {
+    long pid = Long.parseLong(run(List.of("inspect", "--format", "{{.State.Pid}}", id)).trim());
+    if (pid <= 0) {
+      throw new IllegalStateException("container " + id + " is not running");
+    }
+    return pid;
+  }
+
   /** True when the engine has an image of this name. */
   public static boolean hasImage(String image) throws IOException, InterruptedException {
     return !lines(run(List.of("images", "-q", image))).isEmpty();
