@@ -83,6 +83,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
               if (!startsOnRun) {
                 attachOrRemove(container);
                 startOrRemove(container, spec.image());
+                container.boundBeforeCall();
                 // Watched from now on: the wait call is open before any run, like the attaches.
                 container.exitFuture();
               }

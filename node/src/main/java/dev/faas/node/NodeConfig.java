@@ -45,6 +45,7 @@ public record NodeConfig(
     int poolMaxIdlePerFunction,
     int poolMaxIdle,
     Duration poolIdleTtl,
+    Duration poolPrecallCpu,
     String dockerHost,
     String dockerApiVersion,
     boolean faasInit) {
@@ -89,6 +90,7 @@ public record NodeConfig(
             c.getInt("worker.pool.max-idle-per-function"),
             c.getInt("worker.pool.max-idle"),
             c.getDuration("worker.pool.idle-ttl"),
+            c.getDuration("worker.pool.precall-cpu"),
             c.getString("docker.host"),
             c.getString("docker.api-version"),
             c.getBoolean("docker.faas-init"));
@@ -122,6 +124,7 @@ public record NodeConfig(
     require(pidsLimit >= 8, "FAAS_CONTAINER_PIDS must be at least 8");
     require(poolMaxIdlePerFunction >= 1, "FAAS_POOL_MAX_PER_FUNCTION must be at least 1");
     require(poolMaxIdle >= 1, "FAAS_POOL_MAX_IDLE must be at least 1");
+    require(!poolPrecallCpu.isNegative(), "FAAS_POOL_PRECALL_CPU must not be negative");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),

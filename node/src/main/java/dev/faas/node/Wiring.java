@@ -33,7 +33,8 @@ final class Wiring {
     return DockerSettings.defaults(platformName())
         .withDockerHost(URI.create(config.dockerHost()))
         .withApiVersion(config.dockerApiVersion())
-        .withFaasInit(config.faasInit());
+        .withFaasInit(config.faasInit())
+        .withPrecallCpu(config.poolPrecallCpu());
   }
 
   /** The label value every container of this platform carries; all nodes of a cluster agree. */
