@@ -26,6 +26,8 @@ final class TestImages {
   static final String CHATTY = "faas-test/chatty:it";
   /** Entrypoint {@code sh -c 'echo "$0|$1"; cat' from-entrypoint}, command {@code from-cmd}. */
   static final String ENTRY = "faas-test/entry:it";
+  /** Spins a CPU from its start, then echoes its input: busy before its call. */
+  static final String BUSY = "faas-test/busy:it";
   /** A command that does not exist: the engine refuses to start it. */
   static final String BROKEN = "faas-test/broken:it";
   /** Never built. */
@@ -58,6 +60,8 @@ final class TestImages {
       derive(docker, workDir, ECHO, "[\"echo\", \"hello\"]");
       derive(docker, workDir, SH_C, "[\"sh\", \"-c\"]");
       derive(docker, workDir, CHATTY, "[\"sh\", \"-c\", \"echo ready >&2; exec cat\"]");
+      derive(
+          docker, workDir, BUSY, "[\"sh\", \"-c\", \"while :; do :; done & exec cat\"]");
       derive(docker, workDir, BROKEN, "[\"/no/such/command\"]");
       Path entry = Files.createDirectories(workDir.resolve("entry"));
       build(
