@@ -242,14 +242,55 @@ static long long container_cpu_ns(void) {
   }
 }
 
-/* How many CPUs the container's processes may run on: how fast they can spend a budget. */
-static int usable_cpus(void) {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
-    return CPU_COUNT(&set);
+/* The container's CPU quota in whole CPUs (rounded up) from its own cgroup; 0 when none. */
+static int quota_cpus(void) {
+  char buf[128];
+  long long quota = -1;
+  long long period = 0;
+  int fd;
+  if (own_cgroup("/sys/fs/cgroup/cpu")
+      && (fd = open("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", O_RDONLY | O_CLOEXEC)) >= 0) {
+    if (read_at_start(fd, buf, sizeof buf) > 0) {
+      quota = strtoll(buf, NULL, 10);
+    }
+    close(fd);
+    if ((fd = open("/sys/fs/cgroup/cpu/cpu.cfs_period_us", O_RDONLY | O_CLOEXEC)) >= 0) {
+      if (read_at_start(fd, buf, sizeof buf) > 0) {
+        period = strtoll(buf, NULL, 10);
+      }
+      close(fd);
+    }
+  } else if (own_cgroup("/sys/fs/cgroup")
+             && (fd = open("/sys/fs/cgroup/cpu.max", O_RDONLY | O_CLOEXEC)) >= 0) {
+    if (read_at_start(fd, buf, sizeof buf) > 0 && strncmp(buf, "max", 3) != 0) {
+      char *end;
+      quota = strtoll(buf, &end, 10);
+      period = strtoll(end, NULL, 10);
+    }
+    close(fd);
   }
-  long online = sysconf(_SC_NPROCESSORS_ONLN);
-  return online > 0 ? (int)online : 1;
+  if (quota <= 0 || period <= 0) {
+    return 0;
+  }
+  return (int)((quota + period - 1) / period);
+}
+
+/*
+ * How many CPUs the container's processes can use at once, at most: how fast they can spend a
+ * budget. Its quota when it has one, else the CPUs it may run on.
+ */
+static int usable_cpus(void) {
+  int cpus = 0;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    cpus = CPU_COUNT(&set);
+  }
+  if (cpus <= 0) {
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    cpus = online > 0 ? (int)online : 1;
+  }
+  int quota = quota_cpus();
+  return quota > 0 && quota < cpus ? quota : cpus;
 }
 
 /* ---- Before the call ------------------------------------------------------------------ */
