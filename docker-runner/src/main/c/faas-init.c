@@ -427,6 +427,9 @@ int main(int argc, char **argv) {
     /* What the engine spent starting the container is not the function's. */
     open_cpu_source();
     baseline = container_cpu_ns();
+    if (baseline < 0) {
+      baseline = 0; /* unreadable now: then every later reading fails too, and nothing is enforced */
+    }
   }
 
   static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
