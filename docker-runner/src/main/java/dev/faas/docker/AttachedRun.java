@@ -56,7 +56,7 @@ final class AttachedRun {
     this.settings = settings;
     this.output =
         container.underFaasInit()
-            ? new OutputCallback(new ExitMarks(), container::markedExit)
+            ? new OutputCallback(new ExitMarks(container::markedCall), container::markedExit)
             : new OutputCallback();
   }
 

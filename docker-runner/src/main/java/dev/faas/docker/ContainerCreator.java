@@ -60,7 +60,8 @@ final class ContainerCreator {
           create.withCmd(Sandbox.command(imageCmd, spec.args()));
         } else {
           // The image's command becomes faas-init's arguments.
-          List<String> command = Sandbox.underFaasInit(imageEntrypoint, imageCmd);
+          List<String> command =
+              Sandbox.underFaasInit(imageEntrypoint, imageCmd, settings.precallCpu());
           if (!command.isEmpty()) {
             create
                 .withEntrypoint(command)

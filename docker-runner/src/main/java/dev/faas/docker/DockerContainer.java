@@ -5,6 +5,8 @@ import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
 import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.OutputFrame;
+import dev.faas.actors.runtime.PreCall;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -38,6 +40,10 @@ final class DockerContainer implements Container {
   private final AttachedRun run;
   private volatile boolean stopping;
   private volatile boolean endedByMarks;
+  /** What faas-init's call mark said; null before it. */
+  private volatile PreCall markedPreCall;
+  /** The engine's bound before the call, for a pre-started container faas-init does not watch. */
+  private final PreCallPause preCallPause;
 
   DockerContainer(String id, String image, boolean startsOnRun, boolean underFaasInit, Engine engine) {
     this.id = id;
@@ -53,6 +59,10 @@ final class DockerContainer implements Container {
     dieEvents.exitOf(id);
     this.exitWatch = new ExitWatch(id, control, engine.streams(), executor, dieEvents);
     this.run = new AttachedRun(this, engine.streams(), executor, settings);
+    this.preCallPause =
+        startsOnRun || underFaasInit
+            ? null
+            : new PreCallPause(id, control, executor, () -> stopping);
     if (!startsOnRun) {
       started.complete(null);
     }
@@ -80,9 +90,36 @@ final class DockerContainer implements Container {
     return Source.<OutputFrame>queue(settings.outputBufferFrames(), OverflowStrategy.backpressure())
         .mapMaterializedValue(
             queue -> {
-              run.begin(queue, copy);
+              if (preCallPause == null) {
+                run.begin(queue, copy);
+              } else {
+                preCallPause
+                    .beforeRun()
+                    .whenComplete(
+                        (v, failure) -> {
+                          if (failure == null) {
+                            run.begin(queue, copy);
+                          } else {
+                            queue.fail(Async.cause(failure));
+                          }
+                        });
+              }
               return NotUsed.notUsed();
             });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Under faas-init, what its call mark said (the CPU used and whether it was frozen); not
+   * under it, whether the engine paused the container, its CPU unknown (docs/decisions/0008).
+   */
+  @Override
+  public Optional<PreCall> preCall() {
+    if (preCallPause != null) {
+      return Optional.of(new PreCall(null, preCallPause.pausedBeforeRun()));
+    }
+    return Optional.ofNullable(markedPreCall);
   }
 
   /**
@@ -225,6 +262,21 @@ final class DockerContainer implements Container {
     endedByMarks = true;
     if (code == 0) {
       exitFuture().complete(new ContainerExit(0, false));
+    }
+  }
+
+  /** faas-init's call mark said what the container did before its call. */
+  void markedCall(PreCall usage) {
+    markedPreCall = usage;
+  }
+
+  /**
+   * Bounds a started container that waits for its run and that faas-init does not watch: the
+   * engine pauses it once it has waited for the pre-call budget (see {@link PreCallPause}).
+   */
+  void boundBeforeCall() {
+    if (preCallPause != null) {
+      preCallPause.arm(settings.precallCpu());
     }
   }
 

@@ -108,6 +108,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 attachOrRemove(container);
                 startOrRemove(container, spec.image());
                 probe.started();
+                container.boundBeforeCall();
                 // Watched from now on: the wait call is open before any run, like the attaches.
                 container.exitFuture();
               }

@@ -33,6 +33,9 @@ import java.util.Objects;
  * @param faasInit run stdin-mode containers under faas-init, which marks the end of the
  *     function's output as soon as its process exits (docs/decisions/0006); false: under the
  *     engine's docker-init, the run ending when the engine ends the attach, ~30 ms later
+ * @param precallCpu how much CPU a pre-started container may use before its call; past it,
+ *     faas-init freezes it until the call comes. A container faas-init does not watch is paused
+ *     by the engine once it has waited this long, as wall time (docs/decisions/0008)
  */
 public record DockerSettings(
     URI dockerHost,
@@ -45,7 +48,8 @@ public record DockerSettings(
     int outputBufferFrames,
     Duration exitedAttachGrace,
     long containerLogMaxBytes,
-    boolean faasInit) {
+    boolean faasInit,
+    Duration precallCpu) {
 
   /** The local engine's socket. */
   public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
@@ -59,6 +63,7 @@ public record DockerSettings(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(callTimeout, "callTimeout");
     Objects.requireNonNull(exitedAttachGrace, "exitedAttachGrace");
+    Objects.requireNonNull(precallCpu, "precallCpu");
     if (platform == null || platform.isBlank()) {
       throw new IllegalArgumentException("platform name is required");
     }
@@ -70,6 +75,9 @@ public record DockerSettings(
     }
     if (containerLogMaxBytes < 1) {
       throw new IllegalArgumentException("containerLogMaxBytes must be positive");
+    }
+    if (precallCpu.isNegative()) {
+      throw new IllegalArgumentException("precallCpu must not be negative");
     }
   }
 
@@ -86,7 +94,8 @@ public record DockerSettings(
         64,
         Duration.ofSeconds(1),
         8L * 1024 * 1024,
-        true);
+        true,
+        Duration.ofSeconds(1));
   }
 
   /** The same settings for another engine address. */
@@ -102,7 +111,8 @@ public record DockerSettings(
         outputBufferFrames,
         exitedAttachGrace,
         containerLogMaxBytes,
-        faasInit);
+        faasInit,
+        precallCpu);
   }
 
   /** The same settings speaking another API version. */
@@ -118,7 +128,8 @@ public record DockerSettings(
         outputBufferFrames,
         exitedAttachGrace,
         containerLogMaxBytes,
-        faasInit);
+        faasInit,
+        precallCpu);
   }
 
   /** The same settings with another deadline for engine calls (and engine answers). */
@@ -134,7 +145,8 @@ public record DockerSettings(
         outputBufferFrames,
         exitedAttachGrace,
         containerLogMaxBytes,
-        faasInit);
+        faasInit,
+        precallCpu);
   }
 
   /** The same settings with another number of connections for control calls. */
@@ -150,7 +162,8 @@ public record DockerSettings(
         outputBufferFrames,
         exitedAttachGrace,
         containerLogMaxBytes,
-        faasInit);
+        faasInit,
+        precallCpu);
   }
 
   /** The same settings, with faas-init on or off. */
@@ -166,6 +179,24 @@ public record DockerSettings(
         outputBufferFrames,
         exitedAttachGrace,
         containerLogMaxBytes,
-        on);
+        on,
+        precallCpu);
+  }
+
+  /** The same settings with another pre-call CPU budget. */
+  public DockerSettings withPrecallCpu(Duration budget) {
+    return new DockerSettings(
+        dockerHost,
+        apiVersion,
+        platform,
+        maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        callTimeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes,
+        faasInit,
+        budget);
   }
 }

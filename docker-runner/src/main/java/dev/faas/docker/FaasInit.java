@@ -46,6 +46,11 @@ final class FaasInit {
   private final byte[] binary;
   private final String digest;
 
+  /** faas-init's option that bounds the CPU a container spends before its call. */
+  static String precallOption(Duration precallCpu) {
+    return "--precall-cpu-ms=" + precallCpu.toMillis();
+  }
+
   /** A faas-init of these bytes; {@link #bundled} gives the real one. */
   FaasInit(byte[] binary) {
     this.binary = binary;

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.VolumeOptions;
 import dev.faas.actors.runtime.ContainerSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,9 +68,12 @@ final class Sandbox {
 
   /**
    * The entrypoint that runs the image's own command (its entrypoint, then its command) under
-   * faas-init; empty when the image names no command, which the engine refuses on its own terms.
+   * faas-init, which bounds the CPU it spends before its call to {@code precallCpu}
+   * (docs/decisions/0008); empty when the image names no command, which the engine refuses on its
+   * own terms.
    */
-  static List<String> underFaasInit(String[] imageEntrypoint, String[] imageCmd) {
+  static List<String> underFaasInit(
+      String[] imageEntrypoint, String[] imageCmd, Duration precallCpu) {
     List<String> command = new ArrayList<>();
     if (imageEntrypoint != null) {
       command.addAll(List.of(imageEntrypoint));
@@ -80,7 +84,7 @@ final class Sandbox {
     if (command.isEmpty()) {
       return List.of();
     }
-    command.add(0, FaasInit.PATH);
+    command.addAll(0, List.of(FaasInit.PATH, FaasInit.precallOption(precallCpu), "--"));
     return command;
   }
 

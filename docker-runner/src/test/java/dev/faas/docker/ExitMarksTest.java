@@ -2,12 +2,15 @@ package dev.faas.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.runtime.OutputFrame;
 import dev.faas.actors.runtime.OutputFrame.Channel;
+import dev.faas.actors.runtime.PreCall;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,10 @@ class ExitMarksTest {
 
   private static String trailer(String token, int code) {
     return "\0faas-exit:" + token + ":" + String.format("%03d", code) + "\n";
+  }
+
+  private static String call(String token, long cpuMs, char state) {
+    return "\0faas-call:" + token + ":" + String.format("%010d", cpuMs) + ":" + state + "\n";
   }
 
   /** What a consumer of the marks would see: the output of each stream, and the end. */
@@ -185,5 +192,96 @@ class ExitMarksTest {
     seen.add(marks.accept(Channel.STDOUT, bytes(HEADER)));
     seen.add(marks.accept(Channel.STDERR, bytes(trailer(TOKEN, 0))));
     assertEquals("log line", seen.err());
+  }
+
+  @Test
+  void theCallMarkIsTakenOutAndSaysWhatTheContainerDidBeforeTheCall() {
+    List<PreCall> told = new ArrayList<>();
+    ExitMarks marks = new ExitMarks(told::add);
+    Seen seen = new Seen();
+    seen.add(marks.accept(Channel.STDOUT, bytes(HEADER)));
+    assertNull(marks.preCall(), "no call yet");
+    seen.add(marks.accept(Channel.STDERR, bytes("init log\n" + call(TOKEN, 1006, 'F'))));
+    assertEquals(new PreCall(1006L, true), marks.preCall());
+    assertEquals(List.of(new PreCall(1006L, true)), told);
+    seen.add(marks.accept(Channel.STDOUT, bytes("answer" + trailer(TOKEN, 0))));
+    seen.add(marks.accept(Channel.STDERR, bytes("call log\n" + trailer(TOKEN, 0))));
+    assertTrue(marks.ended());
+    assertEquals("answer", seen.out());
+    assertEquals("init log\ncall log\n", seen.err());
+  }
+
+  @Test
+  void aCallMarkCutAnywhereIsStillFound() {
+    // Output that looks like the start of a mark, on both sides of the real one.
+    String stderr = "before\0\0faas-ca" + call(TOKEN, 4, 'R') + "after\0faas-" + trailer(TOKEN, 0);
+    String expectedErr = "before\0\0faas-caafter\0faas-";
+    for (int cut = 0; cut <= stderr.length(); cut++) {
+      for (int second = cut; second <= stderr.length(); second += 7) {
+        ExitMarks marks = new ExitMarks();
+        Seen seen = new Seen();
+        seen.add(marks.accept(Channel.STDERR, bytes(stderr.substring(0, cut))));
+        seen.add(marks.accept(Channel.STDOUT, bytes(HEADER + "out" + trailer(TOKEN, 0))));
+        seen.add(marks.accept(Channel.STDERR, bytes(stderr.substring(cut, second))));
+        seen.add(marks.accept(Channel.STDERR, bytes(stderr.substring(second))));
+        String where = "cut at " + cut + "/" + second;
+        assertTrue(marks.ended(), where);
+        assertEquals(new PreCall(4L, false), marks.preCall(), where);
+        assertEquals(expectedErr, seen.err(), where);
+        assertEquals("out", seen.out(), where);
+      }
+    }
+  }
+
+  @Test
+  void aCallMarkWithAnotherTokenIsOutput() {
+    ExitMarks marks = new ExitMarks();
+    Seen seen = new Seen();
+    marks.accept(Channel.STDOUT, bytes(HEADER));
+    String forged = call("ffffffffffffffffffffffffffffffff", 0, 'R');
+    seen.add(marks.accept(Channel.STDERR, bytes(forged)));
+    seen.add(marks.drain());
+    assertNull(marks.preCall());
+    assertEquals(forged, seen.err());
+  }
+
+  @Test
+  void aMalformedCallMarkWithTheRightTokenIsOutput() {
+    for (String bad :
+        List.of(
+            "\0faas-call:" + TOKEN + ":00000000x1:F\n",
+            "\0faas-call:" + TOKEN + ":0000000001:X\n",
+            "\0faas-call:" + TOKEN + ":0000000001;F\n",
+            "\0faas-call:" + TOKEN + ":0000000001:F!")) {
+      ExitMarks marks = new ExitMarks();
+      Seen seen = new Seen();
+      marks.accept(Channel.STDOUT, bytes(HEADER));
+      seen.add(marks.accept(Channel.STDERR, bytes(bad + "after")));
+      seen.add(marks.accept(Channel.STDERR, bytes(trailer(TOKEN, 0))));
+      assertNull(marks.preCall(), bad);
+      assertEquals(bad + "after", seen.err(), bad);
+    }
+  }
+
+  @Test
+  void aCallMarkOnStdoutIsOutput() {
+    // faas-init writes it on stderr only; on stdout it can only be the function's bytes.
+    ExitMarks marks = new ExitMarks();
+    Seen seen = new Seen();
+    marks.accept(Channel.STDOUT, bytes(HEADER));
+    seen.add(marks.accept(Channel.STDOUT, bytes(call(TOKEN, 5, 'R') + trailer(TOKEN, 0))));
+    assertNull(marks.preCall());
+    assertEquals(call(TOKEN, 5, 'R'), seen.out());
+  }
+
+  @Test
+  void ordinaryStderrIsNotHeldBackForTheCallMark() {
+    ExitMarks marks = new ExitMarks();
+    marks.accept(Channel.STDOUT, bytes(HEADER));
+    Seen seen = new Seen();
+    seen.add(marks.accept(Channel.STDERR, bytes("log\0faas-c")));
+    assertEquals("log", seen.err());
+    seen.add(marks.accept(Channel.STDERR, bytes("at")));
+    assertEquals("log\0faas-cat", seen.err());
   }
 }

@@ -73,7 +73,9 @@ class FaasInitIT extends DockerFixture {
             """);
 
     // Non-dumpable: what needs ptrace access is closed; the command line holds no token.
-    assertEquals("mem-closed\nenviron-closed\n/.faas/faas-init sh \n", result.output().out());
+    assertEquals(
+        "mem-closed\nenviron-closed\n/.faas/faas-init --precall-cpu-ms=1000 -- sh \n",
+        result.output().out());
   }
 
   @Test

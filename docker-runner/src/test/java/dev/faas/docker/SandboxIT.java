@@ -61,7 +61,9 @@ class SandboxIT extends DockerFixture {
     assertTrue(out.contains("CapEff:\t0000000000000000\n"), out);
     assertTrue(out.contains("CapPrm:\t0000000000000000\n"), out);
     assertTrue(out.contains("NoNewPrivs:\t1\n"), out);
-    assertTrue(out.contains("/.faas/faas-init sh"), "PID 1 is faas-init, running sh: " + out);
+    assertTrue(
+        out.contains("/.faas/faas-init --precall-cpu-ms=1000 -- sh"),
+        "PID 1 is faas-init, running sh: " + out);
   }
 
   @Test

@@ -9,6 +9,8 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import dev.faas.actors.runtime.ContainerSpec;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,12 +90,32 @@ class SandboxTest {
   }
 
   @Test
-  void faasInitRunsTheImagesEntrypointThenItsCommand() {
+  void faasInitRunsTheImagesEntrypointThenItsCommandWithinItsPreCallBudget() {
+    Duration budget = Duration.ofMillis(1500);
+    List<String> init = List.of(FaasInit.PATH, "--precall-cpu-ms=1500", "--");
     assertEquals(
-        List.of(FaasInit.PATH, "sh", "-c", "script", "arg"),
-        Sandbox.underFaasInit(new String[] {"sh", "-c"}, new String[] {"script", "arg"}));
-    assertEquals(List.of(FaasInit.PATH, "cat"), Sandbox.underFaasInit(null, new String[] {"cat"}));
-    assertEquals(List.of(FaasInit.PATH, "/entry"), Sandbox.underFaasInit(new String[] {"/entry"}, null));
-    assertEquals(List.of(), Sandbox.underFaasInit(null, new String[0]), "no command: none");
+        concat(init, List.of("sh", "-c", "script", "arg")),
+        Sandbox.underFaasInit(new String[] {"sh", "-c"}, new String[] {"script", "arg"}, budget));
+    assertEquals(
+        concat(init, List.of("cat")), Sandbox.underFaasInit(null, new String[] {"cat"}, budget));
+    assertEquals(
+        concat(init, List.of("/entry")),
+        Sandbox.underFaasInit(new String[] {"/entry"}, null, budget));
+    assertEquals(
+        List.of(), Sandbox.underFaasInit(null, new String[0], budget), "no command: none");
+  }
+
+  @Test
+  void thePreCallBudgetDefaultsToASecondAndIsNeverNegative() {
+    assertEquals(Duration.ofSeconds(1), settings.precallCpu());
+    assertEquals(Duration.ZERO, settings.withPrecallCpu(Duration.ZERO).precallCpu());
+    assertThrows(
+        IllegalArgumentException.class, () -> settings.withPrecallCpu(Duration.ofMillis(-1)));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

@@ -33,6 +33,8 @@ final class TestImages {
    * to stderr: a chatty runtime that logs while it starts and while it works.
    */
   static final String LOGS = "faas-test/logs:it";
+  /** Spins a CPU from its start, then echoes its input: busy before its call. */
+  static final String BUSY = "faas-test/busy:it";
   /** A command that does not exist: the engine refuses to start it. */
   static final String BROKEN = "faas-test/broken:it";
   /** Never built. */
@@ -65,6 +67,8 @@ final class TestImages {
       derive(docker, workDir, ECHO, "[\"echo\", \"hello\"]");
       derive(docker, workDir, SH_C, "[\"sh\", \"-c\"]");
       derive(docker, workDir, CHATTY, "[\"sh\", \"-c\", \"echo ready >&2; exec cat\"]");
+      derive(
+          docker, workDir, BUSY, "[\"sh\", \"-c\", \"while :; do :; done & exec cat\"]");
       derive(docker, workDir, BROKEN, "[\"/no/such/command\"]");
       derive(docker, workDir, FLOOD, "[\"yes\", \"flood\"]");
       derive(

@@ -22,10 +22,17 @@ record ActivationView(
     Instant startedAt,
     long durationMs,
     boolean warm,
-    Timings timings) {
+    Timings timings,
+    PreCall preCall) {
 
   /** Where an activation's time went, in milliseconds. */
   record Timings(long queuedMs, long acquireMs, long runMs) {}
+
+  /**
+   * What its container did in the warm pool before the call (docs/decisions/0008): the CPU it
+   * used, null when not measured, and whether it was frozen for having spent its budget.
+   */
+  record PreCall(Long cpuMs, boolean frozen) {}
 
   static ActivationView of(ActivationRecord r) {
     return new ActivationView(
@@ -40,6 +47,7 @@ record ActivationView(
         r.startedAt() == null ? null : r.startedAt().truncatedTo(ChronoUnit.MILLIS),
         r.durationMs(),
         r.warm(),
-        new Timings(r.queuedMs(), r.acquireMs(), r.runMs()));
+        new Timings(r.queuedMs(), r.acquireMs(), r.runMs()),
+        r.preCallFrozen() == null ? null : new PreCall(r.preCallCpuMs(), r.preCallFrozen()));
   }
 }

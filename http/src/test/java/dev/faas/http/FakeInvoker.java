@@ -49,6 +49,8 @@ final class FakeInvoker implements Invoker {
         true,
         3,
         1,
-        38);
+        38,
+        7L,
+        false);
   }
 }

@@ -5,6 +5,7 @@ import static dev.faas.http.ApiFixture.json;
 import static dev.faas.http.ProblemAssert.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,6 +102,8 @@ class InvocationApiTest {
     assertEquals(0, record.get("exitCode").asInt());
     assertTrue(record.get("warm").asBoolean());
     assertEquals(38, record.get("timings").get("runMs").asInt());
+    assertEquals(7, record.get("preCall").get("cpuMs").asInt());
+    assertFalse(record.get("preCall").get("frozen").asBoolean());
     assertEquals("2025-01-01T00:00:01Z", record.get("startedAt").asText());
   }
 
@@ -189,6 +192,7 @@ class InvocationApiTest {
     assertEquals("failed", mine.get("status").asText());
     assertEquals("the function exited with a non-zero code", mine.get("error").asText());
     assertTrue(mine.get("logsTruncated").asBoolean());
+    assertTrue(mine.get("preCall").isNull(), "nothing known before the call");
     assertProblem(api.call("GET", "/v1/activations/theirs00001", token, null), 404);
     assertProblem(api.call("GET", "/v1/activations/NOT-AN-ID", token, null), 404);
   }

@@ -139,7 +139,7 @@ final class NatsWorkItem implements WorkItem {
             r.activationId(), r.owner(), r.function(), ActivationStatus.FAILED,
             FailureKind.PLATFORM_ERROR, r.exitCode(), new byte[0], r.logs(), r.logsTruncated(),
             r.startedAt(), r.durationMs(), r.worker(), r.warm(), r.queuedMs(), r.acquireMs(),
-            r.runMs()));
+            r.runMs(), r.preCallCpuMs(), r.preCallFrozen()));
   }
 
   private CompletionStage<Void> run(AckCall call) {

@@ -32,7 +32,8 @@ final class Activations {
       String owner, String id, String function, Instant startedAt, byte[] result) {
     return new ActivationRecord(
         id, owner, function, ActivationStatus.FAILED, FailureKind.NON_ZERO_EXIT, 3, result,
-        "stderr: ünïcödé ✓\nline two", false, startedAt, 1234, "worker-1", true, 5, 40, 300);
+        "stderr: ünïcödé ✓\nline two", false, startedAt, 1234, "worker-1", true, 5, 40, 300,
+        12L, true);
   }
 
   static ActivationRecord record(String owner, String id, String function, Instant startedAt) {
@@ -72,6 +73,6 @@ final class Activations {
     return new ActivationRecord(
         r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,
         r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(), r.warm(),
-        r.queuedMs(), r.acquireMs(), r.runMs());
+        r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen());
   }
 }

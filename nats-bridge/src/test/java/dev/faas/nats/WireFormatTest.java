@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,24 @@ class WireFormatTest {
       assertFalse(RecordCodec.isTruncated(framed.value()));
       assertSameRecord(record, RecordCodec.decode(framed.value()));
     }
+  }
+
+  @Test
+  void aRecordWrittenBeforePreCallFieldsReadsThemAsUnknown() {
+    ActivationRecord record =
+        Activations.record("ann", Activations.newId(), "echo", Activations.at(2), new byte[] {1});
+    String json = new String(RecordCodec.encode(record, 1 << 20).value(), StandardCharsets.US_ASCII);
+    assertTrue(json.contains("\"preCallCpuMs\":12,\"preCallFrozen\":true"), json);
+    byte[] old =
+        json.replace(",\"preCallCpuMs\":12,\"preCallFrozen\":true", "")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    ActivationRecord decoded = RecordCodec.decode(old);
+
+    assertNull(decoded.preCallCpuMs());
+    assertNull(decoded.preCallFrozen());
+    assertEquals(record.runMs(), decoded.runMs());
+    assertArrayEquals(new byte[] {1}, decoded.result());
   }
 
   @Test

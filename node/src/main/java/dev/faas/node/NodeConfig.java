@@ -45,6 +45,7 @@ public record NodeConfig(
     int poolMaxIdlePerFunction,
     int poolMaxIdle,
     Duration poolIdleTtl,
+    Duration poolPrecallCpu,
     String dockerHost,
     String dockerApiVersion,
     Duration dockerCallTimeout,
@@ -90,6 +91,7 @@ public record NodeConfig(
             c.getInt("worker.pool.max-idle-per-function"),
             c.getInt("worker.pool.max-idle"),
             c.getDuration("worker.pool.idle-ttl"),
+            c.getDuration("worker.pool.precall-cpu"),
             c.getString("docker.host"),
             c.getString("docker.api-version"),
             c.getDuration("docker.call-timeout"),
@@ -127,6 +129,7 @@ public record NodeConfig(
     require(
         dockerCallTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
         "FAAS_DOCKER_CALL_TIMEOUT must be at least 1s");
+    require(!poolPrecallCpu.isNegative(), "FAAS_POOL_PRECALL_CPU must not be negative");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),

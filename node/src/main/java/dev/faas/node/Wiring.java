@@ -34,7 +34,8 @@ final class Wiring {
         .withDockerHost(URI.create(config.dockerHost()))
         .withApiVersion(config.dockerApiVersion())
         .withCallTimeout(config.dockerCallTimeout())
-        .withFaasInit(config.faasInit());
+        .withFaasInit(config.faasInit())
+        .withPrecallCpu(config.poolPrecallCpu());
   }
 
   /** The label value every container of this platform carries; all nodes of a cluster agree. */

@@ -22,6 +22,10 @@ import java.time.Instant;
  * @param queuedMs from admission until a worker took it
  * @param acquireMs getting a container (started, or taken from the warm pool)
  * @param runMs from writing the parameter to the end of output
+ * @param preCallCpuMs the CPU its container used while it waited in the warm pool, before the
+ *     call (docs/decisions/0008); null when unknown (a cold start, a runtime that cannot measure)
+ * @param preCallFrozen true when its container had spent its pre-call CPU budget and was frozen
+ *     until the call, false when it ran freely; null when unknown
  */
 public record ActivationRecord(
     String activationId,
@@ -39,7 +43,32 @@ public record ActivationRecord(
     boolean warm,
     long queuedMs,
     long acquireMs,
-    long runMs) {
+    long runMs,
+    Long preCallCpuMs,
+    Boolean preCallFrozen) {
+
+  /** A record with nothing known of its container before the call. */
+  public ActivationRecord(
+      String activationId,
+      String owner,
+      String function,
+      ActivationStatus status,
+      FailureKind failure,
+      Integer exitCode,
+      byte[] result,
+      String logs,
+      boolean logsTruncated,
+      Instant startedAt,
+      long durationMs,
+      String worker,
+      boolean warm,
+      long queuedMs,
+      long acquireMs,
+      long runMs) {
+    this(
+        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null);
+  }
 
   /** The store key: owner first, like functions. */
   public String key() {

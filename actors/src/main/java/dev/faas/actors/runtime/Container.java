@@ -1,5 +1,6 @@
 package dev.faas.actors.runtime;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -19,6 +20,15 @@ public interface Container {
    * is bounded by its consumer's demand, and cancelling it detaches without killing.
    */
   Source<OutputFrame, NotUsed> run(byte[] input);
+
+  /**
+   * What the container did while it waited for its run (docs/decisions/0008), once known: by the
+   * end of the run's output at the latest. Empty when the runtime cannot tell (a container started
+   * by its run, or a runtime that does not watch).
+   */
+  default Optional<PreCall> preCall() {
+    return Optional.empty();
+  }
 
   /** Completes when the process exits. */
   CompletionStage<ContainerExit> exit();

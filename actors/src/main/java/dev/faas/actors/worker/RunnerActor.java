@@ -8,10 +8,12 @@ import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
 import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.runtime.PreCall;
 import dev.faas.actors.worker.ActivationRecords.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -400,6 +402,7 @@ public final class RunnerActor {
 
   private ActivationRecord record(Verdict verdict, Instant end) {
     boolean keepStdout = capture != null && !capture.overflow();
+    Optional<PreCall> preCall = container == null ? Optional.empty() : container.preCall();
     return new ActivationRecord(
         id,
         request.function().owner(),
@@ -416,7 +419,9 @@ public final class RunnerActor {
         warm,
         ActivationRecords.millisBetween(request.submittedAt(), acceptedAt),
         ActivationRecords.millisBetween(acquireStart, acquiredAt),
-        ActivationRecords.millisBetween(runStart, runEnd));
+        ActivationRecords.millisBetween(runStart, runEnd),
+        preCall.map(PreCall::cpuMs).orElse(null),
+        preCall.map(PreCall::frozen).orElse(null));
   }
 
   private void heartbeat() {

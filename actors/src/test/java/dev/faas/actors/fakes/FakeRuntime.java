@@ -6,11 +6,13 @@ import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.runtime.OutputFrame;
+import dev.faas.actors.runtime.PreCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +77,7 @@ public final class FakeRuntime implements ContainerRuntime {
   public void engineHealthy(boolean healthy) {
     this.engineHealthy = healthy;
   }
+  private volatile PreCall preCall;
 
   public void startDelay(Duration delay) {
     this.startDelay = delay;
@@ -83,6 +86,11 @@ public final class FakeRuntime implements ContainerRuntime {
   /** How long a removal takes to complete. */
   public void removeDelay(Duration delay) {
     this.removeDelay = delay;
+  }
+
+  /** What every container says it did before its call (null: nothing known). */
+  public void preCall(PreCall usage) {
+    this.preCall = usage;
   }
 
   /** Decides every container's script, image names aside (null: back to the image names). */
@@ -330,6 +338,11 @@ public final class FakeRuntime implements ContainerRuntime {
       NullExit n = (NullExit) s;
       exit.complete(new ContainerExit(0, false));
       return Source.from(n.frames());
+    }
+
+    @Override
+    public Optional<PreCall> preCall() {
+      return Optional.ofNullable(preCall);
     }
 
     @Override

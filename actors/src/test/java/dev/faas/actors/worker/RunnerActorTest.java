@@ -14,6 +14,7 @@ import dev.faas.actors.fakes.FakeRuntime;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.runtime.PreCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -66,6 +67,28 @@ class RunnerActorTest {
     assertArrayEquals(input, record.result());
     assertArrayEquals(input, h.onlyContainer().stdin(), "the container got the input exactly");
     assertEquals(0, h.onlyContainer().kills());
+  }
+
+  @Test
+  void theRecordSaysWhatTheContainerDidBeforeItsCall() {
+    ActivationRecord unknown = run("echo", 10_000, utf8("x")).finished();
+    assertNull(unknown.preCallCpuMs());
+    assertNull(unknown.preCallFrozen());
+
+    runtime.preCall(new PreCall(1003L, true));
+    ActivationRecord frozen = run("echo", 10_000, utf8("x")).finished();
+    assertEquals(1003L, frozen.preCallCpuMs());
+    assertEquals(Boolean.TRUE, frozen.preCallFrozen());
+
+    // Known at the call: still reported when the container's exit never comes.
+    ActivationRecord vanished = run("vanish", 10_000, utf8("x")).finished();
+    assertEquals(ActivationStatus.FAILED, vanished.status());
+    assertEquals(1003L, vanished.preCallCpuMs());
+
+    runtime.preCall(new PreCall(null, false));
+    ActivationRecord unmeasured = run("echo", 10_000, utf8("x")).finished();
+    assertNull(unmeasured.preCallCpuMs());
+    assertEquals(Boolean.FALSE, unmeasured.preCallFrozen());
   }
 
   @Test

@@ -98,6 +98,10 @@ class WarmPathIT {
       assertTrue(record.get("warm").asBoolean(), () -> "served cold with a container ready: " + record);
       assertTrue(hosts.add(record.get("result").asText().trim()),
           () -> "a container served twice: " + record);
+      // An idle container spends next to no CPU in the pool and is never frozen for waiting.
+      JsonNode preCall = record.get("preCall");
+      assertTrue(preCall.isObject() && !preCall.get("frozen").asBoolean()
+          && preCall.get("cpuMs").asLong() < 200, () -> "before the call: " + record);
     }
     assertEquals(calls, hosts.size(), "every activation had a container of its own");
   }

@@ -3,6 +3,8 @@ package dev.faas.actors.worker.pool;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
 import dev.faas.actors.runtime.OutputFrame;
+import dev.faas.actors.runtime.PreCall;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
@@ -37,6 +39,11 @@ final class TrackedContainer implements Container {
   @Override
   public Source<OutputFrame, NotUsed> run(byte[] input) {
     return delegate.run(input);
+  }
+
+  @Override
+  public Optional<PreCall> preCall() {
+    return delegate.preCall();
   }
 
   @Override

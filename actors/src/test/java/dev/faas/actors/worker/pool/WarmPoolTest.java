@@ -12,11 +12,13 @@ import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.runtime.PreCall;
 import dev.faas.actors.worker.ContainerSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -67,6 +69,11 @@ class WarmPoolTest {
       assertTrue(warm.spec().args().isEmpty());
       assertNull(warm.spec().labels().get(ContainerSpec.ACTIVATION_LABEL));
       assertEquals("w1", warm.spec().labels().get(ContainerSpec.WORKER_LABEL));
+      h.runtime.fake.preCall(new PreCall(9L, true));
+      assertEquals(
+          Optional.of(new PreCall(9L, true)),
+          second.container().preCall(),
+          "what it did before the call reaches the runner");
 
       // The replacement waits while the warm one runs, startDefer at most, then starts anyway.
       WarmPool.Stats running = h.stats();
