@@ -113,7 +113,7 @@ final class Deadlines implements AutoCloseable {
       }
       state = EXPIRED;
       expired.incrementAndGet();
-      log.warn("Engine call [{}] passed its deadline of [{}] ms: cutting its connection", what,
+      log.debug("Engine call [{}] passed its deadline of [{}] ms: cutting its connection", what,
           limit.toMillis());
       thread.interrupt();
     }

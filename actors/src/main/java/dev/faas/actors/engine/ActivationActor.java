@@ -79,6 +79,14 @@ public final class ActivationActor {
     INSTANCE
   }
 
+  /** While the request waits for a worker: is any worker still alive to take it? */
+  private enum WorkersCheck implements Command {
+    INSTANCE
+  }
+
+  /** How often a waiting request checks that some worker is alive to take it. */
+  static final Duration WORKERS_CHECK = Duration.ofSeconds(1);
+
   private enum ResultDeadline implements Command {
     INSTANCE
   }
@@ -340,8 +348,10 @@ public final class ActivationActor {
   }
 
   private Behavior<Command> awaitingWorker(long ticket) {
+    timers.startTimerAtFixedRate(WorkersCheck.INSTANCE, WORKERS_CHECK);
     return receive()
         .onMessage(EventArrived.class, e -> onEventWhileAwaiting(e.event(), ticket))
+        .onMessageEquals(WorkersCheck.INSTANCE, () -> onWorkersCheck(ticket))
         .onMessageEquals(
             RouteDeadline.INSTANCE,
             () -> routedTo == null ? Behaviors.same() : fallBack(ticket, "it did not take it"))
@@ -359,6 +369,26 @@ public final class ActivationActor {
               return finish(new Abandoned(id));
             })
         .build();
+  }
+
+  /**
+   * The last live worker went away (stopped, or its engine cannot start containers) while the
+   * request waited: nobody will take it, so it is withdrawn and answered now rather than at
+   * {@code acceptTimeout}.
+   */
+  private Behavior<Command> onWorkersCheck(long ticket) {
+    int live;
+    try {
+      live = ports.queue().liveWorkers();
+    } catch (RuntimeException e) {
+      return Behaviors.same(); // the queue's own failures are answered where they happen
+    }
+    if (live > 0) {
+      return Behaviors.same();
+    }
+    context.getLog().info("Activation [{}] unavailable: no worker is running any more", id);
+    withdraw(ticket);
+    return finish(new Unavailable(id, "no worker is running"));
   }
 
   private Behavior<Command> onEventWhileAwaiting(WorkerEvent event, long ticket) {
@@ -380,6 +410,7 @@ public final class ActivationActor {
       context.getLog().debug("Activation [{}] taken by worker [{}]", id, accepted.worker());
     }
     // A heartbeat whose Accepted went missing still says a worker has it.
+    timers.cancel(WorkersCheck.INSTANCE);
     timers.cancel(AcceptDeadline.INSTANCE);
     timers.cancel(RouteDeadline.INSTANCE);
     timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());

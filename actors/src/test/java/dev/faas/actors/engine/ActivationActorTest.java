@@ -331,6 +331,22 @@ class ActivationActorTest {
   }
 
   @Test
+  void aRequestWaitingForAWorkerIsAnsweredAsSoonAsNoWorkerIsLeft() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("echo", 10_000),
+        new EngineSettings(Duration.ofSeconds(30), SHORT, SHORT, 4));
+    call.submitted();
+    // The one worker stops announcing itself (stopped, or its engine cannot start containers).
+    cluster.liveWorkers(0);
+    // Within expect's 3 s: a check or two, not the 30 s accept timeout.
+    ActivationActor.Unavailable outcome = call.expect(ActivationActor.Unavailable.class);
+    assertTrue(outcome.reason().contains("no worker"), outcome.reason());
+    call.assertCleanedUp();
+    assertEquals(1, cluster.withdrawn().size(), "withdrawn: its place is free");
+    assertEquals(0, cluster.held());
+  }
+
+  @Test
   void clientGoneWhileWaitingForAWorkerWithdraws() {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     Call call = new Call(Fns.function("echo", 10_000),
