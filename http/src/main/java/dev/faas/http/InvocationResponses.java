@@ -92,7 +92,7 @@ final class InvocationResponses {
 
   private static HttpResponse failed(Failed failed) {
     FailureKind kind = failed.failure() == null ? FailureKind.PLATFORM_ERROR : failed.failure();
-    boolean platformFault = kind == FailureKind.PLATFORM_ERROR || kind == FailureKind.WORKER_LOST;
+    boolean platformFault = kind.platformsFault();
     String detail = kind.detail();
     if (kind == FailureKind.NON_ZERO_EXIT && failed.exitCode() != null) {
       detail = detail + " (" + failed.exitCode() + ")";

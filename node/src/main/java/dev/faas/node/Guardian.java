@@ -127,8 +127,8 @@ public final class Guardian {
               "worker");
       if (config.warmPool()) {
         functionWatchers.add(new PoolFeed(worker));
-        Shutdown.drainPoolOnStop(context.getSystem(), worker);
       }
+      Shutdown.drainWorkerOnStop(context.getSystem(), worker, config.drainTimeout());
     }
     if (config.hasRole(Role.API)) {
       route.swap(route.starting(registry));

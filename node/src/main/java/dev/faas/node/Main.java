@@ -7,6 +7,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /** Starts one node: reads the configuration, then hands everything to the {@link Guardian}. */
 public final class Main {
+  /** Beyond the drain: stopping what still runs, its record, its container's removal. */
+  static final java.time.Duration DRAIN_SLACK = java.time.Duration.ofSeconds(30);
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -19,6 +22,19 @@ public final class Main {
       System.exit(2);
       return;
     }
-    ActorSystem.create(Guardian.create(node), "faas", config);
+    ActorSystem.create(Guardian.create(node), "faas", withDrainPhases(config, node));
+  }
+
+  /**
+   * The shutdown phases that wait for the drain (the worker's, and in-flight requests') get the
+   * drain timeout plus time to stop what is left, instead of Pekko's default of seconds.
+   */
+  static Config withDrainPhases(Config config, NodeConfig node) {
+    String timeout = node.drainTimeout().plus(DRAIN_SLACK).toMillis() + "ms";
+    return ConfigFactory.parseMap(
+            java.util.Map.of(
+                "pekko.coordinated-shutdown.phases.service-unbind.timeout", timeout,
+                "pekko.coordinated-shutdown.phases.service-requests-done.timeout", timeout))
+        .withFallback(config);
   }
 }

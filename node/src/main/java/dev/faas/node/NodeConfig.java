@@ -61,7 +61,7 @@ public record NodeConfig(
             c.getString("http.interface"),
             c.getInt("http.port"),
             c.getBytes("http.max-body-bytes"),
-            c.getDuration("http.drain-timeout"),
+            drainTimeout(c),
             c.getBoolean("tls.enabled"),
             c.getString("tls.keystore"),
             c.getString("tls.keystore-password"),
@@ -100,6 +100,14 @@ public record NodeConfig(
     return config;
   }
 
+  /** FAAS_DRAIN_TIMEOUT, or by default the longest a function may run, plus its kill and report. */
+  private static Duration drainTimeout(Config c) {
+    if (c.hasPath("drain-timeout")) {
+      return c.getDuration("drain-timeout");
+    }
+    return Duration.ofMillis(c.getLong("activations.max-function-timeout")).plusSeconds(10);
+  }
+
   private static String nodeName(String configured) {
     if (!configured.isBlank()) {
       return configured;
@@ -117,6 +125,7 @@ public record NodeConfig(
     require(!natsUrls.isEmpty(), "FAAS_NATS_URL must name at least one server");
     require(kvReplicas >= 1 && kvReplicas <= 5, "FAAS_KV_REPLICAS must be between 1 and 5");
     require(maxConcurrent >= 1, "FAAS_MAX_CONCURRENT must be at least 1");
+    require(!drainTimeout.isNegative(), "FAAS_DRAIN_TIMEOUT must not be negative");
     require(workerSlots >= 1, "FAAS_WORKER_SLOTS must be at least 1");
     // A runner reports progress every second, from about a second after its worker pulled: a
     // shorter wait would hand a healthy activation to another worker, which drops it unrun.

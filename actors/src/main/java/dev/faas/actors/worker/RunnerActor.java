@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *       before it tells the parent {@link Finished} and stops: a slot is a container.
  *   <li>If it crashes instead, the parent settles the item, replies and removes the container by
  *       label; the item it got is shared with the parent so neither settles it twice.
+ *   <li>{@link Stop} (a stopping worker's drain ran out) ends the activation at once as {@link
+ *       FailureKind#WORKER_STOPPED}, recorded and answered like any other end.
  * </ol>
  *
  * <p>States: acquiring → running (output stream, timeout timer) → awaitingExit → finishing.
@@ -57,6 +59,14 @@ public final class RunnerActor {
   private static final Logger ASYNC_LOG = LoggerFactory.getLogger(RunnerActor.class);
 
   public sealed interface Command {}
+
+  /**
+   * The worker is stopping and its drain time is over: end the activation now, as the
+   * platform's failure ({@link FailureKind#WORKER_STOPPED}), its container killed and removed.
+   */
+  public enum Stop implements Command {
+    INSTANCE
+  }
 
   private record ContainerReady(ContainerSource.Acquired acquired) implements Command {}
 
@@ -182,7 +192,23 @@ public final class RunnerActor {
               acquiredAt = now();
               return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
             })
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
+  }
+
+  private Behavior<Command> onStop() {
+    context.getLog().warn("Activation [{}] stopped: its worker is stopping", id);
+    if (acquiredAt == null) {
+      acquiredAt = now();
+    }
+    if (runStart != null && runEnd == null) {
+      runEnd = now();
+    }
+    if (killSwitch != null) {
+      killSwitch.shutdown();
+    }
+    kill();
+    return finishing(Verdict.failed(FailureKind.WORKER_STOPPED, null));
   }
 
   private Behavior<Command> onContainerReady(ContainerReady ready) {
@@ -245,6 +271,7 @@ public final class RunnerActor {
               killSwitch.shutdown();
               return Behaviors.same();
             })
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
   }
 
@@ -291,6 +318,7 @@ public final class RunnerActor {
                   settings.killGrace());
               return finishing(verdictAfterKill());
             })
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
   }
 

@@ -12,6 +12,7 @@ import dev.faas.actors.worker.pool.PoolListener;
 import dev.faas.actors.worker.pool.PooledContainerSource;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *       Completed} with a platform error and removes the activation's container by label.
  *   <li>It announces itself with its free slots every {@code announceInterval}, with the
  *       functions its warm pool keeps containers for.
+ *   <li>{@link Drain} (the node is stopping): it pulls and announces no more, lets its running
+ *       activations finish until the drain's timeout, then {@link RunnerActor.Stop stops} those
+ *       still running (their callers get a 503 saying the worker stopped), empties its pool and
+ *       answers {@link Drained}. Items an open pull delivers meanwhile are run as usual.
  *   <li>With {@code pool().enabled} its runners take containers from a {@link WarmPool} child
  *       (pre-started, untouched, never reused), which it forwards {@link ToPool} commands to.
  *       Pooled containers carry no activation label: a crashed runner's own stop removes its
@@ -74,6 +79,18 @@ public final class WorkerActor {
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   public record Status(String workerId, int slots, int free, Set<String> running, boolean pulling) {}
+
+  /**
+   * The node is stopping: take no more work, let what runs finish within {@code timeout}, stop
+   * the rest, empty the pool, then answer.
+   */
+  public record Drain(Duration timeout, ActorRef<Drained> replyTo) implements Command {}
+
+  /**
+   * The worker has drained: {@code finished} activations ended on their own during the drain,
+   * {@code stopped} were stopped at its timeout, {@code poolRemoved} idle containers went.
+   */
+  public record Drained(int finished, int stopped, int poolRemoved) {}
 
   /**
    * For the worker's warm pool: invalidations, drain, stats. Without a pool, what asks for an
@@ -103,12 +120,15 @@ public final class WorkerActor {
 
   private record Recovered(Integer removed, Throwable failure) implements Command {}
 
+  private record PoolDrained(WarmPool.Drained drained) implements Command {}
+
   private enum Tick implements Command {
     ANNOUNCE,
     SWEEP,
     PULL_RETRY,
     ROUTED_PULL_RETRY,
-    PROBE
+    PROBE,
+    DRAIN_DEADLINE
   }
 
   private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
@@ -204,6 +224,10 @@ public final class WorkerActor {
   /** The engine failed a check since it last passed one (not merely: none has passed yet). */
   private boolean engineLost;
   private boolean probing;
+  /** Set by {@link Drain}: no pull, no announcement from then on. */
+  private ActorRef<Drained> drainReplyTo;
+  private int drainRunning;
+  private int drainStopped;
 
   private WorkerActor(
       ActorContext<Command> context,
@@ -249,6 +273,8 @@ public final class WorkerActor {
         .onMessageEquals(Tick.PROBE, this::probe)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ToPool.class, this::onToPool)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(PoolDrained.class, this::onPoolDrained)
         .build();
   }
 
@@ -398,7 +424,68 @@ public final class WorkerActor {
         .onMessageEquals(Tick.PROBE, this::probe)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ToPool.class, this::onToPool)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(PoolDrained.class, this::onPoolDrained)
+        .onMessageEquals(Tick.DRAIN_DEADLINE, this::onDrainDeadline)
         .build();
+  }
+
+  private boolean draining() {
+    return drainReplyTo != null;
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    if (draining()) {
+      drain.replyTo().tell(new Drained(0, 0, 0));
+      return Behaviors.same();
+    }
+    drainReplyTo = drain.replyTo();
+    drainRunning = running.size();
+    context.getLog().info("Worker [{}] draining: taking no more work, [{}] activations running,"
+        + " [{}] to finish", settings.workerId(), running.size(), drain.timeout());
+    timers.cancel(Tick.ANNOUNCE);
+    timers.cancel(Tick.PULL_RETRY);
+    timers.cancel(Tick.ROUTED_PULL_RETRY);
+    timers.startSingleTimer(Tick.DRAIN_DEADLINE, drain.timeout());
+    return drainedWhenIdle();
+  }
+
+  private Behavior<Command> onDrainDeadline() {
+    if (running.isEmpty()) {
+      return Behaviors.same();
+    }
+    context.getLog().warn("Worker [{}] drain time over: stopping [{}] activations still running",
+        settings.workerId(), running.size());
+    for (Running r : running.values()) {
+      drainStopped++;
+      r.runner().tell(RunnerActor.Stop.INSTANCE);
+    }
+    return Behaviors.same();
+  }
+
+  /** Once nothing runs any more, empties the pool; {@link PoolDrained} then answers the drain. */
+  private Behavior<Command> drainedWhenIdle() {
+    if (!draining() || !running.isEmpty()) {
+      return Behaviors.same();
+    }
+    timers.cancel(Tick.DRAIN_DEADLINE);
+    if (pool == null) {
+      return onPoolDrained(new PoolDrained(new WarmPool.Drained(0)));
+    }
+    pool.tell(
+        new WarmPool.Drain(context.messageAdapter(WarmPool.Drained.class, PoolDrained::new)));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPoolDrained(PoolDrained poolDrained) {
+    if (drainReplyTo != null) {
+      int finished = Math.max(0, drainRunning - drainStopped);
+      context.getLog().info("Worker [{}] drained: [{}] activations finished, [{}] stopped, [{}]"
+              + " idle containers removed", settings.workerId(), finished, drainStopped,
+          poolDrained.drained().removed());
+      drainReplyTo.tell(new Drained(finished, drainStopped, poolDrained.drained().removed()));
+    }
+    return Behaviors.same();
   }
 
   private int free() {
@@ -407,7 +494,7 @@ public final class WorkerActor {
 
   private Behavior<Command> pullIfFree() {
     int free = free();
-    if (engineOk && !pulling && free > 0) {
+    if (engineOk && !draining() && !pulling && free > 0) {
       pulling = true;
       context.pipeToSelf(
           attempt(() -> source.pull(free, settings.pullWait())),
@@ -418,7 +505,7 @@ public final class WorkerActor {
 
   /** One routed item at a time: it may come while the last slot was filled from the queue. */
   private Behavior<Command> pullRoutedIfFree() {
-    if (engineOk && source.routes() && !pullingRouted && free() > 0) {
+    if (engineOk && !draining() && source.routes() && !pullingRouted && free() > 0) {
       pullingRouted = true;
       context.pipeToSelf(
           attempt(() -> source.pullRouted(1, settings.pullWait())),
@@ -508,6 +595,9 @@ public final class WorkerActor {
     } else {
       removeContainerOf(id);
     }
+    if (draining()) {
+      return drainedWhenIdle();
+    }
     pullRoutedIfFree();
     return pullIfFree();
   }
@@ -534,7 +624,7 @@ public final class WorkerActor {
 
   /** Announces with the pool's warm functions, once the pool has answered (if there is one). */
   private void announceWithPool() {
-    if (!engineOk) {
+    if (!engineOk || draining()) {
       return;
     }
     if (pool == null) {
@@ -565,7 +655,7 @@ public final class WorkerActor {
   }
 
   private void announce(Set<String> warmFunctions) {
-    if (!engineOk) {
+    if (!engineOk || draining()) {
       return;
     }
     try {

@@ -203,6 +203,8 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
 
   /** One worker's view of the queue. */
   public final class Source implements WorkSource {
+    private final java.util.concurrent.atomic.AtomicInteger announcements =
+        new java.util.concurrent.atomic.AtomicInteger();
     private final String workerId;
     private volatile boolean vanished;
     private final List<Integer> pullSizes = new CopyOnWriteArrayList<>();
@@ -230,6 +232,7 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
 
     @Override
     public void announce(String workerId, int freeSlots) {
+      announcements.incrementAndGet();
       if (!vanished) {
         synchronized (FakeCluster.this) {
           announced.put(workerId, System.nanoTime());
@@ -244,6 +247,11 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
         announced.remove(workerId);
         waiters.removeIf(w -> w.source == this);
       }
+    }
+
+    /** How many times the worker announced itself. */
+    public int announcements() {
+      return announcements.get();
     }
 
     public List<Integer> pullSizes() {
