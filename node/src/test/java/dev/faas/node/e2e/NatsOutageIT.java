@@ -181,6 +181,9 @@ class NatsOutageIT {
     assertTrue(servedAfter.compareTo(BACK_WITHIN) < 0, "served again after " + servedAfter);
     Activations.assertAllEchoed(Activations.join(Activations.fire(api, "slow", LIMIT)));
     assertTrue(refused.size() >= 2, "calls were made during the outage: " + refused.size());
+    // The API node's function table is fed by a watch: it resumed too.
+    api.createFunction("after-outage", FunctionImages.withCommand("cat", "[\"cat\"]"));
+    Activations.awaitWorker(api, "after-outage");
   }
 
   /** Stops the nats-server for {@code length} and starts it again; returns when it started. */
