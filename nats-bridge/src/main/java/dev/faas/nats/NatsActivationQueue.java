@@ -1,6 +1,7 @@
 package dev.faas.nats;
 
 import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
 import dev.faas.actors.activation.WorkerEvent;
@@ -53,6 +54,7 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
   private final Executor blocking;
   private final LiveWorkers liveWorkers;
   private final Withdrawals withdrawals;
+  private final LinkChanges linkChanges;
   private final Map<String, Consumer<WorkerEvent>> listeners = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private AutoCloseable readyRegistration; // guarded by lock
@@ -60,7 +62,12 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
   private volatile Connection subscribedOn;
   private volatile boolean closed;
 
-  NatsActivationQueue(String nodeId, Buckets buckets, NatsSettings settings, Executor blocking) {
+  NatsActivationQueue(
+      String nodeId,
+      Buckets buckets,
+      NatsSettings settings,
+      Executor blocking,
+      LinkChanges linkChanges) {
     this.nodeId = Subjects.nodeId(nodeId);
     this.buckets = buckets;
     this.timeout = settings.requestTimeout();
@@ -68,6 +75,7 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     this.liveWorkers =
         new LiveWorkers(settings.liveWorkerWindow(), ROUTE_WINDOW, System::nanoTime);
     this.withdrawals = new Withdrawals(buckets, timeout);
+    this.linkChanges = linkChanges;
   }
 
   /** Subscribes once the connection is set up; called once by the bridge. */
@@ -172,6 +180,19 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
   @Override
   public int liveWorkers() {
     return liveWorkers.count();
+  }
+
+  /**
+   * {@inheritDoc} Connected while the reply subscription is made and the connection is up; the
+   * count moves on every loss and every return of the connection. It is read on both sides of
+   * the connection's status, so an outage that ended between two readings still shows.
+   */
+  @Override
+  public Link link() {
+    long before = linkChanges.count();
+    boolean connected = isListening();
+    long after = linkChanges.count();
+    return new Link(connected && before == after, after);
   }
 
   /** True once the reply subscription is made and the connection is up: submits can succeed. */

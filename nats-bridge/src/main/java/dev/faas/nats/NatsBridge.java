@@ -50,6 +50,7 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsWorkSource workSource;
   private final Executor blocking;
   private final List<NatsActivationQueue> queues = new CopyOnWriteArrayList<>();
+  private final LinkChanges linkChanges = new LinkChanges();
   private Connection connection; // guarded by this
   private long setupRetryMillis = SETUP_RETRY_MIN_MILLIS; // control thread only
   private volatile boolean closed;
@@ -129,7 +130,8 @@ public final class NatsBridge implements AutoCloseable {
    * @throws IllegalArgumentException when the node id cannot be a subject token
    */
   public NatsActivationQueue activationQueue(String nodeId) {
-    NatsActivationQueue queue = new NatsActivationQueue(nodeId, buckets, settings, blocking);
+    NatsActivationQueue queue =
+        new NatsActivationQueue(nodeId, buckets, settings, blocking, linkChanges);
     queues.add(queue);
     queue.start();
     return queue;
@@ -200,6 +202,12 @@ public final class NatsBridge implements AutoCloseable {
 
   // Called on a jnats thread: hand over to the control thread and return.
   private void onConnectionEvent(Connection conn, Events type) {
+    if (type == Events.DISCONNECTED
+        || type == Events.RECONNECTED
+        || type == Events.CONNECTED
+        || type == Events.CLOSED) {
+      linkChanges.changed();
+    }
     if (type != Events.RECONNECTED || closed) {
       return;
     }

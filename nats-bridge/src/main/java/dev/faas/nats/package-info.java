@@ -38,6 +38,11 @@
  *   <li>Replies travel on core NATS to {@code faas.reply.<nodeId>.<activationId>}; each API node
  *       has one subscription on {@code faas.reply.<nodeId>.*}. Workers announce themselves on
  *       {@code faas.workers.heartbeat} with {@code {"workerId","freeSlots"}}.
+ *   <li>Outages (docs/decisions/0009): an API node's queue reports its link (connected, and a
+ *       count of every loss and return) so that a worker's silence during an outage is not taken
+ *       for a lost worker. Nothing is re-created after a server restart on the same store:
+ *       jnats renews subscriptions, pull contexts keep working, and what was published while
+ *       disconnected is sent on reconnect.
  *   <li>Errors of a submit: JetStream API error 10077 whose description is "maximum messages
  *       exceeded" is {@code AdmissionRefused.Full}; not connected (answered at once), no answer
  *       within the request timeout, no responders (no stream) and every other error are {@code

@@ -139,7 +139,8 @@ public final class Guardian {
           context.spawn(
               Behaviors.supervise(
                       ActivationSupervisor.create(
-                          queue, Engine.engineSettings(config), queue::replyToFor))
+                          queue, nats.activations(), Engine.engineSettings(config),
+                          queue::replyToFor))
                   .onFailure(SupervisorStrategy.resume()),
               "activations");
       context.getSelf().tell(FetchKey.INSTANCE);

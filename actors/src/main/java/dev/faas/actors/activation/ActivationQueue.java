@@ -50,4 +50,24 @@ public interface ActivationQueue {
   default CompletionStage<Long> submit(ActivationRequest request, String worker) {
     return submit(request);
   }
+
+  /**
+   * This node's own link to the transport now. Workers' events reach the node only over it, so
+   * silence from a worker while the link is down, or across a change of it, says nothing about
+   * the worker. A transport without outages is always {@link Link#UP}.
+   */
+  default Link link() {
+    return Link.UP;
+  }
+
+  /**
+   * The state of a node's link to the transport.
+   *
+   * @param connected true while events can reach this node
+   * @param changes how many times the link went down or came back since the node started: two
+   *     readings with the same count and {@code connected} both times saw no outage in between
+   */
+  record Link(boolean connected, long changes) {
+    public static final Link UP = new Link(true, 0);
+  }
 }

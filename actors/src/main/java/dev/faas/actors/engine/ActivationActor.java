@@ -1,16 +1,20 @@
 package dev.faas.actors.engine;
 
+import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
 import dev.faas.actors.activation.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.engine.MissingWord.Why;
 import dev.faas.actors.model.FunctionSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -42,14 +46,23 @@ import org.slf4j.LoggerFactory;
  *       acceptBy} of {@code routeTimeout}. If that worker drops it, or has not taken it {@code
  *       routeGrace} after that, the request is withdrawn and queued once more for any worker,
  *       with the activation's own {@code acceptBy}.
+ *   <li>Missing word (docs/decisions/0009): silence counts against the worker only while this
+ *       node's own link to the transport stayed up for the whole heartbeat timeout; otherwise the
+ *       watchdog waits for the link, up to the result deadline. Before answering that the worker
+ *       was lost, or that no result came by the deadline, it reads the activation's record: an
+ *       outcome the worker recorded is the answer. It answers "worker lost" (503) only when the
+ *       record is known to be absent, and a timeout (504) when nothing could be read.
  * </ol>
  *
  * <p>States: admitting (node permit, live workers, submit) → awaitingWorker (until {@code
- * acceptTimeout}) → running (heartbeat watchdog, deadline {@code timeoutMs + resultGrace}).
+ * acceptTimeout}) → running (heartbeat watchdog, deadline {@code timeoutMs + resultGrace}) →
+ * consulting (the record, when the worker's word went missing).
  */
 public final class ActivationActor {
   private static final Logger ASYNC_LOG = LoggerFactory.getLogger(ActivationActor.class);
   private static final int STASH_CAPACITY = 64;
+  /** Between two reads of the record while they fail (NATS reconnecting). */
+  static final Duration LOOKUP_RETRY = Duration.ofMillis(250);
 
   public sealed interface Command {}
 
@@ -91,6 +104,19 @@ public final class ActivationActor {
     INSTANCE
   }
 
+  private record LookedUp(Optional<ActivationRecord> record) implements Command {}
+
+  private record LookupFailed(Throwable failure) implements Command {}
+
+  private enum LookupRetry implements Command {
+    INSTANCE
+  }
+
+  /** No record could be read in time after the result deadline: the outcome is unknown. */
+  private enum LookupDeadline implements Command {
+    INSTANCE
+  }
+
   /** The one answer a caller gets. */
   public sealed interface Outcome {
     String activationId();
@@ -109,7 +135,8 @@ public final class ActivationActor {
    * FailureKind#PLATFORM_ERROR} are the platform's fault (503), the others the function's (502).
    *
    * @param exitCode the container's exit code, when there was one
-   * @param record the worker's record, or null when no worker reported (a lost worker)
+   * @param record the worker's record, or null when no worker reported and none recorded an
+   *     outcome (a lost worker)
    */
   public record Failed(
       String activationId, FailureKind failure, Integer exitCode, ActivationRecord record)
@@ -121,7 +148,8 @@ public final class ActivationActor {
 
   /**
    * The function ran past its timeout (504). {@code record} is null when the worker never reported
-   * and the API node's own deadline ran out.
+   * and the API node's own deadline ran out with no record to read: the outcome is unknown, and
+   * the activation may have run.
    */
   public record TimedOut(String activationId, ActivationRecord record) implements Outcome {}
 
@@ -172,6 +200,10 @@ public final class ActivationActor {
   private String routedTo;
   /** The worker a first submit was routed to, kept after falling back: its late word is stale. */
   private String routedFirst;
+  /** This node's link when the heartbeat watchdog was last armed. */
+  private Link watchedFrom = Link.UP;
+  private boolean waitingForLink;
+  private boolean lookupInFlight;
 
   private ActivationActor(
       ActorContext<Command> context,
@@ -225,6 +257,10 @@ public final class ActivationActor {
     }
     permitHeld = true;
     try {
+      if (!ports.queue().link().connected()) {
+        context.getLog().info("Activation [{}] unavailable: this node is not connected to NATS", id);
+        return finish(new Unavailable(id, "the activation queue cannot be reached"));
+      }
       if (ports.queue().liveWorkers() == 0) {
         context.getLog().info("Activation [{}] unavailable: no worker is running", id);
         return finish(new Unavailable(id, "no worker is running"));
@@ -413,7 +449,7 @@ public final class ActivationActor {
     timers.cancel(WorkersCheck.INSTANCE);
     timers.cancel(AcceptDeadline.INSTANCE);
     timers.cancel(RouteDeadline.INSTANCE);
-    timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());
+    armWatchdog(link());
     timers.startSingleTimer(
         ResultDeadline.INSTANCE,
         Duration.ofMillis(function.timeoutMs()).plus(ports.settings().resultGrace()));
@@ -423,18 +459,28 @@ public final class ActivationActor {
   private Behavior<Command> running() {
     return receive()
         .onMessage(EventArrived.class, e -> onEventWhileRunning(e.event()))
-        .onMessageEquals(
-            WorkerSilent.INSTANCE,
-            () -> {
-              context.getLog().warn("Activation [{}]: its worker stopped answering", id);
-              return finish(new Failed(id, FailureKind.WORKER_LOST, null, null));
-            })
+        .onMessageEquals(WorkerSilent.INSTANCE, this::onSilence)
         .onMessageEquals(
             ResultDeadline.INSTANCE,
             () -> {
-              context.getLog().warn("Activation [{}]: no result by its deadline", id);
-              return finish(new TimedOut(id, null));
+              context.getLog().warn("Activation [{}]: no result by its deadline, reading its record",
+                  id);
+              return consulting(Why.DEADLINE);
             })
+        // A read started before the worker was heard again: a record found is still the answer.
+        .onMessage(
+            LookedUp.class,
+            found -> {
+              lookupInFlight = false;
+              return found.record().map(this::finishWith).orElse(Behaviors.same());
+            })
+        .onMessage(
+            LookupFailed.class,
+            failed -> {
+              lookupInFlight = false;
+              return Behaviors.same();
+            })
+        .onMessageEquals(LookupRetry.INSTANCE, Behaviors::same)
         .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
         .build();
   }
@@ -443,25 +489,143 @@ public final class ActivationActor {
     if (event instanceof WorkerEvent.Completed completed) {
       return finishWith(completed.record());
     }
-    if (event instanceof WorkerEvent.Dropped dropped && isLateFromRoutedWorker(dropped)) {
+    if (event instanceof WorkerEvent.Dropped dropped) {
+      // A copy handed out again (its ack wait ran out) and dropped by the worker that got it.
+      // After a NATS outage that happens while the first worker still runs it: only that
+      // worker's silence says it was lost.
+      if (!isLateFromRoutedWorker(dropped)) {
+        context.getLog().info("Activation [{}]: a copy was dropped by a worker: [{}]", id,
+            dropped.reason());
+      }
       return Behaviors.same();
     }
-    if (event instanceof WorkerEvent.Dropped dropped) {
-      // A running activation is dropped only by the worker that got it redelivered after its
-      // first worker died: it was lost, and it will not run again.
-      context.getLog().warn("Activation [{}] lost: [{}]", id, dropped.reason());
-      return finish(new Failed(id, FailureKind.WORKER_LOST, null, null));
-    }
-    timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());
+    armWatchdog(link());
     return Behaviors.same();
   }
 
+  /** (Re)starts the heartbeat watchdog, remembering the link it watches over. */
+  private void armWatchdog(Link from) {
+    watchedFrom = from;
+    timers.startSingleTimer(WorkerSilent.INSTANCE, ports.settings().heartbeatTimeout());
+  }
+
+  private Behavior<Command> onSilence() {
+    Link now = link();
+    if (!MissingWord.silenceIsEvidence(watchedFrom, now)) {
+      if (!waitingForLink) {
+        waitingForLink = true;
+        context.getLog().info("Activation [{}]: no word from its worker while this node's NATS"
+            + " link was {}: waiting for the link", id, now.connected() ? "interrupted" : "down");
+      }
+      armWatchdog(now);
+      return Behaviors.same();
+    }
+    context.getLog().warn("Activation [{}]: its worker stopped answering, reading its record", id);
+    return consulting(Why.SILENT);
+  }
+
+  /**
+   * Reads the activation's record, again while reads fail, and answers from it ({@link
+   * MissingWord}). After silence the result deadline bounds it; after the result deadline,
+   * {@code recordLookup}.
+   */
+  private Behavior<Command> consulting(Why why) {
+    timers.cancel(WorkerSilent.INSTANCE);
+    if (why == Why.DEADLINE) {
+      timers.cancel(ResultDeadline.INSTANCE);
+      timers.startSingleTimer(LookupDeadline.INSTANCE, ports.settings().recordLookup());
+    }
+    lookUp();
+    return receive()
+        .onMessage(
+            LookedUp.class,
+            found -> {
+              lookupInFlight = false;
+              Outcome outcome = MissingWord.answer(id, why, found.record());
+              if (found.record().isPresent()) {
+                context.getLog().info("Activation [{}]: its worker's word was lost, its record"
+                    + " says [{}]", id, found.record().get().status());
+              }
+              return finish(outcome);
+            })
+        .onMessage(
+            LookupFailed.class,
+            failed -> {
+              lookupInFlight = false;
+              context.getLog().debug("Activation [{}]: its record could not be read: [{}]", id,
+                  unwrap(failed.failure()).toString());
+              timers.startSingleTimer(LookupRetry.INSTANCE, LOOKUP_RETRY);
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            LookupRetry.INSTANCE,
+            () -> {
+              lookUp();
+              return Behaviors.same();
+            })
+        .onMessage(EventArrived.class, e -> onEventWhileConsulting(e.event(), why))
+        .onMessageEquals(
+            ResultDeadline.INSTANCE,
+            () -> why == Why.SILENT ? consulting(Why.DEADLINE) : Behaviors.same())
+        .onMessageEquals(
+            LookupDeadline.INSTANCE,
+            () -> {
+              context.getLog().warn("Activation [{}]: outcome unknown, no record could be read"
+                  + " within [{}]", id, ports.settings().recordLookup());
+              return finish(MissingWord.unknown(id));
+            })
+        .onMessageEquals(WorkerSilent.INSTANCE, Behaviors::same)
+        .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
+        .build();
+  }
+
+  private Behavior<Command> onEventWhileConsulting(WorkerEvent event, Why why) {
+    if (event instanceof WorkerEvent.Completed completed) {
+      return finishWith(completed.record());
+    }
+    if (event instanceof WorkerEvent.Dropped || why == Why.DEADLINE) {
+      return Behaviors.same();
+    }
+    context.getLog().info("Activation [{}]: its worker was heard again", id);
+    timers.cancel(LookupRetry.INSTANCE);
+    armWatchdog(link());
+    return running();
+  }
+
+  private void lookUp() {
+    if (lookupInFlight) {
+      return;
+    }
+    lookupInFlight = true;
+    CompletionStage<Optional<ActivationRecord>> read;
+    try {
+      read =
+          ports
+              .records()
+              .get(function.owner(), id)
+              .toCompletableFuture()
+              .orTimeout(ports.settings().recordLookup().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      read = CompletableFuture.failedFuture(e);
+    }
+    context.pipeToSelf(
+        read,
+        (record, failure) ->
+            failure == null
+                ? new LookedUp(record == null ? Optional.empty() : record)
+                : new LookupFailed(failure));
+  }
+
+  private Link link() {
+    try {
+      return ports.queue().link();
+    } catch (RuntimeException e) {
+      return new Link(false, watchedFrom.changes() + 1);
+    }
+  }
+
   private Behavior<Command> finishWith(ActivationRecord record) {
-    return switch (record.status()) {
-      case SUCCESS -> finish(new Succeeded(record));
-      case TIMEOUT -> finish(new TimedOut(id, record));
-      case FAILED -> finish(new Failed(record));
-    };
+    return finish(MissingWord.of(record));
   }
 
   private Behavior<Command> finish(Outcome outcome) {

@@ -1,6 +1,7 @@
 package dev.faas.actors.engine;
 
 import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Names;
 import java.security.SecureRandom;
@@ -71,15 +72,20 @@ public final class ActivationSupervisor {
   /**
    * A supervisor with its own {@link NodeLimiter} of {@code settings.nodeMaxInFlight()}.
    *
+   * @param records where workers record outcomes: read when a worker's word went missing
    * @param replyToFor the transport's reply address for an activation id (a NATS subject)
    */
   public static Behavior<Command> create(
-      ActivationQueue queue, EngineSettings settings, Function<String, String> replyToFor) {
-    return create(queue, settings, replyToFor, Clock.systemUTC());
+      ActivationQueue queue,
+      ActivationStore records,
+      EngineSettings settings,
+      Function<String, String> replyToFor) {
+    return create(queue, records, settings, replyToFor, Clock.systemUTC());
   }
 
   public static Behavior<Command> create(
       ActivationQueue queue,
+      ActivationStore records,
       EngineSettings settings,
       Function<String, String> replyToFor,
       Clock clock) {
@@ -91,7 +97,7 @@ public final class ActivationSupervisor {
                       .onFailure(SupervisorStrategy.restart()),
                   "node-limiter");
           return new ActivationSupervisor(
-                  ctx, new EnginePorts(queue, limiter, settings, replyToFor, clock))
+                  ctx, new EnginePorts(queue, records, limiter, settings, replyToFor, clock))
               .running();
         });
   }
@@ -99,6 +105,7 @@ public final class ActivationSupervisor {
   /** A supervisor sharing {@code limiter} (tests, or several supervisors on one node). */
   public static Behavior<Command> create(
       ActivationQueue queue,
+      ActivationStore records,
       ActorRef<NodeLimiter.Command> limiter,
       EngineSettings settings,
       Function<String, String> replyToFor,
@@ -106,7 +113,7 @@ public final class ActivationSupervisor {
     return Behaviors.setup(
         ctx ->
             new ActivationSupervisor(
-                    ctx, new EnginePorts(queue, limiter, settings, replyToFor, clock))
+                    ctx, new EnginePorts(queue, records, limiter, settings, replyToFor, clock))
                 .running());
   }
 

@@ -1,16 +1,19 @@
 package dev.faas.actors.engine;
 
 import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.activation.ActivationStore;
 import java.time.Clock;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What every activation actor of a node shares: the queue, the node's limiter, the settings, where
- * workers should send their events, and the clock (a test's clock when under test).
+ * What every activation actor of a node shares: the queue, the records (read when a worker's word
+ * went missing), the node's limiter, the settings, where workers should send their events, and
+ * the clock (a test's clock when under test).
  */
 record EnginePorts(
     ActivationQueue queue,
+    ActivationStore records,
     ActorRef<NodeLimiter.Command> limiter,
     EngineSettings settings,
     Function<String, String> replyToFor,

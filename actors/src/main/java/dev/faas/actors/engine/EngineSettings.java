@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param routeGrace how long after {@code routeTimeout} the API node waits for that worker's word
  *     before it queues the request for any worker: it covers the reply's way back and the
  *     difference between the two machines' clocks
+ * @param recordLookup how long the node keeps trying to read an activation's record once its
+ *     result deadline has passed with no word from its worker (NATS may be reconnecting): a
+ *     worker that ran the activation has recorded its outcome, which is then the answer
  */
 public record EngineSettings(
     Duration acceptTimeout,
@@ -25,10 +28,12 @@ public record EngineSettings(
     Duration resultGrace,
     int nodeMaxInFlight,
     Duration routeTimeout,
-    Duration routeGrace) {
+    Duration routeGrace,
+    Duration recordLookup) {
 
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_GRACE = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_RECORD_LOOKUP = Duration.ofSeconds(5);
 
   /** Routing with its default windows. */
   public EngineSettings(
@@ -37,12 +42,31 @@ public record EngineSettings(
         DEFAULT_ROUTE_GRACE);
   }
 
+  /** With the default record lookup. */
+  public EngineSettings(
+      Duration acceptTimeout,
+      Duration heartbeatTimeout,
+      Duration resultGrace,
+      int nodeMaxInFlight,
+      Duration routeTimeout,
+      Duration routeGrace) {
+    this(acceptTimeout, heartbeatTimeout, resultGrace, nodeMaxInFlight, routeTimeout, routeGrace,
+        DEFAULT_RECORD_LOOKUP);
+  }
+
+  /** These settings with another record lookup bound. */
+  public EngineSettings withRecordLookup(Duration lookup) {
+    return new EngineSettings(acceptTimeout, heartbeatTimeout, resultGrace, nodeMaxInFlight,
+        routeTimeout, routeGrace, lookup);
+  }
+
   public EngineSettings {
     Objects.requireNonNull(routeTimeout, "routeTimeout");
     Objects.requireNonNull(routeGrace, "routeGrace");
     Objects.requireNonNull(acceptTimeout, "acceptTimeout");
     Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
     Objects.requireNonNull(resultGrace, "resultGrace");
+    Objects.requireNonNull(recordLookup, "recordLookup");
     if (nodeMaxInFlight < 1) {
       throw new IllegalArgumentException("nodeMaxInFlight must be positive: " + nodeMaxInFlight);
     }

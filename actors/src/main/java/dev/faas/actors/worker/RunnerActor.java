@@ -41,11 +41,14 @@ import org.slf4j.LoggerFactory;
  *       Heartbeat}s and {@code inProgress} about every {@code heartbeatInterval} until the
  *       activation is settled.
  *   <li>The runner writes the activation's record (every outcome has one, image not found and
- *       platform errors included), then acks the item exactly once, then replies {@code
- *       Completed}.
+ *       platform errors included) and acks the item, then replies {@code Completed}. While the
+ *       write or the ack fails (NATS away), it retries them with backoff, up to {@code
+ *       settleTimeout}, and keeps sending heartbeats: an activation that ran has its record once
+ *       NATS is back, and its place is freed (docs/decisions/0009).
  *   <li>The runner removes its container on every path, once the activation is settled (the
  *       removal's load on the engine, and the pool's replacement start that waits for it, then
- *       stay off the caller's way), and waits for the removal (up to {@code removeTimeout})
+ *       stay off the caller's way), or as soon as settling is retried or takes a second, and
+ *       waits for the removal (up to {@code removeTimeout})
  *       before it tells the parent {@link Finished} and stops: a slot is a container.
  *   <li>If it crashes instead, the parent settles the item, replies and removes the container by
  *       label; the item it got is shared with the parent so neither settles it twice.
@@ -80,6 +83,10 @@ public final class RunnerActor {
 
   private record ExitFailed(Throwable failure) implements Command {}
 
+  private record RecordWritten(Throwable failure) implements Command {}
+
+  private record Acked(Throwable failure) implements Command {}
+
   private enum Step implements Command {
     HEARTBEAT,
     ACQUIRE_DEADLINE,
@@ -88,11 +95,18 @@ public final class RunnerActor {
     SETTLED,
     REMOVED,
     REMOVE,
-    REMOVE_DEADLINE
+    REMOVE_DEADLINE,
+    RETRY_RECORD,
+    RETRY_ACK,
+    SETTLE_DEADLINE
   }
 
   /** How long after the answer the container's removal starts. */
   static final Duration REMOVE_AFTER_ANSWER = Duration.ofMillis(25);
+  /** The removal starts by then even when the activation is not settled yet. */
+  static final Duration REMOVE_UNSETTLED_AFTER = Duration.ofSeconds(1);
+  static final Duration SETTLE_RETRY_MIN = Duration.ofMillis(250);
+  static final Duration SETTLE_RETRY_MAX = Duration.ofSeconds(2);
 
   /** Sent to the parent when the activation is settled and its container is gone. */
   public record Finished(String activationId) {}
@@ -133,6 +147,11 @@ public final class RunnerActor {
   private boolean removeStarted;
   private boolean removed;
   private boolean settled;
+  private boolean recordWritten;
+  private boolean acked;
+  private boolean settling;
+  private int recordAttempts;
+  private int ackAttempts;
 
   private RunnerActor(
       ActorContext<Command> context,
@@ -352,14 +371,64 @@ public final class RunnerActor {
     ActivationRecord record = record(verdict, now());
     context.getLog().info("Activation [{}] of [{}] finished [{}] [{}] in [{}] ms", id,
         record.function(), record.status(), record.failure(), record.durationMs());
-    CompletionStage<Void> put = logged(attempt(() -> ports.store().put(record)), "writing its record");
-    CompletionStage<Void> ack = logged(attempt(item::ack), "acking it");
-    context.pipeToSelf(put.thenCombine(ack, (a, b) -> null), (ok, failure) -> Step.SETTLED);
+    timers.startSingleTimer(Step.SETTLE_DEADLINE, settings.settleTimeout());
+    timers.startSingleTimer(Step.REMOVE, REMOVE_UNSETTLED_AFTER);
+    writeRecord(record);
+    ack();
     return finishing(record);
+  }
+
+  private void writeRecord(ActivationRecord record) {
+    recordAttempts++;
+    context.pipeToSelf(attempt(() -> ports.store().put(record)), (ok, f) -> new RecordWritten(f));
+  }
+
+  private void ack() {
+    ackAttempts++;
+    context.pipeToSelf(attempt(item::ack), (ok, f) -> new Acked(f));
   }
 
   private Behavior<Command> finishing(ActivationRecord record) {
     return receive()
+        .onMessage(
+            RecordWritten.class,
+            written -> {
+              if (written.failure() == null) {
+                recordWritten = true;
+                return settleWhenDone();
+              }
+              return retryLater(Step.RETRY_RECORD, recordAttempts, "writing its record",
+                  written.failure());
+            })
+        .onMessage(
+            Acked.class,
+            ack -> {
+              if (ack.failure() == null) {
+                acked = true;
+                return settleWhenDone();
+              }
+              return retryLater(Step.RETRY_ACK, ackAttempts, "acking it", ack.failure());
+            })
+        .onMessageEquals(
+            Step.RETRY_RECORD,
+            () -> {
+              writeRecord(record);
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Step.RETRY_ACK,
+            () -> {
+              ack();
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Step.SETTLE_DEADLINE,
+            () -> {
+              context.getLog().warn("Activation [{}]: not settled within [{}] (record written:"
+                  + " [{}], acked: [{}]), answering anyway", id, settings.settleTimeout(),
+                  recordWritten, acked);
+              return settle();
+            })
         .onMessageEquals(
             Step.SETTLED,
             () -> {
@@ -367,6 +436,9 @@ public final class RunnerActor {
               item.reply(new WorkerEvent.Completed(id, record));
               timers.cancel(Step.HEARTBEAT);
               settled = true;
+              if (removeStarted) {
+                return doneWhenSettledAndRemoved();
+              }
               // A moment later: the answer is still on its way (on a node that is also an API
               // node it needs the CPU), and the engine work of the removal, and of the pool's
               // replacement start that waits for it, would compete with it.
@@ -397,6 +469,56 @@ public final class RunnerActor {
             })
         .onAnyMessage(late -> Behaviors.same())
         .build();
+  }
+
+  private Behavior<Command> settleWhenDone() {
+    if (!recordWritten || !acked) {
+      return Behaviors.same();
+    }
+    if (recordAttempts > 1 || ackAttempts > 1) {
+      context.getLog().info("Activation [{}] settled after [{}] record writes and [{}] acks", id,
+          recordAttempts, ackAttempts);
+    }
+    return settle();
+  }
+
+  /** Once: no more retries, and the answer goes out. */
+  private Behavior<Command> settle() {
+    if (settling) {
+      return Behaviors.same();
+    }
+    settling = true;
+    timers.cancel(Step.SETTLE_DEADLINE);
+    timers.cancel(Step.RETRY_RECORD);
+    timers.cancel(Step.RETRY_ACK);
+    context.getSelf().tell(Step.SETTLED);
+    return Behaviors.same();
+  }
+
+  /**
+   * A write or an ack failed: try again after a backoff, and remove the container meanwhile
+   * rather than after the answer, which may be a while.
+   */
+  private Behavior<Command> retryLater(Step retry, int attempts, String what, Throwable failure) {
+    if (settling) {
+      return Behaviors.same();
+    }
+    if (attempts == 1) {
+      ASYNC_LOG.warn("Activation [{}]: [{}] failed, retrying: [{}]", id, what,
+          unwrap(failure).toString());
+    } else {
+      ASYNC_LOG.debug("Activation [{}]: [{}] failed again ([{}] attempts): [{}]", id, what,
+          attempts, unwrap(failure).toString());
+    }
+    timers.startSingleTimer(retry, settleBackoff(attempts));
+    startRemoval();
+    return Behaviors.same();
+  }
+
+  /** 250 ms, doubling up to 2 s. */
+  static Duration settleBackoff(int attempts) {
+    long millis = SETTLE_RETRY_MIN.toMillis() << Math.min(Math.max(0, attempts - 1), 16);
+    return Duration.ofMillis(Math.min(millis, SETTLE_RETRY_MAX.toMillis()));
   }
 
   private void startRemoval() {

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param killGrace after a kill, how long to wait for the container's exit before giving up on it
  * @param removeTimeout how long the runner waits for its container's removal before it stops
  *     anyway (the worker's periodic sweep removes what is left)
+ * @param settleTimeout how long the runner keeps retrying its record's write and its ack while
+ *     they fail (NATS away) before it answers without them; it keeps its slot meanwhile
  */
 public record RunnerSettings(
     long stdoutCapBytes,
@@ -27,9 +29,26 @@ public record RunnerSettings(
     long tmpfsBytes,
     Duration acquireTimeout,
     Duration killGrace,
-    Duration removeTimeout) {
+    Duration removeTimeout,
+    Duration settleTimeout) {
 
   public static final long MIB = 1024L * 1024L;
+  public static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofSeconds(60);
+
+  /** With the default settle timeout. */
+  public RunnerSettings(
+      long stdoutCapBytes,
+      int logCapBytes,
+      Duration heartbeatInterval,
+      long nanoCpus,
+      long pidsLimit,
+      long tmpfsBytes,
+      Duration acquireTimeout,
+      Duration killGrace,
+      Duration removeTimeout) {
+    this(stdoutCapBytes, logCapBytes, heartbeatInterval, nanoCpus, pidsLimit, tmpfsBytes,
+        acquireTimeout, killGrace, removeTimeout, DEFAULT_SETTLE_TIMEOUT);
+  }
 
   public static RunnerSettings defaults() {
     return new RunnerSettings(

@@ -6,15 +6,26 @@ import dev.faas.actors.activation.WorkerEvent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A work item that lets through one settlement (ack or drop) and one final event (Completed or
- * Dropped), shared by a runner and its worker: whichever of the two gets there first settles it,
- * so a runner that crashed half way is finished by its worker and never twice.
+ * A work item that lets through one kind of settlement (ack or drop) and one final event
+ * (Completed or Dropped), shared by a runner and its worker: whichever of the two gets there
+ * first settles it, so a runner that crashed half way is finished by its worker and an item is
+ * never both acked and dropped. Acks may be sent again: one whose confirmation was lost (NATS
+ * away) must be, and the server applies an ack once however often it comes. Progress reports go
+ * on until an ack is confirmed, so a retried ack does not lose the item to a redelivery.
  */
 final class SettleOnce implements WorkItem {
+  private enum Settlement {
+    NONE,
+    ACK,
+    DROP
+  }
+
   private final WorkItem item;
-  private final AtomicBoolean settled = new AtomicBoolean();
+  private final AtomicReference<Settlement> settlement = new AtomicReference<>(Settlement.NONE);
+  private final AtomicBoolean ackConfirmed = new AtomicBoolean();
   private final AtomicBoolean answered = new AtomicBoolean();
 
   SettleOnce(WorkItem item) {
@@ -33,19 +44,23 @@ final class SettleOnce implements WorkItem {
 
   @Override
   public CompletionStage<Void> inProgress() {
-    return settled.get() ? CompletableFuture.completedFuture(null) : item.inProgress();
+    return settlement.get() == Settlement.DROP || ackConfirmed.get()
+        ? CompletableFuture.completedFuture(null)
+        : item.inProgress();
   }
 
   @Override
   public CompletionStage<Void> ack() {
-    return settled.compareAndSet(false, true)
-        ? item.ack()
-        : CompletableFuture.completedFuture(null);
+    if (!settlement.compareAndSet(Settlement.NONE, Settlement.ACK)
+        && settlement.get() != Settlement.ACK) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return item.ack().thenRun(() -> ackConfirmed.set(true));
   }
 
   @Override
   public CompletionStage<Void> drop() {
-    return settled.compareAndSet(false, true)
+    return settlement.compareAndSet(Settlement.NONE, Settlement.DROP)
         ? item.drop()
         : CompletableFuture.completedFuture(null);
   }
@@ -59,7 +74,7 @@ final class SettleOnce implements WorkItem {
   }
 
   boolean isSettled() {
-    return settled.get();
+    return settlement.get() != Settlement.NONE;
   }
 
   boolean isAnswered() {

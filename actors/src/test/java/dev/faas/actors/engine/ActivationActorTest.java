@@ -13,6 +13,7 @@ import dev.faas.actors.activation.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.engine.ActivationActor.Outcome;
 import dev.faas.actors.fakes.FakeCluster;
+import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.fakes.Records;
 import dev.faas.actors.model.FunctionSpec;
@@ -60,8 +61,18 @@ class ActivationActorTest {
     final ActorRef<ActivationActor.Command> actor;
 
     final List<NodeLimiter.Command> toLimiter = new CopyOnWriteArrayList<>();
+    final FakeStore store;
 
     Call(FunctionSpec function, EngineSettings settings, ActorRef<NodeLimiter.Command> real) {
+      this(function, settings, real, new FakeStore());
+    }
+
+    Call(
+        FunctionSpec function,
+        EngineSettings settings,
+        ActorRef<NodeLimiter.Command> real,
+        FakeStore store) {
+      this.store = store;
       this.limiter = real;
       // Sees what the actor tells the limiter: the limiter's watch would hide a missing Release.
       ActorRef<NodeLimiter.Command> limiter =
@@ -76,7 +87,8 @@ class ActivationActorTest {
           testKit.spawn(
               ActivationActor.create(
                   id, function, 3, INPUT, new OnceReply(caller.ref()),
-                  new EnginePorts(cluster, limiter, settings, a -> "reply." + a, Clock.systemUTC())));
+                  new EnginePorts(cluster, store, limiter, settings, a -> "reply." + a,
+                      Clock.systemUTC())));
     }
 
     Call(FunctionSpec function, EngineSettings settings) {
@@ -294,13 +306,32 @@ class ActivationActorTest {
   }
 
   @Test
-  void redeliveredAndDroppedWhileRunningIsWorkerLost() {
+  void aCopyDroppedWhileItRunsIsNotEvidenceButTheWorkersSilenceIs() {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.emit(new WorkerEvent.Dropped(call.id, "the worker that took it was lost"));
     assertEquals(FailureKind.WORKER_LOST, call.expect(ActivationActor.Failed.class).failure());
+    assertEquals(1, call.store.gets(), "its record was looked for first");
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void aCopyDroppedWhileItsWorkerKeepsAnsweringChangesNothing() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000),
+        new EngineSettings(SHORT, Duration.ofMillis(700), SHORT, 4));
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    // After a NATS restart the stream may hand a copy out again while its first worker runs it.
+    call.emit(new WorkerEvent.Dropped(call.id, "the worker that took it was lost", "w2"));
+    for (int i = 0; i < 5; i++) {
+      call.caller.expectNoMessage(Duration.ofMillis(200));
+      call.emit(new WorkerEvent.Heartbeat(call.id));
+    }
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -453,6 +484,140 @@ class ActivationActorTest {
     call.emit(new WorkerEvent.Accepted(call.id, "w2"));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
     call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+  }
+
+  // ------------------------------------------------- missing word (decision 0009)
+
+  @Test
+  void aNodeCutOffFromNatsAnswers503AtOnceWithoutSubmitting() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    cluster.linkDown();
+    Call call = new Call();
+    ActivationActor.Unavailable unavailable = call.expect(ActivationActor.Unavailable.class);
+    assertEquals("the activation queue cannot be reached", unavailable.reason());
+    assertTrue(cluster.submitted().isEmpty());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void silenceWhileThisNodesLinkIsDownIsNotEvidence() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    cluster.linkDown();
+    // Several heartbeat timeouts without a word: the node cannot hear its worker.
+    call.caller.expectNoMessage(SHORT.multipliedBy(4));
+    cluster.linkUp();
+    call.emit(new WorkerEvent.Heartbeat(call.id));
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    assertArrayEquals(INPUT, call.expect(ActivationActor.Succeeded.class).record().result());
+    assertEquals(0, call.store.gets(), "nothing to look for: the worker answered");
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void afterAnOutageSilenceCountsOnlyOverAFullWindowOfLink() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    cluster.linkDown();
+    call.caller.expectNoMessage(SHORT.multipliedBy(2));
+    long upAt = System.nanoTime();
+    cluster.linkUp();
+    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    long afterUpMs = (System.nanoTime() - upAt) / 1_000_000;
+    assertEquals(FailureKind.WORKER_LOST, failed.failure());
+    assertTrue(afterUpMs >= SHORT.toMillis(), "lost " + afterUpMs + " ms after the link came back");
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void aWorkerWhoseWordWasLostIsAnsweredFromItsRecord() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    // The worker finished and recorded it; its Completed never reached this node.
+    call.store.preload(Records.success(call.id, INPUT));
+    ActivationActor.Succeeded ok = call.expect(ActivationActor.Succeeded.class);
+    assertArrayEquals(INPUT, ok.record().result());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void aRecordedFailureIsTheAnswerNotWorkerLost() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.store.preload(Records.failed(call.id, FailureKind.NON_ZERO_EXIT, 3));
+    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    assertEquals(FailureKind.NON_ZERO_EXIT, failed.failure());
+    assertEquals(3, failed.exitCode());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void theRecordIsReadAgainWhileReadsFail() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    FakeStore store = new FakeStore().failingGets(3);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS,
+        testKit.spawn(NodeLimiter.create(4)), store);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    store.preload(Records.success(call.id, INPUT));
+    call.expect(ActivationActor.Succeeded.class);
+    assertEquals(4, store.gets());
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void aWorkerHeardWhileItsRecordIsReadIsStillRunning() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    FakeStore store = new FakeStore().failingGets(1_000);
+    Call call = new Call(Fns.function("hang", 60_000), SETTINGS,
+        testKit.spawn(NodeLimiter.create(4)), store);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.caller.awaitAssert(() -> {
+      assertTrue(store.gets() >= 1, "reading its record");
+      return null;
+    });
+    call.emit(new WorkerEvent.Heartbeat(call.id));
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
+    call.expect(ActivationActor.Succeeded.class);
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void atTheResultDeadlineARecordedOutcomeIsTheAnswer() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    Call call = new Call(Fns.function("hang", 100),
+        new EngineSettings(SHORT, Duration.ofSeconds(30), Duration.ofMillis(200), 4));
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    call.store.preload(Records.timeout(call.id));
+    ActivationActor.TimedOut timedOut = call.expect(ActivationActor.TimedOut.class);
+    assertEquals(FailureKind.TIMEOUT, timedOut.record().failure(), "the worker's own record");
+    call.assertCleanedUp();
+  }
+
+  @Test
+  void anOutcomeThatCannotBeReadByTheDeadlineIsATimeoutNeverRetry() {
+    cluster = FakeCluster.withLiveWorkers(8, 1);
+    FakeStore store = new FakeStore().failingGets(1_000);
+    Call call = new Call(Fns.function("hang", 200),
+        new EngineSettings(SHORT, SHORT, Duration.ofMillis(200), 4).withRecordLookup(SHORT),
+        testKit.spawn(NodeLimiter.create(4)), store);
+    call.submitted();
+    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
+    // NATS is away: this node hears nothing and cannot read the record either.
+    cluster.linkDown();
+    assertNull(call.expect(ActivationActor.TimedOut.class).record());
+    assertTrue(store.gets() >= 2, "read again while it failed: " + store.gets());
     call.assertCleanedUp();
   }
 }

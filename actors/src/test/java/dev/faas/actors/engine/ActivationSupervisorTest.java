@@ -8,6 +8,7 @@ import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.engine.ActivationActor.Outcome;
 import dev.faas.actors.fakes.FakeCluster;
+import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.fakes.Records;
 import dev.faas.actors.model.Names;
@@ -60,7 +61,7 @@ class ActivationSupervisorTest {
   void invokeRunsAnActivationThatAnswersItsCaller() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, SETTINGS, id -> "r." + id));
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS, id -> "r." + id));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1,
           new byte[] {1, 2}, caller.ref()));
@@ -86,7 +87,7 @@ class ActivationSupervisorTest {
   void abandonReachesTheActivationByItsId() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, SETTINGS, id -> "r." + id));
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS, id -> "r." + id));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       String id = ActivationSupervisor.newActivationId();
       supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
@@ -106,7 +107,7 @@ class ActivationSupervisorTest {
   void aMalformedOrDuplicateIdIsRefused() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, SETTINGS, id -> "r." + id));
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS, id -> "r." + id));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke("Not-Valid", Fns.function("echo", 1000), 1,
           new byte[0], caller.ref()));
@@ -148,7 +149,7 @@ class ActivationSupervisorTest {
           };
       ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(4));
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(broken, limiter, SETTINGS, id -> "r." + id,
+          testKit.spawn(ActivationSupervisor.create(broken, new FakeStore(), limiter, SETTINGS, id -> "r." + id,
               Clock.systemUTC()));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1, new byte[0],

@@ -67,6 +67,7 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
   private volatile Integer liveWorkersOverride;
   private volatile RuntimeException submitFailure;
   private volatile boolean submitHangs;
+  private volatile ActivationQueue.Link link = ActivationQueue.Link.UP;
 
   public FakeCluster(int bound, Duration ackWait, Duration liveWindow) {
     this.bound = bound;
@@ -192,6 +193,21 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
       return true;
     }
     return false;
+  }
+
+  /** This API node's link goes down: what it would hear from workers does not reach it. */
+  public synchronized void linkDown() {
+    link = new ActivationQueue.Link(false, link.changes() + 1);
+  }
+
+  /** This API node's link is back. */
+  public synchronized void linkUp() {
+    link = new ActivationQueue.Link(true, link.changes() + 1);
+  }
+
+  @Override
+  public ActivationQueue.Link link() {
+    return link;
   }
 
   // ------------------------------------------------------------- worker side

@@ -2,6 +2,7 @@ package dev.faas.actors.fakes;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.store.StoreException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -14,18 +15,51 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeStore implements ActivationStore {
   private final ConcurrentHashMap<String, ActivationRecord> records = new ConcurrentHashMap<>();
   private final AtomicInteger puts = new AtomicInteger();
+  private final AtomicInteger putsToFail = new AtomicInteger();
+  private final AtomicInteger getsToFail = new AtomicInteger();
+  private final AtomicInteger gets = new AtomicInteger();
+
+  /** The next {@code count} puts fail and store nothing, as when NATS is away. */
+  public FakeStore failingPuts(int count) {
+    putsToFail.set(count);
+    return this;
+  }
+
+  /** The next {@code count} reads fail, as when NATS is away. */
+  public FakeStore failingGets(int count) {
+    getsToFail.set(count);
+    return this;
+  }
 
   @Override
   public CompletionStage<Void> put(ActivationRecord record) {
     puts.incrementAndGet();
+    if (putsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(
+          new StoreException.Unavailable("not connected to NATS", null));
+    }
     records.put(record.key(), record);
     return CompletableFuture.runAsync(() -> {});
   }
 
   @Override
   public CompletionStage<Optional<ActivationRecord>> get(String owner, String activationId) {
+    gets.incrementAndGet();
+    if (getsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(
+          new StoreException.Unavailable("not connected to NATS", null));
+    }
     return CompletableFuture.completedFuture(
         Optional.ofNullable(records.get(owner + "." + activationId)));
+  }
+
+  /** Stores {@code record} as a worker would, without counting a put. */
+  public void preload(ActivationRecord record) {
+    records.put(record.key(), record);
+  }
+
+  public int gets() {
+    return gets.get();
   }
 
   @Override

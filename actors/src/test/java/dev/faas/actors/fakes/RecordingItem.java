@@ -15,6 +15,7 @@ public final class RecordingItem implements WorkItem {
   private final int deliveryCount;
   private final AtomicInteger inProgress = new AtomicInteger();
   private final AtomicInteger acks = new AtomicInteger();
+  private final AtomicInteger acksToFail = new AtomicInteger();
   private final AtomicInteger drops = new AtomicInteger();
   private final List<WorkerEvent> replies = new CopyOnWriteArrayList<>();
 
@@ -43,9 +44,18 @@ public final class RecordingItem implements WorkItem {
     return CompletableFuture.completedFuture(null);
   }
 
+  /** The next {@code count} acks fail, as when NATS is away. */
+  public RecordingItem failingAcks(int count) {
+    acksToFail.set(count);
+    return this;
+  }
+
   @Override
   public CompletionStage<Void> ack() {
     acks.incrementAndGet();
+    if (acksToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not connected to NATS"));
+    }
     return CompletableFuture.runAsync(() -> {});
   }
 

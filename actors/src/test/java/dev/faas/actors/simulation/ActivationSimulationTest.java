@@ -263,7 +263,7 @@ class ActivationSimulationTest {
       ActorRef<NodeLimiter.Command> limiter =
           testKit.spawn(NodeLimiter.create(ENGINE.nodeMaxInFlight()), "sim-limiter");
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, limiter, ENGINE, id -> "sim." + id,
+          testKit.spawn(ActivationSupervisor.create(cluster, store, limiter, ENGINE, id -> "sim." + id,
               Clock.systemUTC()), "sim-supervisor");
       ActorRef<HostCommand> host = testKit.spawn(host(cluster, runtime, store, tally), "sim-host");
       TestProbe<String> done = testKit.createTestProbe();

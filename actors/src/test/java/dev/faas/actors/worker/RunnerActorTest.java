@@ -246,4 +246,54 @@ class RunnerActorTest {
       return null;
     });
   }
+
+  // ------------------------------------------------- NATS away at the end (decision 0009)
+
+  @Test
+  void aRecordAndAnAckThatFailWhileNatsIsAwayAreRetriedBeforeTheAnswer() {
+    RunnerHarness h = new RunnerHarness(testKit, runtime, Fns.function("echo", 10_000),
+        utf8("ran"), SETTINGS, 3, 2);
+    // The container is not kept for the answer, which waits for NATS.
+    h.parent.awaitAssert(Duration.ofSeconds(3), () -> {
+      assertTrue(h.onlyContainer().gone(), "removed");
+      assertTrue(h.item.replies(WorkerEvent.Completed.class).isEmpty(), "before the answer");
+      return null;
+    });
+    h.parent.expectMessage(Duration.ofSeconds(5), new RunnerActor.Finished(h.id));
+    assertEquals(4, h.store.puts(), "written on the fourth attempt");
+    assertEquals(3, h.item.acks(), "acked on the third attempt");
+    assertEquals(0, h.item.drops());
+    List<WorkerEvent> replies = h.item.replies();
+    assertTrue(replies.get(replies.size() - 1) instanceof WorkerEvent.Completed, "Completed last");
+    ActivationRecord record = h.item.replies(WorkerEvent.Completed.class).get(0).record();
+    assertEquals(ActivationStatus.SUCCESS, record.status());
+    assertEquals(record, h.store.byId(h.id).orElseThrow(), "the record is there once NATS is");
+    // 250 + 500 + 1000 ms of retries with a heartbeat every 50 ms: the API node keeps waiting.
+    assertTrue(h.item.replies(WorkerEvent.Heartbeat.class).size() >= 10,
+        "heartbeats while retrying: " + h.item.replies(WorkerEvent.Heartbeat.class).size());
+  }
+
+  @Test
+  void whatCannotBeSettledBeforeTheSettleTimeoutIsAnsweredAnyway() {
+    RunnerSettings patient = new RunnerSettings(RunnerSettings.MIB, 64, Duration.ofMillis(50),
+        1, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2),
+        Duration.ofMillis(600));
+    RunnerHarness h = new RunnerHarness(testKit, runtime, Fns.function("echo", 10_000),
+        utf8("ran"), patient, 1_000, 0);
+    h.parent.expectMessage(Duration.ofSeconds(5), new RunnerActor.Finished(h.id));
+    h.parent.expectTerminated(h.runner, Duration.ofSeconds(3));
+    assertTrue(h.store.byId(h.id).isEmpty());
+    assertTrue(h.store.puts() >= 2, "retried: " + h.store.puts());
+    assertEquals(1, h.item.replies(WorkerEvent.Completed.class).size());
+    assertEquals(0, runtime.liveCount(), "no container left");
+  }
+
+  @Test
+  void settleBackoffDoublesUpToTwoSeconds() {
+    assertEquals(Duration.ofMillis(250), RunnerActor.settleBackoff(1));
+    assertEquals(Duration.ofMillis(500), RunnerActor.settleBackoff(2));
+    assertEquals(Duration.ofMillis(1000), RunnerActor.settleBackoff(3));
+    assertEquals(Duration.ofSeconds(2), RunnerActor.settleBackoff(4));
+    assertEquals(Duration.ofSeconds(2), RunnerActor.settleBackoff(40));
+  }
 }

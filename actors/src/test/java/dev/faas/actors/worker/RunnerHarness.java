@@ -37,8 +37,21 @@ final class RunnerHarness {
       FunctionSpec function,
       byte[] input,
       RunnerSettings settings) {
+    this(testKit, runtime, function, input, settings, 0, 0);
+  }
+
+  /** A runner whose first {@code failingPuts} record writes and {@code failingAcks} acks fail. */
+  RunnerHarness(
+      ActorTestKit testKit,
+      FakeRuntime runtime,
+      FunctionSpec function,
+      byte[] input,
+      RunnerSettings settings,
+      int failingPuts,
+      int failingAcks) {
     this.runtime = runtime;
-    this.item = new RecordingItem(Fns.request(id, function, input));
+    store.failingPuts(failingPuts);
+    this.item = new RecordingItem(Fns.request(id, function, input)).failingAcks(failingAcks);
     this.parent = testKit.createTestProbe();
     this.runner =
         testKit.spawn(

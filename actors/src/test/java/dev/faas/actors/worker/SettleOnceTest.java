@@ -17,14 +17,45 @@ class SettleOnceTest {
   private final SettleOnce once = new SettleOnce(item);
 
   @Test
-  void settlesOnceWhateverIsCalled() {
+  void anAckedItemIsNeverDropped() {
     assertFalse(once.isSettled());
-    once.ack();
     once.ack();
     once.drop();
     assertTrue(once.isSettled());
     assertEquals(1, item.acks());
     assertEquals(0, item.drops());
+  }
+
+  @Test
+  void aDroppedItemIsNeverAcked() {
+    once.drop();
+    once.ack();
+    once.drop();
+    assertTrue(once.isSettled());
+    assertEquals(0, item.acks());
+    assertEquals(1, item.drops());
+  }
+
+  @Test
+  void anAckMayBeSentAgainWhenItsConfirmationWasLost() {
+    once.ack();
+    once.ack();
+    assertEquals(2, item.acks());
+  }
+
+  @Test
+  void progressGoesOnUntilAnAckIsConfirmed() {
+    RecordingItem failingAcks =
+        new RecordingItem(Fns.request("act0000002", Fns.function("echo", 1000), new byte[0]))
+            .failingAcks(1);
+    SettleOnce guarded = new SettleOnce(failingAcks);
+    guarded.inProgress();
+    assertTrue(guarded.ack().toCompletableFuture().isCompletedExceptionally());
+    guarded.inProgress();
+    guarded.ack().toCompletableFuture().join();
+    guarded.inProgress();
+    assertEquals(2, failingAcks.inProgressCount());
+    assertEquals(2, failingAcks.acks());
   }
 
   @Test
