@@ -389,14 +389,35 @@ static struct precall watch_before_call(pid_t pid, long long baseline, long long
 /* ---- Main ------------------------------------------------------------------------------ */
 
 static int usage(void) {
-  static const char text[] = "faas-init: usage: faas-init [--precall-cpu-ms=N] -- CMD [ARG...]\n";
+  static const char text[] =
+      "faas-init: usage: faas-init [--precall-cpu-ms=N] -- CMD [ARG...]\n"
+      "       faas-init --hold\n";
   write_all(2, text, sizeof text - 1);
   return 127;
+}
+
+/*
+ * --hold: a worker's lease on its engine (docs/decisions/0010). Reads stdin until its end and
+ * exits 0 then: the worker keeps the stdin attach open for as long as its process lives, so the
+ * container runs exactly as long as its worker does, and another worker on the same engine can
+ * tell a dead worker's leftovers from a live one's containers.
+ */
+static int hold(void) {
+  char buf[512];
+  for (;;) {
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n == 0 || (n < 0 && errno != EINTR)) {
+      return 0;
+    }
+  }
 }
 
 int main(int argc, char **argv) {
   long long budget_ms = -1;
   int first = 1;
+  if (argc == 2 && strcmp(argv[1], "--hold") == 0) {
+    return hold();
+  }
   if (first < argc && strncmp(argv[first], PRECALL_OPTION, strlen(PRECALL_OPTION)) == 0) {
     char *end;
     budget_ms = strtoll(argv[first] + strlen(PRECALL_OPTION), &end, 10);

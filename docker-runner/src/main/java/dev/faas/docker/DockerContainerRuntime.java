@@ -56,8 +56,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DieEvents dieEvents;
   private final StuckContainers stuck;
   private final Set<String> owned = ConcurrentHashMap.newKeySet();
+  /** Containers of this worker made before this are its previous run's. */
+  private final Instant startedAt = Instant.now();
   private final Engine engine;
+  private final ProbeImage probeImage;
   private final EngineProbe probe;
+  private final WorkerLease lease;
   private final Object faasInitLock = new Object();
   private volatile FaasInit faasInit;
   /** faas-init is not tried before this (System.nanoTime()): set after a failed install. */
@@ -82,7 +86,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         new StuckContainers(
             control, executor, STUCK_BACKOFF_MIN, STUCK_BACKOFF_MAX, STUCK_ATTEMPTS_IN_FLIGHT);
     this.engine = new Engine(control, streams, executor, settings, dieEvents, stuck, owned);
-    this.probe = new EngineProbe(control, executor, settings, PROBE_FRESHNESS);
+    this.probeImage = new ProbeImage(control, settings);
+    this.probe = new EngineProbe(control, executor, settings, probeImage, PROBE_FRESHNESS);
+    this.lease = new WorkerLease(control, streams, settings, probeImage);
   }
 
   @Override
@@ -126,7 +132,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    */
   @Override
   public CompletionStage<Integer> removeLabelled(Map<String, String> labels) {
-    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null, false)));
+    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null)));
   }
 
   /**
@@ -139,17 +145,20 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   @Override
   public CompletionStage<Integer> removeOlderThan(Map<String, String> labels, Duration age) {
     return Async.unwrapped(
-        Async.supply(executor, () -> removeAll(labels, Instant.now().minus(age), false)));
+        Async.supply(executor, () -> removeAll(labels, Instant.now().minus(age))));
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Only this platform's containers are considered, as for {@link #removeLabelled}.
+   * <p>The lease is a container that lives as long as this process holds its attach ({@link
+   * WorkerLease}); a worker whose lease has ended is dead. Containers of no worker (the probe's)
+   * and of workers without a lease are left to {@link #removeOlderThan}. Without a faas-init for
+   * the engine's architecture there is no lease: only this worker's own leftovers are removed.
    */
   @Override
-  public CompletionStage<Integer> removeLeftovers(Map<String, String> labels) {
-    return Async.unwrapped(Async.supply(executor, () -> removeAll(labels, null, true)));
+  public CompletionStage<Integer> removeOrphans(String workerId) {
+    return Async.unwrapped(Async.supply(executor, () -> removeOrphansNow(workerId)));
   }
 
   /**
@@ -237,9 +246,27 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return dieEvents.waitingCount();
   }
 
-  /** Closes the engine connections; containers are left as they are. */
+  /**
+   * For tests of a worker killed in its tracks: drops the connections, as a dead process's drop,
+   * and leaves every container as it is, its lease ended but not removed.
+   */
+  void crash() throws IOException {
+    dieEvents.close();
+    stuck.close();
+    try {
+      control.close();
+    } finally {
+      streams.close();
+    }
+  }
+
+  /**
+   * Closes the engine connections, ending and removing this worker's lease first; other
+   * containers are left as they are.
+   */
   @Override
   public void close() throws IOException {
+    lease.close();
     dieEvents.close();
     stuck.close();
     try {
@@ -287,12 +314,58 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return failure;
   }
 
+  private int removeOrphansNow(String workerId) {
+    Optional<String> lease = Optional.empty();
+    try {
+      lease = this.lease.ensure(workerId);
+    } catch (RuntimeException e) {
+      log.warn("Worker [{}] could not take its lease on the engine: [{}]", workerId,
+          e.getMessage());
+    }
+    Map<String, String> filter = Map.of(ContainerSpec.PLATFORM_LABEL, settings.platform());
+    List<Container> found;
+    try {
+      found = control.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
+    } catch (RuntimeException e) {
+      throw EngineErrors.of("list containers labelled " + filter, e);
+    }
+    Set<String> gone = Orphans.deadWorkers(found, workerId);
+    int removed = 0;
+    for (Container c : found) {
+      if (stuck.contains(c.getId())
+          || owned.contains(c.getId())
+          || lease.map(c.getId()::equals).orElse(false)
+          || !Orphans.isOrphan(c, workerId, gone, startedAt)) {
+        continue;
+      }
+      if (remove(c.getId())) {
+        removed++;
+      }
+    }
+    if (removed > 0) {
+      log.info("Removed [{}] containers no live worker holds (workers gone: {})", removed, gone);
+    }
+    return removed;
+  }
+
+  /** Force-removes container {@code id}; false when it was gone already or is set aside. */
+  private boolean remove(String id) {
+    try {
+      control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      return true;
+    } catch (RuntimeException e) {
+      if (!EngineErrors.isNotFound(e)) {
+        stuck.setAside(id, e);
+      }
+      return false;
+    }
+  }
+
   /**
    * Force-removes the containers carrying all of {@code labels}, created before {@code cutoff}
-   * (any time when null), but those set aside (their removal is under way) and, for {@code
-   * leftoversOnly}, those this runtime holds.
+   * (any time when null), but those set aside (their removal is under way).
    */
-  private int removeAll(Map<String, String> labels, Instant cutoff, boolean leftoversOnly) {
+  private int removeAll(Map<String, String> labels, Instant cutoff) {
     Map<String, String> filter = new HashMap<>(labels);
     // A platform never removes another's containers, whatever the caller forgot.
     filter.putIfAbsent(ContainerSpec.PLATFORM_LABEL, settings.platform());
@@ -304,8 +377,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
     int removed = 0;
     for (Container c : found) {
-      String id = c.getId();
-      if (stuck.contains(id) || (leftoversOnly && owned.contains(id))) {
+      if (stuck.contains(c.getId())) {
         continue;
       }
       // The engine reports creation in whole seconds.
@@ -313,13 +385,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
           && (c.getCreated() == null || !Instant.ofEpochSecond(c.getCreated()).isBefore(cutoff))) {
         continue;
       }
-      try {
-        control.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      if (remove(c.getId())) {
         removed++;
-      } catch (RuntimeException e) {
-        if (!EngineErrors.isNotFound(e)) {
-          stuck.setAside(id, e);
-        }
       }
     }
     if (removed > 0) {

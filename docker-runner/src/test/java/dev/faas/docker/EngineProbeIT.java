@@ -67,11 +67,11 @@ class EngineProbeIT extends DockerFixture {
   }
 
   private boolean hasProbeImage() {
-    return !docker.listImagesCmd().withReferenceFilter(EngineProbe.IMAGE).exec().isEmpty();
+    return !docker.listImagesCmd().withReferenceFilter(ProbeImage.NAME).exec().isEmpty();
   }
 
   private void removeProbeImage() {
-    for (var image : docker.listImagesCmd().withReferenceFilter(EngineProbe.IMAGE).exec()) {
+    for (var image : docker.listImagesCmd().withReferenceFilter(ProbeImage.NAME).exec()) {
       try {
         docker.removeImageCmd(image.getId()).withForce(true).exec();
       } catch (NotFoundException gone) {

@@ -27,11 +27,12 @@ public interface ContainerRuntime {
   CompletionStage<Integer> removeOlderThan(Map<String, String> labels, Duration age);
 
   /**
-   * Removes every container carrying all of {@code labels} that this runtime is not using: what a
-   * previous run of the same worker left, or what an engine restart left behind. Completes with
-   * how many.
+   * Takes, or renews, worker {@code workerId}'s lease on the engine (a mark that lives exactly as
+   * long as this process), then removes the platform's containers no live worker holds: this
+   * worker's that this runtime is not using (what its previous run, or an engine restart, left),
+   * and those of workers whose lease has ended (killed). Completes with how many it removed.
    */
-  CompletionStage<Integer> removeLeftovers(Map<String, String> labels);
+  CompletionStage<Integer> removeOrphans(String workerId);
 
   /**
    * Completes normally when the engine can start a container: it started one lately, or a probe

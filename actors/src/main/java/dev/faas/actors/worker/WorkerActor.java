@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>Contract with the node that spawns it, and with its runners:
  *
  * <ol>
- *   <li>Before its first pull it removes the containers a previous run of the same worker id
- *       left behind; every {@code sweepInterval} it removes platform containers older than {@code
- *       sweepAge}.
+ *   <li>Before its first pull it takes its lease on the engine and removes the containers no live
+ *       worker holds: those a previous run of the same worker id left behind, and those of workers
+ *       whose lease has ended (killed); every {@code sweepInterval} it does so again, and removes
+ *       platform containers older than {@code sweepAge}.
  *   <li>Every {@code probeInterval} it checks that its engine can start a container ({@link
  *       ContainerRuntime#probe}), and tells its {@link EngineListener}. It pulls and announces
  *       itself only while the last check passed: a worker that cannot run anything takes no work,
@@ -260,7 +261,7 @@ public final class WorkerActor {
   private Behavior<Command> start() {
     context.getLog().info("Worker [{}] starting with [{}] slots: removing its leftovers",
         settings.workerId(), settings.slots());
-    context.pipeToSelf(attempt(() -> runtime.removeLeftovers(ownLabels())), CleanedUp::new);
+    context.pipeToSelf(attempt(() -> runtime.removeOrphans(settings.workerId())), CleanedUp::new);
     probe();
     timers.startTimerAtFixedRate(Tick.PROBE, Tick.PROBE, settings.probeInterval());
     return startingUp();
@@ -276,12 +277,6 @@ public final class WorkerActor {
         .onMessage(Drain.class, this::onDrain)
         .onMessage(PoolDrained.class, this::onPoolDrained)
         .build();
-  }
-
-  private Map<String, String> ownLabels() {
-    return Map.of(
-        ContainerSpec.PLATFORM_LABEL, settings.platformName(),
-        ContainerSpec.WORKER_LABEL, settings.workerId());
   }
 
   /** Checks the engine, one check at a time, each failing at {@code probeTimeout}. */
@@ -324,7 +319,7 @@ public final class WorkerActor {
     }
     context.getLog().info("Worker [{}] can start containers again: removing what the outage"
         + " left, then taking work", settings.workerId());
-    context.pipeToSelf(attempt(() -> runtime.removeLeftovers(ownLabels())), Recovered::new);
+    context.pipeToSelf(attempt(() -> runtime.removeOrphans(settings.workerId())), Recovered::new);
     return Behaviors.same();
   }
 
@@ -666,13 +661,20 @@ public final class WorkerActor {
     }
   }
 
+  /**
+   * Removes what no live worker holds (among it, what a killed worker left on this engine) and
+   * whatever is older than any activation can last.
+   */
   private void sweep() {
     context.pipeToSelf(
-        attempt(
-            () ->
-                runtime.removeOlderThan(
-                    Map.of(ContainerSpec.PLATFORM_LABEL, settings.platformName()),
-                    settings.sweepAge())),
+        attempt(() -> runtime.removeOrphans(settings.workerId()))
+            .thenCombine(
+                attempt(
+                    () ->
+                        runtime.removeOlderThan(
+                            Map.of(ContainerSpec.PLATFORM_LABEL, settings.platformName()),
+                            settings.sweepAge())),
+                Integer::sum),
         Swept::new);
   }
 

@@ -72,6 +72,8 @@ public final class FakeRuntime implements ContainerRuntime {
   private volatile Function<ContainerSpec, Script> override;
   private volatile boolean engineHealthy = true;
   private final java.util.Set<String> leftovers = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> deadWorkers = ConcurrentHashMap.newKeySet();
+  private volatile String platform;
 
   /** Whether {@link #probe()} succeeds (and starts fail as with image {@code down}). */
   public void engineHealthy(boolean healthy) {
@@ -150,24 +152,43 @@ public final class FakeRuntime implements ContainerRuntime {
     return removeWhere(labels, System.nanoTime() - age.toNanos());
   }
 
-  /** Removes the matching containers made by {@link #leftover}, never those it started. */
-  @Override
-  public CompletionStage<Integer> removeLeftovers(Map<String, String> labels) {
-    calls.add("removeLeftovers:" + labels);
-    return removeWhere(labels, Long.MAX_VALUE, true);
+  /** The platform whose containers {@link #removeOrphans} considers; null: any. */
+  public void platform(String platform) {
+    this.platform = platform;
   }
 
-  private CompletionStage<Integer> removeWhere(Map<String, String> labels, long createdBefore) {
-    return removeWhere(labels, createdBefore, false);
+  /** Marks {@code workerId} dead, as an ended lease would: its containers are orphans. */
+  public void deadWorker(String workerId) {
+    deadWorkers.add(workerId);
+  }
+
+  /**
+   * Removes the containers made by {@link #leftover} for {@code workerId}, and every container of
+   * a worker marked {@link #deadWorker dead}; never those it started for a live worker.
+   */
+  @Override
+  public CompletionStage<Integer> removeOrphans(String workerId) {
+    calls.add("removeOrphans:" + workerId);
+    List<CompletableFuture<Void>> removals = new ArrayList<>();
+    for (FakeContainer c : live.values()) {
+      String worker = c.spec.labels().get(ContainerSpec.WORKER_LABEL);
+      if (platform != null && !platform.equals(c.spec.labels().get(ContainerSpec.PLATFORM_LABEL))) {
+        continue;
+      }
+      if ((workerId.equals(worker) && leftovers.contains(c.id()))
+          || (worker != null && deadWorkers.contains(worker))) {
+        removals.add(c.remove().toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(v -> removals.size());
   }
 
   /** Completes, with how many, once every matching container is gone. */
-  private CompletionStage<Integer> removeWhere(
-      Map<String, String> labels, long createdBefore, boolean leftoversOnly) {
+  private CompletionStage<Integer> removeWhere(Map<String, String> labels, long createdBefore) {
     List<CompletableFuture<Void>> removals = new ArrayList<>();
     for (FakeContainer c : live.values()) {
-      if ((!leftoversOnly || leftovers.contains(c.id()))
-          && (createdBefore == Long.MAX_VALUE || c.createdNanos - createdBefore < 0)
+      if ((createdBefore == Long.MAX_VALUE || c.createdNanos - createdBefore < 0)
           && c.spec.labels().entrySet().containsAll(labels.entrySet())) {
         removals.add(c.remove().toCompletableFuture());
       }

@@ -35,6 +35,10 @@ class WorkerActorTest {
           Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
   private final FakeRuntime runtime = new FakeRuntime();
+
+  {
+    runtime.platform(PLATFORM);
+  }
   private final FakeStore store = new FakeStore();
 
   @AfterAll
@@ -233,9 +237,30 @@ class WorkerActorTest {
     assertTrue(runtime.liveContainers().stream().noneMatch(
         c -> "w1".equals(c.spec().labels().get(ContainerSpec.WORKER_LABEL))
             && PLATFORM.equals(c.spec().labels().get(ContainerSpec.PLATFORM_LABEL))));
-    assertTrue(runtime.calls().get(0).startsWith("removeLeftovers:"));
+    assertTrue(runtime.calls().get(0).startsWith("removeOrphans:"));
     assertTrue(runtime.calls().stream().anyMatch(c -> c.startsWith("removeOlderThan:")),
         "and a sweep by age");
+    testKit.stop(worker);
+  }
+
+  @Test
+  void aKilledWorkersContainersAreRemovedByTheNextWorkerToStart() {
+    runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, PLATFORM,
+        ContainerSpec.WORKER_LABEL, "killed", ContainerSpec.ACTIVATION_LABEL, "dead000001"));
+    runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, PLATFORM,
+        ContainerSpec.WORKER_LABEL, "alive", ContainerSpec.ACTIVATION_LABEL, "live000001"));
+    runtime.deadWorker("killed");
+    List<Integer> liveAtPull = new CopyOnWriteArrayList<>();
+    ScriptedSource source = new ScriptedSource().onPull(max -> liveAtPull.add(runtime.liveCount()));
+    ActorRef<WorkerActor.Command> worker = worker("w1", 2, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertTrue(!liveAtPull.isEmpty());
+      return null;
+    });
+    assertEquals(1, liveAtPull.get(0), "the killed worker's container was gone before the pull");
+    assertEquals("alive",
+        runtime.liveContainers().get(0).spec().labels().get(ContainerSpec.WORKER_LABEL));
     testKit.stop(worker);
   }
 

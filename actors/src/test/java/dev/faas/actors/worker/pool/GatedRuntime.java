@@ -118,8 +118,8 @@ final class GatedRuntime implements ContainerRuntime {
   }
 
   @Override
-  public CompletionStage<Integer> removeLeftovers(Map<String, String> labels) {
-    return fake.removeLeftovers(labels);
+  public CompletionStage<Integer> removeOrphans(String workerId) {
+    return fake.removeOrphans(workerId);
   }
 
   @Override
