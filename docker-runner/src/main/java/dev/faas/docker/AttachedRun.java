@@ -138,9 +138,19 @@ final class AttachedRun {
 
   /** Closes both attach calls; the output source completes with what it already has. */
   void detach() {
+    detachOutput();
+    stdin.close();
+  }
+
+  /**
+   * Closes the output attach alone: what a container being given up must lose first (the engine
+   * does not finish a container whose output it still copies into an attach), while its stdin
+   * stays open, so that a process waiting for its input is killed waiting rather than woken by
+   * an end of input it would take for an empty call.
+   */
+  void detachOutput() {
     detached = true;
     output.close();
-    stdin.close();
   }
 
   private static CompletableFuture<Void> done() {

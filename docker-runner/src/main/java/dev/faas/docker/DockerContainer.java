@@ -136,8 +136,8 @@ final class DockerContainer implements Container {
   /**
    * {@inheritDoc}
    *
-   * <p>A container that never ran (a pre-started one given up) has its streams closed first:
-   * nobody will read its output, and the engine does not finish killing a container whose
+   * <p>A container that never ran (a pre-started one given up) has its output attach closed
+   * first: nobody will read its output, and the engine does not finish killing a container whose
    * output it is still copying into an attach nobody reads.
    */
   @Override
@@ -145,7 +145,7 @@ final class DockerContainer implements Container {
     stopping = true;
     started.completeExceptionally(AttachedRun.stoppedBeforeStart(id));
     if (!runCalled.get()) {
-      run.detach();
+      run.detachOutput();
     }
     return Async.unwrapped(
         Async.run(
@@ -177,11 +177,12 @@ final class DockerContainer implements Container {
     }
     stopping = true;
     started.completeExceptionally(AttachedRun.stoppedBeforeStart(id));
-    // The streams go first. The engine does not finish a container while it still copies the
-    // container's output into an attach, so an attach nobody reads any more (a pre-started
-    // container's, whose process writes before it reads its input) would hold the kill and the
-    // removal below for good, and the engine with them.
-    run.detach();
+    // The output attach goes first. The engine does not finish a container while it still
+    // copies the container's output into an attach, so an attach nobody reads any more (a
+    // pre-started container's, whose process writes before it reads its input) would hold the
+    // kill and the removal below for good, and the engine with them. Its stdin stays open until
+    // it is gone: closing it would wake a waiting process with an empty input.
+    run.detachOutput();
     Async.run(executor, this::forceRemove)
         .whenComplete(
             (v, failure) -> {
@@ -231,7 +232,7 @@ final class DockerContainer implements Container {
    * stops waiting for its exit and force-removes it, or sets it aside; blocking.
    */
   void discard() {
-    run.detach();
+    run.detachOutput();
     try {
       forceRemove();
     } catch (RuntimeException e) {
@@ -241,8 +242,12 @@ final class DockerContainer implements Container {
     }
   }
 
-  /** Closes the wait and forgets the container: it is removed, or no longer this one's to remove. */
+  /**
+   * Closes its calls (stdin and wait) and forgets the container: it is removed, or no longer this
+   * one's to remove.
+   */
   private void letGo() {
+    run.detach();
     exitWatch.close();
     dieEvents.forget(id);
     engine.owned().remove(id);

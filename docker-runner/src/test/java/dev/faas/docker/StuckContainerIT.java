@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,36 @@ class StuckContainerIT extends DockerFixture {
     assertEquals(cutBefore, runtime.stats().callsCut(), "no call waited for the engine");
     assertTrue(took.compareTo(DEADLINE) < 0, "killed and removed in " + took.toMillis() + " ms");
     assertEngineForgot(flood.id());
+  }
+
+  @Test
+  void aContainerGivenUpBeforeItsRunIsKilledWaitingNeverWokenWithAnEmptyInput() throws Exception {
+    Instant since = Instant.now();
+    Container waiting = await(runtime.start(spec(TestImages.CAT)));
+    await(waiting.remove());
+    // cat woken by an end of input would exit 0: a call with an empty parameter nobody made.
+    assertEquals(List.of("137"), dieExitCodes(waiting.id(), since));
+  }
+
+  /** The exit codes of the container's die events since {@code since}. */
+  private List<String> dieExitCodes(String id, Instant since) throws InterruptedException {
+    List<String> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    docker
+        .eventsCmd()
+        .withContainerFilter(id)
+        .withEventFilter("die")
+        .withSince(Long.toString(since.getEpochSecond()))
+        .withUntil(Long.toString(Instant.now().getEpochSecond() + 1))
+        .exec(
+            new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                com.github.dockerjava.api.model.Event>() {
+              @Override
+              public void onNext(com.github.dockerjava.api.model.Event event) {
+                codes.add(event.getActor().getAttributes().get("exitCode"));
+              }
+            })
+        .awaitCompletion();
+    return codes;
   }
 
   @Test
