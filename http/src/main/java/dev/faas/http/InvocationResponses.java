@@ -3,7 +3,6 @@ package dev.faas.http;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.FailureKind;
 import dev.faas.actors.engine.ActivationActor;
-import dev.faas.actors.engine.ActivationActor.Abandoned;
 import dev.faas.actors.engine.ActivationActor.Failed;
 import dev.faas.actors.engine.ActivationActor.Rejected;
 import dev.faas.actors.engine.ActivationActor.Succeeded;
@@ -68,11 +67,6 @@ final class InvocationResponses {
           Problem.of(StatusCodes.SERVICE_UNAVAILABLE, unavailable.reason())
               .with("activationId", unavailable.activationId())
               .withHeader("Retry-After", "1")
-              .toResponse();
-    } else if (outcome instanceof Abandoned abandoned) {
-      response =
-          Problem.of(StatusCodes.SERVICE_UNAVAILABLE, "the activation was abandoned")
-              .with("activationId", abandoned.activationId())
               .toResponse();
     } else {
       throw new IllegalStateException("unmapped outcome " + outcome.getClass().getSimpleName());

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  *       stops, whatever the path (the limiter also watches it, for crashes).
  *   <li>It listens for its worker's events only between submit and its answer, and closes the
  *       listener before it stops.
- *   <li>It stops itself after answering; {@link ClientGone} makes it answer {@link Abandoned} and
- *       stop. The queue's place is freed by the worker's ack, or by a withdraw here while no worker
- *       has taken the request.
+ *   <li>It stops itself after answering. The queue's place is freed by the worker's ack, or by a
+ *       withdraw here while no worker has taken the request. A caller that goes away is not told
+ *       to it (the HTTP layer cannot see it go): the activation runs to its end and is recorded.
  *   <li>Routing (docs/decisions/0005): when the queue names a live worker holding pre-started
  *       containers for the function, the request goes to that worker alone, with an {@code
  *       acceptBy} of {@code routeTimeout}. If that worker drops it, or has not taken it {@code
@@ -65,11 +65,6 @@ public final class ActivationActor {
   static final Duration LOOKUP_RETRY = Duration.ofMillis(250);
 
   public sealed interface Command {}
-
-  /** The client disconnected: stop waiting; the worker still finishes and frees its place. */
-  public enum ClientGone implements Command {
-    INSTANCE
-  }
 
   private record PermitReply(NodeLimiter.Reply reply) implements Command {}
 
@@ -159,9 +154,6 @@ public final class ActivationActor {
   /** No worker could take the activation, or the queue is unreachable: 503. */
   public record Unavailable(String activationId, String reason) implements Outcome {}
 
-  /** The caller sent {@link ClientGone}; nobody is listening for a status any more. */
-  public record Abandoned(String activationId) implements Outcome {}
-
   static Behavior<Command> create(
       String activationId,
       FunctionSpec function,
@@ -246,7 +238,6 @@ public final class ActivationActor {
         .onMessageEquals(
             AcceptDeadline.INSTANCE,
             () -> finish(new Unavailable(id, "the node did not admit the activation in time")))
-        .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
         .build();
   }
 
@@ -398,12 +389,6 @@ public final class ActivationActor {
               withdraw(ticket);
               return finish(new Unavailable(id, "no worker took the activation in time"));
             })
-        .onMessageEquals(
-            ClientGone.INSTANCE,
-            () -> {
-              withdraw(ticket);
-              return finish(new Abandoned(id));
-            })
         .build();
   }
 
@@ -481,7 +466,6 @@ public final class ActivationActor {
               return Behaviors.same();
             })
         .onMessageEquals(LookupRetry.INSTANCE, Behaviors::same)
-        .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
         .build();
   }
 
@@ -575,7 +559,6 @@ public final class ActivationActor {
               return finish(MissingWord.unknown(id));
             })
         .onMessageEquals(WorkerSilent.INSTANCE, Behaviors::same)
-        .onMessageEquals(ClientGone.INSTANCE, () -> finish(new Abandoned(id)))
         .build();
   }
 

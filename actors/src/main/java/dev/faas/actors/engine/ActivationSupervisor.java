@@ -24,11 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *   <li>Every {@link Invoke} gets exactly one {@link ActivationActor.Outcome} on its {@code
  *       replyTo}, even when the activation's actor crashes (then {@link
  *       ActivationActor.Unavailable}).
- *   <li>{@link Abandon} tells a running activation that its client went away; unknown ids are
- *       ignored (it already answered).
  *   <li>The ids it makes are 24 random lower-case alphanumerics ({@link Names#isActivationId}); a
- *       caller that needs the id before the answer (to abandon it) makes one with {@link
- *       #newActivationId()} and passes it in.
+ *       caller that needs the id before the answer makes one with {@link #newActivationId()} and
+ *       passes it in.
  * </ol>
  */
 public final class ActivationSupervisor {
@@ -58,9 +56,6 @@ public final class ActivationSupervisor {
       this(null, function, revision, input, replyTo);
     }
   }
-
-  /** The client of {@code activationId} went away. */
-  public record Abandon(String activationId) implements Command {}
 
   /** How many activations this node is handling now. */
   public record GetActive(ActorRef<Active> replyTo) implements Command {}
@@ -139,7 +134,6 @@ public final class ActivationSupervisor {
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Invoke.class, this::onInvoke)
-        .onMessage(Abandon.class, this::onAbandon)
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(GetActive.class, this::onGetActive)
         .build();
@@ -160,14 +154,6 @@ public final class ActivationSupervisor {
             "activation-" + id);
     context.watchWith(child, new ChildStopped(id, reply));
     activations.put(id, child);
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onAbandon(Abandon abandon) {
-    ActorRef<ActivationActor.Command> child = activations.get(abandon.activationId());
-    if (child != null) {
-      child.tell(ActivationActor.ClientGone.INSTANCE);
-    }
     return Behaviors.same();
   }
 

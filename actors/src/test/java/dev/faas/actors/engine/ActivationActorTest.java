@@ -205,8 +205,8 @@ class ActivationActorTest {
     assertEquals("reply." + call.id, request.replyTo());
     assertTrue(!request.acceptBy().isBefore(before.plus(SHORT)));
     assertTrue(!request.acceptBy().isAfter(Instant.now().plus(SHORT)));
-    call.actor.tell(ActivationActor.ClientGone.INSTANCE);
-    call.expect(ActivationActor.Abandoned.class);
+    call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, "ok".getBytes(StandardCharsets.UTF_8))));
+    call.expect(ActivationActor.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -375,34 +375,6 @@ class ActivationActorTest {
     call.assertCleanedUp();
     assertEquals(1, cluster.withdrawn().size(), "withdrawn: its place is free");
     assertEquals(0, cluster.held());
-  }
-
-  @Test
-  void clientGoneWhileWaitingForAWorkerWithdraws() {
-    cluster = FakeCluster.withLiveWorkers(8, 1);
-    Call call = new Call(Fns.function("echo", 10_000),
-        new EngineSettings(Duration.ofSeconds(30), SHORT, SHORT, 4));
-    call.submitted();
-    call.actor.tell(ActivationActor.ClientGone.INSTANCE);
-    call.expect(ActivationActor.Abandoned.class);
-    call.assertCleanedUp();
-    assertEquals(1, cluster.withdrawn().size());
-    assertEquals(0, cluster.held());
-  }
-
-  @Test
-  void clientGoneWhileRunningReleasesThePermitOnly() {
-    cluster = FakeCluster.withLiveWorkers(8, 1);
-    Call call = new Call(Fns.function("hang", 60_000),
-        new EngineSettings(SHORT, Duration.ofSeconds(30), SHORT, 4));
-    call.submitted();
-    call.emit(new WorkerEvent.Accepted(call.id, "w1"));
-    // Mailbox order: the Accepted is taken in (or stashed, and unstashed first) before this.
-    call.actor.tell(ActivationActor.ClientGone.INSTANCE);
-    call.expect(ActivationActor.Abandoned.class);
-    call.assertCleanedUp();
-    assertTrue(cluster.withdrawn().isEmpty(), "the worker still runs it: nothing to withdraw");
-    assertEquals(1, cluster.held(), "the place is the worker's to free");
   }
 
   // ---------------------------------------------------------------- routing (decision 0005)

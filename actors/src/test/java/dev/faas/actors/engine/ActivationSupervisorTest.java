@@ -84,26 +84,6 @@ class ActivationSupervisorTest {
   }
 
   @Test
-  void abandonReachesTheActivationByItsId() {
-    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
-      ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS, id -> "r." + id));
-      TestProbe<Outcome> caller = testKit.createTestProbe();
-      String id = ActivationSupervisor.newActivationId();
-      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
-          new byte[0], caller.ref()));
-      caller.awaitAssert(() -> {
-        assertEquals(1, cluster.submitted().size());
-        return null;
-      });
-      supervisor.tell(new ActivationSupervisor.Abandon("unknownid123"));
-      supervisor.tell(new ActivationSupervisor.Abandon(id));
-      assertEquals(id, caller.expectMessageClass(ActivationActor.Abandoned.class).activationId());
-      caller.expectNoMessage(Duration.ofMillis(100));
-    }
-  }
-
-  @Test
   void aMalformedOrDuplicateIdIsRefused() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       ActorRef<ActivationSupervisor.Command> supervisor =

@@ -161,7 +161,6 @@ class ActivationSimulationTest {
 
   record CallAgain() implements DriverCommand {}
 
-  record AbandonLater(String activationId) implements DriverCommand {}
 
   /** {@code CALLERS} callers in a closed loop until {@code TOTAL} calls are answered. */
   static Behavior<DriverCommand> driver(
@@ -196,10 +195,6 @@ class ActivationSimulationTest {
                         tally.functionOf.put(id, fn);
                         tally.inputOf.put(id, input);
                         supervisor.tell(new ActivationSupervisor.Invoke(id, fn, 1, input, replyTo));
-                        if (random.nextInt(100) < 2) {
-                          timers.startSingleTimer("abandon-" + id, new AbandonLater(id),
-                              Duration.ofMillis(random.nextInt(30)));
-                        }
                       };
                   for (int i = 0; i < CALLERS; i++) {
                     call.run();
@@ -237,10 +232,6 @@ class ActivationSimulationTest {
                           })
                       .onMessage(CallAgain.class, c -> {
                         call.run();
-                        return Behaviors.same();
-                      })
-                      .onMessage(AbandonLater.class, a -> {
-                        supervisor.tell(new ActivationSupervisor.Abandon(a.activationId()));
                         return Behaviors.same();
                       })
                       .build();
