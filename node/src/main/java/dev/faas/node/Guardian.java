@@ -104,7 +104,7 @@ public final class Guardian {
 
   private Behavior<Command> start() {
     logSummary();
-    new Shutdown(context.getSystem(), nats, docker).register();
+    new Shutdown(context.getSystem(), nats, docker).register(blocking);
     // One watch of the functions for everything on this node that follows them.
     List<ChangeListener<FunctionSpec>> functionWatchers = new ArrayList<>();
     if (config.hasRole(Role.WORKER)) {

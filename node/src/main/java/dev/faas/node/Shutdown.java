@@ -5,6 +5,7 @@ import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.nats.NatsBridge;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -63,26 +64,30 @@ final class Shutdown {
                         }));
   }
 
-  void register() {
+  /** Closes NATS and Docker last, on {@code blocking}: closing Docker removes the worker's lease. */
+  void register(Executor blocking) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "close-nats-and-docker",
-        () -> {
-          log.info("Closing NATS and Docker connections");
-          try {
-            nats.close();
-          } catch (RuntimeException e) {
-            log.warn("Closing NATS failed: [{}]", e.getMessage());
-          }
-          if (docker != null) {
-            try {
-              docker.close();
-            } catch (Exception e) {
-              log.warn("Closing Docker failed: [{}]", e.getMessage());
-            }
-          }
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+        () ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  log.info("Closing NATS and Docker connections");
+                  try {
+                    nats.close();
+                  } catch (RuntimeException e) {
+                    log.warn("Closing NATS failed: [{}]", e.getMessage());
+                  }
+                  if (docker != null) {
+                    try {
+                      docker.close();
+                    } catch (Exception e) {
+                      log.warn("Closing Docker failed: [{}]", e.getMessage());
+                    }
+                  }
+                  return Done.getInstance();
+                },
+                blocking));
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -380,12 +381,14 @@ public final class RunnerActor {
 
   private void writeRecord(ActivationRecord record) {
     recordAttempts++;
-    context.pipeToSelf(attempt(() -> ports.store().put(record)), (ok, f) -> new RecordWritten(f));
+    // Piped as Done, never as a null Void: see notNull.
+    context.pipeToSelf(notNull(attempt(() -> ports.store().put(record))),
+        (ok, f) -> new RecordWritten(f));
   }
 
   private void ack() {
     ackAttempts++;
-    context.pipeToSelf(attempt(item::ack), (ok, f) -> new Acked(f));
+    context.pipeToSelf(notNull(attempt(item::ack)), (ok, f) -> new Acked(f));
   }
 
   private Behavior<Command> finishing(ActivationRecord record) {
@@ -533,7 +536,8 @@ public final class RunnerActor {
     removed = false;
     timers.startSingleTimer(Step.REMOVE_DEADLINE, settings.removeTimeout());
     context.pipeToSelf(
-        logged(attempt(container::remove), "removing its container"), (ok, f) -> Step.REMOVED);
+        notNull(logged(attempt(container::remove), "removing its container")),
+        (ok, f) -> Step.REMOVED);
   }
 
   private Behavior<Command> onRemoved() {
@@ -636,6 +640,14 @@ public final class RunnerActor {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * The stage's end as {@link Done}: a stage piped to an actor that has stopped meanwhile becomes a
+   * dead letter, and Pekko's dead-letter logging fails on a null value (a {@code Void} stage's).
+   */
+  private static CompletionStage<Done> notNull(CompletionStage<?> stage) {
+    return stage.thenApply(v -> Done.getInstance());
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -225,6 +226,8 @@ public final class WorkerActor {
   /** The engine failed a check since it last passed one (not merely: none has passed yet). */
   private boolean engineLost;
   private boolean probing;
+  /** A pull failed and none has worked since: the failure was logged. */
+  private boolean pullsFailing;
   /** Set by {@link Drain}: no pull, no announcement from then on. */
   private ActorRef<Drained> drainReplyTo;
   private int drainRunning;
@@ -285,6 +288,7 @@ public final class WorkerActor {
       probing = true;
       context.pipeToSelf(
           attempt(runtime::probe)
+              .thenApply(v -> Done.getInstance())
               .toCompletableFuture()
               .orTimeout(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS),
           (ok, failure) -> new Probed(failure));
@@ -376,8 +380,7 @@ public final class WorkerActor {
             PullFailed.class,
             failed -> {
               pulling = false;
-              context.getLog().warn("Worker [{}] pull failed: [{}]", settings.workerId(),
-                  failed.failure().toString());
+              pullFailed("pull", failed.failure());
               timers.startSingleTimer(Tick.PULL_RETRY, settings.pullRetry());
               return Behaviors.same();
             })
@@ -387,8 +390,7 @@ public final class WorkerActor {
             RoutedPullFailed.class,
             failed -> {
               pullingRouted = false;
-              context.getLog().warn("Worker [{}] pull of routed work failed: [{}]",
-                  settings.workerId(), failed.failure().toString());
+              pullFailed("pull of routed work", failed.failure());
               timers.startSingleTimer(Tick.ROUTED_PULL_RETRY, settings.pullRetry());
               return Behaviors.same();
             })
@@ -510,8 +512,31 @@ public final class WorkerActor {
     return Behaviors.same();
   }
 
+  /**
+   * Logs a failed pull once per outage (they are retried every {@code pullRetry}, and a NATS
+   * outage would otherwise log one a second); the next pull that works says it is over.
+   */
+  private void pullFailed(String which, Throwable failure) {
+    if (!pullsFailing) {
+      pullsFailing = true;
+      context.getLog().warn("Worker [{}] {} failed: [{}]; retrying every [{}]",
+          settings.workerId(), which, failure.toString(), settings.pullRetry());
+    } else {
+      context.getLog().debug("Worker [{}] {} failed again: [{}]", settings.workerId(), which,
+          failure.toString());
+    }
+  }
+
+  private void pullWorked() {
+    if (pullsFailing) {
+      pullsFailing = false;
+      context.getLog().info("Worker [{}] pulls work again", settings.workerId());
+    }
+  }
+
   private Behavior<Command> onPulled(Pulled pulled) {
     pulling = false;
+    pullWorked();
     for (WorkItem item : pulled.items()) {
       take(item);
     }
@@ -521,6 +546,7 @@ public final class WorkerActor {
 
   private Behavior<Command> onRoutedPulled(RoutedPulled pulled) {
     pullingRouted = false;
+    pullWorked();
     for (WorkItem item : pulled.items()) {
       take(item);
     }
@@ -534,7 +560,9 @@ public final class WorkerActor {
     if (running.containsKey(id)) {
       // A redelivery (its ack wait ran out before the runner's first progress report): its
       // runner settles the one message; dropping this copy would tell the caller it was lost.
-      context.getLog().error("Activation [{}] delivered again while it runs here, ignored", id);
+      // Its ack wait ran out before its runner's first progress report, or NATS handed out again
+      // what was pending when it restarted: its runner settles the one message.
+      context.getLog().warn("Activation [{}] delivered again while it runs here, ignored", id);
     } else if (item.deliveryCount() > 1) {
       context.getLog().warn("Activation [{}] redelivered ([{}]): its worker was lost, dropping it",
           id, item.deliveryCount());

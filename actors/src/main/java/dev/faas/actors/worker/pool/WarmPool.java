@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -310,7 +311,8 @@ public final class WarmPool {
                 drainRemoved++;
                 drainLateRemovals++;
                 context.pipeToSelf(
-                    removeQuietly(s.container(), "started after the drain"),
+                    removeQuietly(s.container(), "started after the drain")
+                        .thenApply(v -> Done.getInstance()),
                     (ok, failure) -> LateRemoved.INSTANCE);
               }
               return answerDrainWhenDone();
@@ -551,7 +553,8 @@ public final class WarmPool {
     drainRemoved = removed;
     drainIdleGone = false;
     context.pipeToSelf(
-        CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)),
+        CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+            .thenApply(v -> Done.getInstance()),
         (ok, failure) -> new DrainFinished(removed, drain.replyTo()));
     publish();
     return drainedState();
