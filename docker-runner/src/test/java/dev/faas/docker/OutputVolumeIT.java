@@ -14,7 +14,7 @@ class OutputVolumeIT extends DockerFixture {
 
   @Test
   void everyByteArrivesFromAContainerRunAtOnce() throws Exception {
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 4; i++) {
       Result result = activate(spec(TestImages.LOGS), "input " + i);
       assertEquals("input " + i, result.output().out(), "run " + i);
       assertEquals(STDERR_BYTES, result.output().stderr().size(), "run " + i);
@@ -24,7 +24,7 @@ class OutputVolumeIT extends DockerFixture {
 
   @Test
   void everyByteArrivesFromAContainerThatWaitedForItsRun() throws Exception {
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 4; i++) {
       Container container = await(runtime.start(spec(TestImages.LOGS)));
       try {
         // Its start-up log fills what the engine buffers before anybody reads it.

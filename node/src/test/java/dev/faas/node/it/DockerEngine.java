@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class DockerEngine {
   /** The label every platform container carries; its value is the node's FAAS_PLATFORM. */
   public static final String PLATFORM_LABEL = "dev.faas.platform";
+  /** The label of the platform's own containers (a worker's lease, an engine probe). */
+  public static final String ROLE_LABEL = "dev.faas.role";
   /** The label naming the activation a container runs. */
   public static final String ACTIVATION_LABEL = "dev.faas.activation";
 
@@ -37,13 +39,17 @@ public final class DockerEngine {
     return lines(run(command));
   }
 
-  /** The ids of the running containers of a platform. */
+  /** The ids of the running function containers of a platform (not its own, see below). */
   public static List<String> running(String platform) throws IOException, InterruptedException {
-    return lines(
-        run(
-            List.of(
-                "ps", "-q", "--no-trunc", "--filter", "status=running",
-                "--filter", "label=" + PLATFORM_LABEL + "=" + platform)));
+    List<String> running =
+        new ArrayList<>(
+            lines(
+                run(
+                    List.of(
+                        "ps", "-q", "--no-trunc", "--filter", "status=running",
+                        "--filter", "label=" + PLATFORM_LABEL + "=" + platform))));
+    running.removeAll(containers(PLATFORM_LABEL + "=" + platform, ROLE_LABEL));
+    return running;
   }
 
   /** The containers of one activation, by its label. */
@@ -73,13 +79,26 @@ public final class DockerEngine {
         .trim();
   }
 
-  /** Waits until no container of {@code platform} exists any more, running or stopped. */
+  /**
+   * Waits until no function container of {@code platform} exists any more, running or stopped:
+   * the platform's own (a worker's lease on its engine, lasting as long as the worker, and its
+   * engine probes) carry a {@code dev.faas.role} label and are not counted.
+   */
   public static void awaitNoContainers(String platform, Duration within) throws Exception {
     Await.until(
         within,
-        "removal of every container labelled " + PLATFORM_LABEL + "=" + platform,
-        () -> containers(PLATFORM_LABEL + "=" + platform),
+        "removal of every function container labelled " + PLATFORM_LABEL + "=" + platform,
+        () -> functionContainers(platform),
         List::isEmpty);
+  }
+
+  /** The function containers of {@code platform}: all of its containers but the platform's own. */
+  public static List<String> functionContainers(String platform)
+      throws IOException, InterruptedException {
+    List<String> own = containers(PLATFORM_LABEL + "=" + platform, ROLE_LABEL);
+    List<String> all = new ArrayList<>(containers(PLATFORM_LABEL + "=" + platform));
+    all.removeAll(own);
+    return all;
   }
 
   /** Waits until {@code count} containers of {@code platform} are running, and returns them. */
