@@ -374,9 +374,13 @@ public final class Soak {
       samples.add(sample("start", true));
       log("after the warm-up: " + describe(samples.get(samples.size() - 1)));
       long next = elapsedMs() + sampleSeconds * 1000L;
+      long middle = warmupMs + (runMs - warmupMs) / 2;
+      boolean middleTaken = false;
       while (next < runMs - 2000) {
         Thread.sleep(Math.max(0, next - elapsedMs()));
-        Sample s = sample("periodic", false);
+        boolean isMiddle = !middleTaken && next >= middle;
+        middleTaken |= isMiddle;
+        Sample s = sample(isMiddle ? "middle" : "periodic", isMiddle);
         samples.add(s);
         log(describe(s) + ", " + calls.size() + " calls, " + count("unexpected", null) + " unexpected");
         next += sampleSeconds * 1000L;
@@ -512,9 +516,12 @@ public final class Soak {
       line("%nSlowest echo calls after the warm-up, where their records say the time went (ms):");
       slowest.forEach(l -> line("  %s", l));
 
-      Sample start = pick("start");
+      // Growth is measured over the run's second half: a JVM's resident memory settles over its
+      // first minutes under a new load (code cache, allocator arenas, committed heap), a leak
+      // keeps climbing. The warm-up's sample is reported too.
+      Sample start = pick("middle") != null ? pick("middle") : pick("start");
       Sample end = pick("end");
-      line("%nNode (after a full GC at start and end; RSS MiB, threads, heap used MiB):");
+      line("%nNode (after a full GC at start, middle and end; RSS MiB, threads, heap used MiB):");
       for (Sample s : samples) {
         line("  %6.0f s  %-8s %s", s.atMs() / 1000.0, s.label(), describe(s));
       }
@@ -535,10 +542,10 @@ public final class Soak {
         target("RSS and threads sampled at start and end", "no", false);
       } else {
         long rssAllowed = (long) (start.rssKb() * RSS_TOLERANCE) + RSS_SLACK_KB;
-        target(String.format(Locale.ROOT, "RSS growth <= %.0f MiB (10 %% + 16 MiB)", rssAllowed / 1024.0),
+        target(String.format(Locale.ROOT, "RSS growth, 2nd half <= %.0f MiB (10 %% + 16 MiB)", rssAllowed / 1024.0),
             String.format(Locale.ROOT, "%+.1f MiB", (end.rssKb() - start.rssKb()) / 1024.0), end.rssKb() - start.rssKb() <= rssAllowed);
         int threadsAllowed = Math.max(THREAD_SLACK, (int) (start.threads() * THREAD_TOLERANCE));
-        target("thread growth <= " + threadsAllowed + " (10 %, at least 5)",
+        target("thread growth, 2nd half <= " + threadsAllowed + " (10 %, at least 5)",
             String.format(Locale.ROOT, "%+d", end.threads() - start.threads()), end.threads() - start.threads() <= threadsAllowed);
       }
       target("echo p99 <= 1000 ms", f(rank(echo, 99)) + " ms", echo.length > 0 && rank(echo, 99) <= ECHO_P99_TARGET_MS);

@@ -314,6 +314,12 @@ public final class RunnerActor {
           settings.stdoutCapBytes());
       kill();
     }
+    if (timedOut || capture.overflow()) {
+      // The verdict is known and the kill sent: the exit would tell nothing more, and a loaded
+      // engine takes seconds to kill (a flooding container's log drains first). The container
+      // is removed after the answer, its slot held until then.
+      return finishing(verdictAfterKill());
+    }
     context.pipeToSelf(
         container.exit(),
         (exit, failure) -> failure == null ? new Exited(exit) : new ExitFailed(failure));

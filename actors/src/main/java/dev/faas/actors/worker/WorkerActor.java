@@ -217,6 +217,8 @@ public final class WorkerActor {
   private final EngineListener engineListener;
   private final Map<String, Running> running = new HashMap<>();
   private boolean pulling;
+  /** How many items the shared pull in flight may bring (what was free when it was made). */
+  private int pullingMax;
   private boolean pullingRouted;
   private long spawned;
   /** The last engine check passed; nothing is pulled or announced otherwise. */
@@ -493,6 +495,7 @@ public final class WorkerActor {
     int free = free();
     if (engineOk && !draining() && !pulling && free > 0) {
       pulling = true;
+      pullingMax = free;
       context.pipeToSelf(
           attempt(() -> source.pull(free, settings.pullWait())),
           (items, failure) -> failure == null ? new Pulled(items) : new PullFailed(failure));
@@ -500,9 +503,16 @@ public final class WorkerActor {
     return Behaviors.same();
   }
 
-  /** One routed item at a time: it may come while the last slot was filled from the queue. */
+  /**
+   * One routed item at a time, and only while the two pulls in flight together cannot bring more
+   * than one item over the slots: the shared pull may bring as many items as were free when it
+   * was made, so once a routed item has taken one of those places, the next routed pull waits for
+   * the shared one to end (seen in a soak: a second routed item over the slots, dropped).
+   */
   private Behavior<Command> pullRoutedIfFree() {
-    if (engineOk && !draining() && source.routes() && !pullingRouted && free() > 0) {
+    boolean withinOneOver = !pulling || pullingMax <= free();
+    if (engineOk && !draining() && source.routes() && !pullingRouted && free() > 0
+        && withinOneOver) {
       pullingRouted = true;
       context.pipeToSelf(
           attempt(() -> source.pullRouted(1, settings.pullWait())),

@@ -74,6 +74,7 @@ public final class FakeRuntime implements ContainerRuntime {
   private final java.util.Set<String> leftovers = ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> deadWorkers = ConcurrentHashMap.newKeySet();
   private volatile String platform;
+  private volatile boolean killsHang;
 
   /** Whether {@link #probe()} succeeds (and starts fail as with image {@code down}). */
   public void engineHealthy(boolean healthy) {
@@ -150,6 +151,11 @@ public final class FakeRuntime implements ContainerRuntime {
   public CompletionStage<Integer> removeOlderThan(Map<String, String> labels, Duration age) {
     calls.add("removeOlderThan:" + labels + ":" + age);
     return removeWhere(labels, System.nanoTime() - age.toNanos());
+  }
+
+  /** Whether a kill hangs, as on an engine stuck on the container: no answer and no exit. */
+  public void killsHang(boolean hang) {
+    this.killsHang = hang;
   }
 
   /** The platform whose containers {@link #removeOrphans} considers; null: any. */
@@ -374,6 +380,9 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public CompletionStage<Void> kill() {
       kills.incrementAndGet();
+      if (killsHang) {
+        return new CompletableFuture<>(); // an engine stuck on the container: no answer, no exit
+      }
       if (script instanceof Vanish) {
         return CompletableFuture.failedFuture(
             new ContainerFailure.EngineUnavailable("engine went away", null));

@@ -23,6 +23,7 @@ public final class ScriptedSource implements WorkSource {
   private final List<Integer> pulls = new CopyOnWriteArrayList<>();
   private final List<Integer> announcements = new CopyOnWriteArrayList<>();
   private volatile IntConsumer onPull = max -> {};
+  private volatile Duration sharedDelay = Duration.ZERO;
 
   public ScriptedSource add(WorkItem... batch) {
     batches.add(List.of(batch));
@@ -57,11 +58,23 @@ public final class ScriptedSource implements WorkSource {
     return this;
   }
 
+  /** Answers every shared pull only after {@code delay}, the routed ones as before. */
+  public ScriptedSource sharedDelay(Duration delay) {
+    this.sharedDelay = delay;
+    return this;
+  }
+
   @Override
   public CompletionStage<List<WorkItem>> pull(int max, Duration wait) {
     pulls.add(max);
     onPull.accept(max);
-    return answer(batches.poll(), max, wait);
+    List<WorkItem> batch = batches.poll();
+    if (batch != null && !sharedDelay.isZero()) {
+      return CompletableFuture.supplyAsync(
+          () -> batch,
+          CompletableFuture.delayedExecutor(sharedDelay.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    return answer(batch, max, wait);
   }
 
   /** The scripted batch, or none once the pull's wait has passed. */

@@ -212,6 +212,19 @@ class RunnerActorTest {
   }
 
   @Test
+  void aTimeoutIsAnsweredWithoutWaitingForTheKilledContainersExit() {
+    runtime.killsHang(true);
+    RunnerSettings patient =
+        new RunnerSettings(RunnerSettings.MIB, 64, Duration.ofMillis(50), 500_000_000L, 32,
+            8 * RunnerSettings.MIB, Duration.ofSeconds(2), Duration.ofSeconds(60),
+            Duration.ofSeconds(2));
+    // The kill's grace (60 s) is far past the harness's patience (5 s): the answer cannot wait.
+    ActivationRecord record = run("hang", 300, utf8("x"), patient).finished();
+    assertEquals(ActivationStatus.TIMEOUT, record.status());
+    assertEquals(1, runtime.allContainers().get(0).kills());
+  }
+
+  @Test
   void anEngineThatVanishesMidRunIsAPlatformErrorAndTheContainerIsStillRemoved() {
     ActivationRecord record = run("vanish", 10_000, utf8("x")).finished();
     assertEquals(FailureKind.PLATFORM_ERROR, record.failure());

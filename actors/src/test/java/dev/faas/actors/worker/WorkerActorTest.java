@@ -216,6 +216,39 @@ class WorkerActorTest {
   }
 
   @Test
+  void routedItemsNeverBringItMoreThanOnePlaceOverItsSlots() {
+    // Two slots; the shared pull (made for both) answers late with two items, while routed work
+    // keeps coming: one routed item may take a place the shared pull was made for, not two.
+    RecordingItem shared1 =
+        new RecordingItem(Fns.request("shared0001", Fns.function("hang", 60_000), new byte[0]));
+    RecordingItem shared2 =
+        new RecordingItem(Fns.request("shared0002", Fns.function("hang", 60_000), new byte[0]));
+    List<RecordingItem> routed = new java.util.ArrayList<>();
+    ScriptedSource source =
+        new ScriptedSource().add(shared1, shared2).sharedDelay(Duration.ofMillis(500));
+    for (int i = 1; i <= 3; i++) {
+      RecordingItem item =
+          new RecordingItem(Fns.request("routed000" + i, Fns.function("hang", 60_000), new byte[0]));
+      routed.add(item);
+      source.routed(item);
+    }
+    ActorRef<WorkerActor.Command> worker = worker("w1", 2, source);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertEquals(1, shared2.replies(WorkerEvent.Accepted.class).size(), "the late pull's items");
+      return null;
+    });
+    WorkerActor.Status status = status(worker);
+    assertEquals(3, status.running().size(), "one over its two slots: " + status.running());
+    assertEquals(-1, status.free());
+    assertEquals(0, shared1.drops() + shared2.drops() + routed.stream().mapToInt(RecordingItem::drops).sum(),
+        "nothing taken only to be dropped");
+    assertEquals(1, routed.stream().filter(r -> !r.replies().isEmpty()).count(),
+        "one routed item, the others left for later");
+    testKit.stop(worker);
+  }
+
+  @Test
   void startupRemovesItsOwnLeftoversBeforeItsFirstPull() {
     runtime.leftover(Map.of(ContainerSpec.PLATFORM_LABEL, PLATFORM,
         ContainerSpec.WORKER_LABEL, "w1", ContainerSpec.ACTIVATION_LABEL, "old0000001"));
