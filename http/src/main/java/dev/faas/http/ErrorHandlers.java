@@ -117,6 +117,6 @@ public final class ErrorHandlers {
   }
 
   private static Route bad(String detail) {
-    return Problem.of(StatusCodes.BAD_REQUEST, detail).toRoute();
+    return ProblemType.VALIDATION.problem(detail).toRoute();
   }
 }

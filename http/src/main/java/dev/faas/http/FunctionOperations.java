@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.FunctionStore;
@@ -38,39 +39,39 @@ final class FunctionOperations {
     this.updateAttempts = updateAttempts;
   }
 
-  CompletionStage<Outcome> create(String owner, FunctionRequest request) {
+  CompletionStage<ApiResult> create(String owner, FunctionRequest request) {
     Instant now = now();
     return store
         .create(request.toSpec(owner, now, now))
         .handle(
             (created, error) -> {
               if (error != null) {
-                if (Responses.unwrap(error) instanceof StoreException.AlreadyExists) {
-                  return new Outcome.Taken(
+                if (Stages.unwrap(error) instanceof StoreException.AlreadyExists) {
+                  return new ApiResult.Taken(
                       "you already have a function named '" + request.name() + "'");
                 }
                 throw rethrow(error);
               }
               cache.put(created.value().key(), created);
-              return new Outcome.Created(
+              return new ApiResult.Created(
                   Views.FunctionView.of(created), location(request.name()), created.revision());
             });
   }
 
-  Outcome list(String owner) {
-    return new Outcome.Ok(
+  ApiResult list(String owner) {
+    return new ApiResult.Ok(
         new Views.FunctionList(
             lookups.functionsOf(owner).stream().map(Views.FunctionView::of).toList()),
         null);
   }
 
-  CompletionStage<Outcome> get(String owner, String name) {
+  CompletionStage<ApiResult> get(String owner, String name) {
     return lookups
         .function(owner, name)
         .thenApply(
             found ->
                 found
-                    .<Outcome>map(f -> new Outcome.Ok(Views.FunctionView.of(f), f.revision()))
+                    .<ApiResult>map(f -> new ApiResult.Ok(Views.FunctionView.of(f), f.revision()))
                     .orElseGet(() -> missing(name)));
   }
 
@@ -79,7 +80,7 @@ final class FunctionOperations {
    * named revision: losing it is 412. Without a precondition (or with {@code *}), compare-and-set
    * against the current revision, read again and retried a few times when a concurrent write wins.
    */
-  CompletionStage<Outcome> update(
+  CompletionStage<ApiResult> update(
       String owner, String name, FunctionRequest request, Optional<IfMatch> ifMatch) {
     if (ifMatch.isPresent() && !ifMatch.get().any()) {
       return updateIfMatch(owner, name, request, ifMatch.get());
@@ -87,17 +88,17 @@ final class FunctionOperations {
     return updateUnconditionally(owner, name, request, updateAttempts);
   }
 
-  CompletionStage<Outcome> delete(String owner, String name) {
+  CompletionStage<ApiResult> delete(String owner, String name) {
     return store
         .delete(owner, name)
         .thenApply(
             existed -> {
               cache.removedLocally(Lookups.functionKey(owner, name));
-              return existed ? new Outcome.Deleted() : missing(name);
+              return existed ? new ApiResult.Deleted() : missing(name);
             });
   }
 
-  private CompletionStage<Outcome> updateIfMatch(
+  private CompletionStage<ApiResult> updateIfMatch(
       String owner, String name, FunctionRequest request, IfMatch ifMatch) {
     return store
         .get(owner, name)
@@ -121,7 +122,7 @@ final class FunctionOperations {
             });
   }
 
-  private CompletionStage<Outcome> updateUnconditionally(
+  private CompletionStage<ApiResult> updateUnconditionally(
       String owner, String name, FunctionRequest request, int attemptsLeft) {
     return store
         .get(owner, name)
@@ -138,7 +139,7 @@ final class FunctionOperations {
                         }
                         if (attemptsLeft <= 1) {
                           return done(
-                              new Outcome.Contended(
+                              new ApiResult.Contended(
                                   "function '" + name + "' kept changing concurrently; try again"));
                         }
                         return updateUnconditionally(owner, name, request, attemptsLeft - 1);
@@ -147,7 +148,7 @@ final class FunctionOperations {
   }
 
   /** The compare-and-set itself; empty when it lost to another write (or a delete). */
-  private CompletionStage<Optional<Outcome>> write(
+  private CompletionStage<Optional<ApiResult>> write(
       Versioned<FunctionSpec> current, FunctionRequest request, long expectedRevision) {
     FunctionSpec spec = request.toSpec(current.value().owner(), current.value().createdAt(), now());
     return store
@@ -155,14 +156,14 @@ final class FunctionOperations {
         .handle(
             (updated, error) -> {
               if (error != null) {
-                if (Responses.unwrap(error) instanceof StoreException.RevisionConflict) {
+                if (Stages.unwrap(error) instanceof StoreException.RevisionConflict) {
                   return Optional.empty();
                 }
                 throw rethrow(error);
               }
               cache.put(spec.key(), updated);
               return Optional.of(
-                  new Outcome.Ok(Views.FunctionView.of(updated), updated.revision()));
+                  new ApiResult.Ok(Views.FunctionView.of(updated), updated.revision()));
             });
   }
 
@@ -174,21 +175,21 @@ final class FunctionOperations {
     return "/v1/functions/" + name;
   }
 
-  private static Outcome missing(String name) {
-    return new Outcome.Missing("no function named '" + name + "'");
+  private static ApiResult missing(String name) {
+    return new ApiResult.Missing("no function named '" + name + "'");
   }
 
-  private static Outcome stale(String name) {
-    return new Outcome.Stale(
+  private static ApiResult stale(String name) {
+    return new ApiResult.Stale(
         "If-Match does not name the current revision of function '" + name + "'");
   }
 
-  private static CompletionStage<Outcome> done(Outcome outcome) {
+  private static CompletionStage<ApiResult> done(ApiResult outcome) {
     return CompletableFuture.completedFuture(outcome);
   }
 
   static RuntimeException rethrow(Throwable error) {
-    Throwable cause = Responses.unwrap(error);
+    Throwable cause = Stages.unwrap(error);
     return cause instanceof RuntimeException runtime
         ? runtime
         : new IllegalStateException("store operation failed", cause);

@@ -1,13 +1,14 @@
 package dev.faas.http;
 
 import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.activation.FailureKind;
-import dev.faas.actors.engine.ActivationActor;
-import dev.faas.actors.engine.ActivationActor.Failed;
-import dev.faas.actors.engine.ActivationActor.Rejected;
-import dev.faas.actors.engine.ActivationActor.Succeeded;
-import dev.faas.actors.engine.ActivationActor.TimedOut;
-import dev.faas.actors.engine.ActivationActor.Unavailable;
+import dev.faas.actors.outcome.FailureKind;
+import dev.faas.actors.outcome.Fault;
+import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.outcome.Outcome.Failed;
+import dev.faas.actors.outcome.Outcome.Rejected;
+import dev.faas.actors.outcome.Outcome.Succeeded;
+import dev.faas.actors.outcome.Outcome.TimedOut;
+import dev.faas.actors.outcome.Outcome.Unavailable;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -20,7 +21,7 @@ import org.apache.pekko.http.javadsl.model.headers.Accept;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
- * The one mapping from an activation's outcome to its HTTP answer (API.md, "Invocation"): 200 with
+ * The one mapping from an activation's outcome to its HTTP answer (docs/api.md, "Invoking a function"): 200 with
  * stdout byte for byte (or the record with {@code Accept: application/json}); 502 when the function
  * failed, naming how; 504 past its timeout; 429 at the limit; 503 when no worker could run it.
  */
@@ -43,35 +44,50 @@ final class InvocationResponses {
     return false;
   }
 
-  static HttpResponse of(ActivationActor.Outcome outcome, boolean wantsRecord) {
-    HttpResponse response;
-    if (outcome instanceof Succeeded ok) {
-      response = succeeded(ok.record(), wantsRecord);
-    } else if (outcome instanceof Failed failed) {
-      response = failed(failed);
-    } else if (outcome instanceof TimedOut timedOut) {
-      response =
-          Problem.of(
-                  StatusCodes.GATEWAY_TIMEOUT,
-                  FailureKind.TIMEOUT.detail() + timeoutSuffix(timedOut.record()))
-              .with("activationId", timedOut.activationId())
-              .toResponse();
-    } else if (outcome instanceof Rejected) {
-      return Problem.of(
-              StatusCodes.TOO_MANY_REQUESTS,
-              "the maximum of concurrent activations is reached; nothing was run")
-          .withHeader("Retry-After", "1")
-          .toResponse();
-    } else if (outcome instanceof Unavailable unavailable) {
-      response =
-          Problem.of(StatusCodes.SERVICE_UNAVAILABLE, unavailable.reason())
-              .with("activationId", unavailable.activationId())
-              .withHeader("Retry-After", "1")
-              .toResponse();
-    } else {
-      throw new IllegalStateException("unmapped outcome " + outcome.getClass().getSimpleName());
+  static HttpResponse of(Outcome outcome, boolean wantsRecord) {
+    if (outcome instanceof Rejected rejected) {
+      return failed(rejected); // nothing was started: no activation id to give
     }
+    HttpResponse response =
+        outcome instanceof Succeeded ok
+            ? succeeded(ok.record(), wantsRecord)
+            : failed((Outcome.Failure) outcome);
     return response.addHeader(RawHeader.create(ACTIVATION_ID, outcome.activationId()));
+  }
+
+  /**
+   * A failure as its problem: the type (and with it the status) from {@link ProblemType#of}, a
+   * {@code Retry-After} when the fault is the platform's, the activation id and exit code.
+   */
+  private static HttpResponse failed(Outcome.Failure failure) {
+    ProblemType type = ProblemType.of(failure);
+    Problem problem = type.problem(detail(failure));
+    if (!(failure instanceof Rejected)) {
+      problem = problem.with("activationId", failure.activationId());
+    }
+    if (failure instanceof Failed failed && failed.exitCode() != null) {
+      problem = problem.with("exitCode", failed.exitCode());
+    }
+    if (failure.fault() == Fault.PLATFORM) {
+      problem = problem.withHeader("Retry-After", "1");
+    }
+    return problem.toResponse();
+  }
+
+  private static String detail(Outcome.Failure failure) {
+    if (failure instanceof Failed failed) {
+      FailureKind kind = failed.kind();
+      return kind == FailureKind.NON_ZERO_EXIT && failed.exitCode() != null
+          ? kind.detail() + " (" + failed.exitCode() + ")"
+          : kind.detail();
+    }
+    if (failure instanceof TimedOut timedOut) {
+      return FailureKind.TIMEOUT.detail() + timeoutSuffix(timedOut.record());
+    }
+    if (failure instanceof Unavailable unavailable) {
+      return unavailable.reason();
+    }
+    return "the maximum of concurrent activations is reached; nothing was run";
   }
 
   private static HttpResponse succeeded(ActivationRecord record, boolean wantsRecord) {
@@ -82,25 +98,6 @@ final class InvocationResponses {
     return HttpResponse.create()
         .withStatus(StatusCodes.OK)
         .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, stdout));
-  }
-
-  private static HttpResponse failed(Failed failed) {
-    FailureKind kind = failed.failure() == null ? FailureKind.PLATFORM_ERROR : failed.failure();
-    boolean platformFault = kind.platformsFault();
-    String detail = kind.detail();
-    if (kind == FailureKind.NON_ZERO_EXIT && failed.exitCode() != null) {
-      detail = detail + " (" + failed.exitCode() + ")";
-    }
-    Problem problem =
-        Problem.of(platformFault ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.BAD_GATEWAY, detail)
-            .with("activationId", failed.activationId());
-    if (failed.exitCode() != null) {
-      problem = problem.with("exitCode", failed.exitCode());
-    }
-    if (platformFault) {
-      problem = problem.withHeader("Retry-After", "1");
-    }
-    return problem.toResponse();
   }
 
   private static String timeoutSuffix(ActivationRecord record) {

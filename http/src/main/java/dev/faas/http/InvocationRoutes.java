@@ -9,9 +9,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
-import dev.faas.actors.engine.ActivationActor;
 import dev.faas.actors.model.Names;
-import dev.faas.http.Outcome.Invalid;
+import dev.faas.actors.outcome.Outcome;
+import dev.faas.http.ApiResult.Invalid;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +89,7 @@ final class InvocationRoutes {
                         : invoker
                             .invoke(found.get(), input)
                             .thenApply(
-                                (ActivationActor.Outcome outcome) ->
+                                (Outcome outcome) ->
                                     InvocationResponses.of(outcome, wantsRecord)))
             .exceptionally(Responses::failure);
     return completeWithFuture(response);
@@ -118,7 +118,7 @@ final class InvocationRoutes {
       AuthenticatedUser caller, Optional<String> function, Optional<String> limitText) {
     if (function.isPresent() && !Names.isFunctionName(function.get())) {
       return CompletableFuture.completedFuture(
-          Problem.of(StatusCodes.BAD_REQUEST, "function: not a valid function name").toResponse());
+          ProblemType.VALIDATION.problem("function: not a valid function name").toResponse());
     }
     int limit;
     try {
@@ -128,9 +128,8 @@ final class InvocationRoutes {
     }
     if (limit < 1 || limit > MAX_LIST_LIMIT) {
       return CompletableFuture.completedFuture(
-          Problem.of(
-                  StatusCodes.BAD_REQUEST,
-                  "limit: must be a whole number from 1 to " + MAX_LIST_LIMIT)
+          ProblemType.VALIDATION
+              .problem("limit: must be a whole number from 1 to " + MAX_LIST_LIMIT)
               .toResponse());
     }
     return activations

@@ -1,6 +1,7 @@
 package dev.faas.http;
 
-import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.outcome.Outcome;
+
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import java.util.concurrent.CompletionStage;
@@ -16,5 +17,5 @@ public interface Invoker {
    * Runs {@code function} with {@code input}; the stage completes with the activation's one
    * outcome (never exceptionally for a function's failure).
    */
-  CompletionStage<ActivationActor.Outcome> invoke(Versioned<FunctionSpec> function, byte[] input);
+  CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input);
 }

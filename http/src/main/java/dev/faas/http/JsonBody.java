@@ -33,7 +33,7 @@ final class JsonBody {
           try {
             node = parse(bytes.toArray());
           } catch (InvalidRequest e) {
-            return Problem.of(StatusCodes.BAD_REQUEST, e.getMessage()).toRoute();
+            return ProblemType.VALIDATION.problem(e.getMessage()).toRoute();
           }
           return inner.apply(node);
         });

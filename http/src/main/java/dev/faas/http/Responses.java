@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.Stages;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 
 import dev.faas.actors.store.StoreException;
@@ -31,51 +32,51 @@ final class Responses {
    * Completes with the outcome of {@code operation}. An {@link InvalidRequest} thrown while the
    * operation reads its input answers 400; a failed stage answers by {@link #failure}.
    */
-  static Route complete(Supplier<CompletionStage<Outcome>> operation) {
-    CompletionStage<Outcome> stage;
+  static Route complete(Supplier<CompletionStage<ApiResult>> operation) {
+    CompletionStage<ApiResult> stage;
     try {
       stage = operation.get();
     } catch (InvalidRequest e) {
-      stage = CompletableFuture.completedFuture(new Outcome.Invalid(e.getMessage()));
+      stage = CompletableFuture.completedFuture(new ApiResult.Invalid(e.getMessage()));
     }
     return completeWithFuture(
         stage.handle((outcome, error) -> error == null ? toResponse(outcome) : failure(error)));
   }
 
-  static HttpResponse toResponse(Outcome outcome) {
-    if (outcome instanceof Outcome.Created created) {
+  static HttpResponse toResponse(ApiResult outcome) {
+    if (outcome instanceof ApiResult.Created created) {
       HttpResponse response =
           Json.response(StatusCodes.CREATED, created.body())
               .addHeader(Location.create(created.location()));
       return withETag(response, created.revision());
     }
-    if (outcome instanceof Outcome.Ok ok) {
+    if (outcome instanceof ApiResult.Ok ok) {
       return withETag(Json.response(StatusCodes.OK, ok.body()), ok.revision());
     }
-    if (outcome instanceof Outcome.Deleted) {
+    if (outcome instanceof ApiResult.Deleted) {
       return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
     }
-    if (outcome instanceof Outcome.Verified verified) {
+    if (outcome instanceof ApiResult.Verified verified) {
       return HttpResponse.create()
           .withStatus(StatusCodes.OK)
           .addHeader(RawHeader.create("X-User", verified.username()));
     }
-    if (outcome instanceof Outcome.Missing missing) {
+    if (outcome instanceof ApiResult.Missing missing) {
       return Problem.of(StatusCodes.NOT_FOUND, missing.detail()).toResponse();
     }
-    if (outcome instanceof Outcome.Taken taken) {
+    if (outcome instanceof ApiResult.Taken taken) {
       return Problem.of(StatusCodes.CONFLICT, taken.detail()).toResponse();
     }
-    if (outcome instanceof Outcome.Contended contended) {
+    if (outcome instanceof ApiResult.Contended contended) {
       return Problem.of(StatusCodes.CONFLICT, contended.detail()).toResponse();
     }
-    if (outcome instanceof Outcome.Stale stale) {
-      return Problem.of(StatusCodes.PRECONDITION_FAILED, stale.detail()).toResponse();
+    if (outcome instanceof ApiResult.Stale stale) {
+      return ProblemType.PRECONDITION_FAILED.problem(stale.detail()).toResponse();
     }
-    if (outcome instanceof Outcome.Invalid invalid) {
-      return Problem.of(StatusCodes.BAD_REQUEST, invalid.detail()).toResponse();
+    if (outcome instanceof ApiResult.Invalid invalid) {
+      return ProblemType.VALIDATION.problem(invalid.detail()).toResponse();
     }
-    if (outcome instanceof Outcome.BadCredentials) {
+    if (outcome instanceof ApiResult.BadCredentials) {
       return Problem.of(StatusCodes.UNAUTHORIZED, BAD_CREDENTIALS)
           .withHeader("WWW-Authenticate", "Bearer")
           .toResponse();
@@ -88,7 +89,7 @@ final class Responses {
    * retry), 500 for anything else, which is logged here and never described to the client.
    */
   static HttpResponse failure(Throwable error) {
-    Throwable cause = unwrap(error);
+    Throwable cause = Stages.unwrap(error);
     if (cause instanceof StoreException.Unavailable) {
       log.warn("Store unavailable: [{}]", cause.getMessage());
       return Problem.of(
@@ -97,21 +98,12 @@ final class Responses {
           .toResponse();
     }
     if (cause instanceof InvalidRequest invalid) {
-      return Problem.of(StatusCodes.BAD_REQUEST, invalid.getMessage()).toResponse();
+      return ProblemType.VALIDATION.problem(invalid.getMessage()).toResponse();
     }
     log.error("Request failed unexpectedly", cause);
     return Problem.of(
             StatusCodes.INTERNAL_SERVER_ERROR, "the server could not complete the request")
         .toResponse();
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private static HttpResponse withETag(HttpResponse response, Long revision) {

@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
@@ -45,7 +46,7 @@ final class UserOperations {
     this.clock = clock;
   }
 
-  CompletionStage<Outcome> register(Credentials credentials) {
+  CompletionStage<ApiResult> register(Credentials credentials) {
     String username = credentials.username();
     // A cheap early answer for a taken name saves a hash; the store's create-if-absent decides.
     if (users.get(username).isPresent()) {
@@ -64,18 +65,18 @@ final class UserOperations {
         .handle(
             (created, error) -> {
               if (error != null) {
-                if (Responses.unwrap(error) instanceof StoreException.AlreadyExists) {
+                if (Stages.unwrap(error) instanceof StoreException.AlreadyExists) {
                   return taken(username);
                 }
                 throw FunctionOperations.rethrow(error);
               }
               users.put(username, created);
-              return new Outcome.Created(Views.UserView.of(created.value()), "/v1/users/me", null);
+              return new ApiResult.Created(Views.UserView.of(created.value()), "/v1/users/me", null);
             });
   }
 
   /** A token for correct credentials; the same answer for an unknown user and a wrong password. */
-  CompletionStage<Outcome> login(Credentials credentials) {
+  CompletionStage<ApiResult> login(Credentials credentials) {
     return lookups
         .user(credentials.username())
         .thenCompose(
@@ -86,19 +87,19 @@ final class UserOperations {
                   .thenApply(
                       matches ->
                           matches
-                              ? new Outcome.Ok(Views.TokenView.of(tokens.issue(user.get())), null)
-                              : new Outcome.BadCredentials());
+                              ? new ApiResult.Ok(Views.TokenView.of(tokens.issue(user.get())), null)
+                              : new ApiResult.BadCredentials());
             });
   }
 
-  CompletionStage<Outcome> me(AuthenticatedUser caller) {
+  CompletionStage<ApiResult> me(AuthenticatedUser caller) {
     return lookups
         .user(caller.username())
         .thenApply(
             found ->
                 found
-                    .<Outcome>map(user -> new Outcome.Ok(Views.UserView.of(user.value()), null))
-                    .orElseGet(() -> new Outcome.Missing("the user no longer exists")));
+                    .<ApiResult>map(user -> new ApiResult.Ok(Views.UserView.of(user.value()), null))
+                    .orElseGet(() -> new ApiResult.Missing("the user no longer exists")));
   }
 
   /**
@@ -106,7 +107,7 @@ final class UserOperations {
    * the cache, so none is left behind for lack of a watch event; the user goes last so a failure
    * half way can be retried with the same token.
    */
-  CompletionStage<Outcome> delete(AuthenticatedUser caller) {
+  CompletionStage<ApiResult> delete(AuthenticatedUser caller) {
     String username = caller.username();
     return functionStore
         .list(username)
@@ -115,7 +116,7 @@ final class UserOperations {
         .thenApply(
             done -> {
               users.removedLocally(username);
-              return new Outcome.Deleted();
+              return new ApiResult.Deleted();
             });
   }
 
@@ -132,7 +133,7 @@ final class UserOperations {
     return CompletableFuture.allOf(deletes);
   }
 
-  private static Outcome taken(String username) {
-    return new Outcome.Taken("the username '" + username + "' is taken");
+  private static ApiResult taken(String username) {
+    return new ApiResult.Taken("the username '" + username + "' is taken");
   }
 }

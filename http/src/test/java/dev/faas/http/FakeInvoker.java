@@ -1,8 +1,9 @@
 package dev.faas.http;
 
+import dev.faas.actors.outcome.Outcome;
+
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.engine.ActivationActor;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import java.time.Instant;
@@ -17,15 +18,15 @@ final class FakeInvoker implements Invoker {
   record Call(Versioned<FunctionSpec> function, byte[] input) {}
 
   final List<Call> calls = new CopyOnWriteArrayList<>();
-  private volatile BiFunction<Versioned<FunctionSpec>, byte[], ActivationActor.Outcome> answer =
-      (fn, input) -> new ActivationActor.Succeeded(record(fn.value(), "act00000001", input));
+  private volatile BiFunction<Versioned<FunctionSpec>, byte[], Outcome> answer =
+      (fn, input) -> new Outcome.Succeeded(record(fn.value(), "act00000001", input));
 
-  void answer(BiFunction<Versioned<FunctionSpec>, byte[], ActivationActor.Outcome> answer) {
+  void answer(BiFunction<Versioned<FunctionSpec>, byte[], Outcome> answer) {
     this.answer = answer;
   }
 
   @Override
-  public CompletionStage<ActivationActor.Outcome> invoke(
+  public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input) {
     calls.add(new Call(function, input));
     return CompletableFuture.completedFuture(answer.apply(function, input));

@@ -1,5 +1,7 @@
 package dev.faas.http;
 
+import dev.faas.actors.outcome.Outcome;
+
 import static dev.faas.http.ApiFixture.check;
 import static dev.faas.http.ApiFixture.json;
 import static dev.faas.http.ProblemAssert.assertProblem;
@@ -11,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.activation.FailureKind;
-import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.outcome.FailureKind;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class InvocationApiTest {
     check(api.createFunction(token, "echo", "faas-test/echo:1"), 201);
     invoker.calls.clear();
     invoker.answer(
-        (fn, input) -> new ActivationActor.Succeeded(FakeInvoker.record(fn.value(), "act0000001", input)));
+        (fn, input) -> new Outcome.Succeeded(FakeInvoker.record(fn.value(), "act0000001", input)));
   }
 
   private HttpResponse<byte[]> invokeBytes(String fn, byte[] body, String... headers) throws Exception {
@@ -140,7 +141,7 @@ class InvocationApiTest {
   })
   void failuresNameWhatHappened(FailureKind kind, int status, String word) throws Exception {
     Integer exit = kind == FailureKind.NON_ZERO_EXIT ? 3 : null;
-    invoker.answer((fn, input) -> new ActivationActor.Failed("act0000002", kind, exit, null));
+    invoker.answer((fn, input) -> new Outcome.Failed("act0000002", kind, exit, null));
     HttpResponse<String> response = api.call("POST", "/v1/functions/echo/invoke", token, "x");
     JsonNode problem = assertProblem(response, status);
     assertEquals("act0000002", problem.get("activationId").asText());
@@ -154,7 +155,7 @@ class InvocationApiTest {
 
   @Test
   void aTimeoutIs504() {
-    invoker.answer((fn, input) -> new ActivationActor.TimedOut("act0000003", null));
+    invoker.answer((fn, input) -> new Outcome.TimedOut("act0000003", null));
     JsonNode problem =
         assertProblem(api.call("POST", "/v1/functions/echo/invoke", token, "x"), 504);
     assertEquals("act0000003", problem.get("activationId").asText());
@@ -162,7 +163,7 @@ class InvocationApiTest {
 
   @Test
   void theLimitIs429WithRetryAfter() {
-    invoker.answer((fn, input) -> new ActivationActor.Rejected("act0000004"));
+    invoker.answer((fn, input) -> new Outcome.Rejected("act0000004"));
     HttpResponse<String> response = api.call("POST", "/v1/functions/echo/invoke", token, "x");
     assertProblem(response, 429);
     assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
@@ -171,7 +172,7 @@ class InvocationApiTest {
   @Test
   void noWorkerIs503() {
     invoker.answer(
-        (fn, input) -> new ActivationActor.Unavailable("act0000005", "no worker is running"));
+        (fn, input) -> new Outcome.Unavailable("act0000005", "no worker is running"));
     HttpResponse<String> response = api.call("POST", "/v1/functions/echo/invoke", token, "x");
     JsonNode problem = assertProblem(response, 503);
     assertEquals("no worker is running", problem.get("detail").asText());

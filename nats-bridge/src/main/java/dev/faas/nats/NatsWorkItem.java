@@ -3,7 +3,7 @@ package dev.faas.nats;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;
 import io.nats.client.Connection;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

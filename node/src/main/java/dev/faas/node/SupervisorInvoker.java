@@ -1,6 +1,7 @@
 package dev.faas.node;
 
-import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.outcome.Outcome;
+
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
@@ -33,11 +34,11 @@ final class SupervisorInvoker implements Invoker {
   }
 
   @Override
-  public CompletionStage<ActivationActor.Outcome> invoke(
+  public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input) {
     String id = ActivationSupervisor.newActivationId();
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
-    return AskPattern.<ActivationSupervisor.Command, ActivationActor.Outcome>ask(
+    return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,
             replyTo ->
                 new ActivationSupervisor.Invoke(
@@ -46,7 +47,7 @@ final class SupervisorInvoker implements Invoker {
             scheduler)
         .exceptionally(
             failure ->
-                new ActivationActor.Unavailable(
+                new Outcome.Unavailable(
                     id,
                     failure instanceof TimeoutException
                             || failure.getCause() instanceof TimeoutException

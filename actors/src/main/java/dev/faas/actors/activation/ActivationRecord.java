@@ -1,5 +1,6 @@
 package dev.faas.actors.activation;
 
+import dev.faas.actors.outcome.FailureKind;
 import java.time.Instant;
 
 /**

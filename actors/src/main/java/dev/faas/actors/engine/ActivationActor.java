@@ -4,10 +4,13 @@ import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.engine.MissingWord.Why;
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.outcome.Outcome.Rejected;
+import dev.faas.actors.outcome.Outcome.Unavailable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -111,48 +114,6 @@ public final class ActivationActor {
   private enum LookupDeadline implements Command {
     INSTANCE
   }
-
-  /** The one answer a caller gets. */
-  public sealed interface Outcome {
-    String activationId();
-  }
-
-  /** The function ran and exited 0: 200 with {@code record.result()}. */
-  public record Succeeded(ActivationRecord record) implements Outcome {
-    @Override
-    public String activationId() {
-      return record.activationId();
-    }
-  }
-
-  /**
-   * The activation failed. {@code failure} says why; {@link FailureKind#WORKER_LOST} and {@link
-   * FailureKind#PLATFORM_ERROR} are the platform's fault (503), the others the function's (502).
-   *
-   * @param exitCode the container's exit code, when there was one
-   * @param record the worker's record, or null when no worker reported and none recorded an
-   *     outcome (a lost worker)
-   */
-  public record Failed(
-      String activationId, FailureKind failure, Integer exitCode, ActivationRecord record)
-      implements Outcome {
-    public Failed(ActivationRecord record) {
-      this(record.activationId(), record.failure(), record.exitCode(), record);
-    }
-  }
-
-  /**
-   * The function ran past its timeout (504). {@code record} is null when the worker never reported
-   * and the API node's own deadline ran out with no record to read: the outcome is unknown, and
-   * the activation may have run.
-   */
-  public record TimedOut(String activationId, ActivationRecord record) implements Outcome {}
-
-  /** The maximum of concurrent activations is reached (this node's or the cluster's): 429. */
-  public record Rejected(String activationId) implements Outcome {}
-
-  /** No worker could take the activation, or the queue is unreachable: 503. */
-  public record Unavailable(String activationId, String reason) implements Outcome {}
 
   static Behavior<Command> create(
       String activationId,

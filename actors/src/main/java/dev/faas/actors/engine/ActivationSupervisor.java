@@ -1,5 +1,7 @@
 package dev.faas.actors.engine;
 
+import dev.faas.actors.outcome.Outcome;
+
 import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.FunctionSpec;
@@ -21,9 +23,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>Contract with its callers (the HTTP routes):
  *
  * <ol>
- *   <li>Every {@link Invoke} gets exactly one {@link ActivationActor.Outcome} on its {@code
+ *   <li>Every {@link Invoke} gets exactly one {@link Outcome} on its {@code
  *       replyTo}, even when the activation's actor crashes (then {@link
- *       ActivationActor.Unavailable}).
+ *       Outcome.Unavailable}).
  *   <li>The ids it makes are 24 random lower-case alphanumerics ({@link Names#isActivationId}); a
  *       caller that needs the id before the answer makes one with {@link #newActivationId()} and
  *       passes it in.
@@ -46,13 +48,13 @@ public final class ActivationSupervisor {
       FunctionSpec function,
       long revision,
       byte[] input,
-      ActorRef<ActivationActor.Outcome> replyTo)
+      ActorRef<Outcome> replyTo)
       implements Command {
     public Invoke(
         FunctionSpec function,
         long revision,
         byte[] input,
-        ActorRef<ActivationActor.Outcome> replyTo) {
+        ActorRef<Outcome> replyTo) {
       this(null, function, revision, input, replyTo);
     }
   }
@@ -144,7 +146,7 @@ public final class ActivationSupervisor {
     OnceReply reply = new OnceReply(invoke.replyTo());
     if (!Names.isActivationId(id) || activations.containsKey(id)) {
       context.getLog().error("Invoke refused: activation id [{}] is malformed or in use", id);
-      reply.send(new ActivationActor.Unavailable(id, "the activation id is malformed or in use"));
+      reply.send(new Outcome.Unavailable(id, "the activation id is malformed or in use"));
       return Behaviors.same();
     }
     ActorRef<ActivationActor.Command> child =
@@ -162,7 +164,7 @@ public final class ActivationSupervisor {
     if (stopped
         .reply()
         .send(
-            new ActivationActor.Unavailable(
+            new Outcome.Unavailable(
                 stopped.activationId(), "the platform failed while handling the activation"))) {
       context.getLog().error("Activation [{}] stopped without answering", stopped.activationId());
     }

@@ -2,11 +2,11 @@ package dev.faas.actors.engine;
 
 import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.activation.FailureKind;
-import dev.faas.actors.engine.ActivationActor.Failed;
-import dev.faas.actors.engine.ActivationActor.Outcome;
-import dev.faas.actors.engine.ActivationActor.Succeeded;
-import dev.faas.actors.engine.ActivationActor.TimedOut;
+import dev.faas.actors.outcome.FailureKind;
+import dev.faas.actors.outcome.Outcome.Failed;
+import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.outcome.Outcome.Succeeded;
+import dev.faas.actors.outcome.Outcome.TimedOut;
 import java.util.Optional;
 
 /**

@@ -3,7 +3,7 @@ package dev.faas.actors.worker;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import java.time.Duration;
 import java.time.Instant;
 

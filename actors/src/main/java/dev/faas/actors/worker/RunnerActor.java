@@ -2,7 +2,7 @@ package dev.faas.actors.worker;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.runtime.Container;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
-import dev.faas.actors.engine.ActivationActor.Outcome;
+import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.fakes.FakeCluster;
 import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
@@ -147,7 +147,7 @@ class ActivationActorTest {
     other.expectMessage(NodeLimiter.Granted.INSTANCE);
 
     Call call = new Call(Fns.function("echo", 10_000), SETTINGS, limiter);
-    assertEquals(call.id, call.expect(ActivationActor.Rejected.class).activationId());
+    assertEquals(call.id, call.expect(Outcome.Rejected.class).activationId());
     call.caller.expectTerminated(call.actor, Duration.ofSeconds(3));
     assertTrue(cluster.submitted().isEmpty());
     assertEquals(0, cluster.listens());
@@ -161,7 +161,7 @@ class ActivationActorTest {
     cluster = FakeCluster.withLiveWorkers(1, 1);
     cluster.submit(Fns.request("occupying1", Fns.function("echo", 1000), new byte[0]));
     Call call = new Call();
-    call.expect(ActivationActor.Rejected.class);
+    call.expect(Outcome.Rejected.class);
     assertEquals(1, cluster.rejectedFull());
     assertEquals(1, cluster.held());
     call.assertCleanedUp();
@@ -171,7 +171,7 @@ class ActivationActorTest {
   void noLiveWorkerIs503WithoutSubmitting() {
     cluster = FakeCluster.withLiveWorkers(8, 0);
     Call call = new Call();
-    assertEquals("no worker is running", call.expect(ActivationActor.Unavailable.class).reason());
+    assertEquals("no worker is running", call.expect(Outcome.Unavailable.class).reason());
     assertTrue(cluster.submitted().isEmpty());
     call.assertCleanedUp();
   }
@@ -181,7 +181,7 @@ class ActivationActorTest {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     cluster.failSubmits(new AdmissionRefused.Unavailable("no responders", null));
     Call call = new Call();
-    assertEquals("no responders", call.expect(ActivationActor.Unavailable.class).reason());
+    assertEquals("no responders", call.expect(Outcome.Unavailable.class).reason());
     call.assertCleanedUp();
   }
 
@@ -190,7 +190,7 @@ class ActivationActorTest {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     cluster.hangSubmits();
     Call call = new Call();
-    call.expect(ActivationActor.Unavailable.class);
+    call.expect(Outcome.Unavailable.class);
     call.assertCleanedUp();
   }
 
@@ -206,7 +206,7 @@ class ActivationActorTest {
     assertTrue(!request.acceptBy().isBefore(before.plus(SHORT)));
     assertTrue(!request.acceptBy().isAfter(Instant.now().plus(SHORT)));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, "ok".getBytes(StandardCharsets.UTF_8))));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -219,7 +219,7 @@ class ActivationActorTest {
     call.emit(new WorkerEvent.Heartbeat(call.id));
     ActivationRecord record = Records.success(call.id, INPUT);
     call.emit(new WorkerEvent.Completed(call.id, record));
-    ActivationActor.Succeeded succeeded = call.expect(ActivationActor.Succeeded.class);
+    Outcome.Succeeded succeeded = call.expect(Outcome.Succeeded.class);
     assertSame(record, succeeded.record());
     assertArrayEquals(INPUT, succeeded.record().result());
     call.assertCleanedUp();
@@ -231,7 +231,7 @@ class ActivationActorTest {
     Call call = new Call();
     call.submitted();
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -243,7 +243,7 @@ class ActivationActorTest {
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.emit(new WorkerEvent.Completed(call.id,
         Records.failed(call.id, FailureKind.NON_ZERO_EXIT, 3)));
-    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    Outcome.Failed failed = call.expect(Outcome.Failed.class);
     assertEquals(FailureKind.NON_ZERO_EXIT, failed.failure());
     assertEquals(3, failed.exitCode());
     call.assertCleanedUp();
@@ -256,7 +256,7 @@ class ActivationActorTest {
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.emit(new WorkerEvent.Completed(call.id, Records.timeout(call.id)));
-    ActivationActor.TimedOut timedOut = call.expect(ActivationActor.TimedOut.class);
+    Outcome.TimedOut timedOut = call.expect(Outcome.TimedOut.class);
     assertEquals(FailureKind.TIMEOUT, timedOut.record().failure());
     call.assertCleanedUp();
   }
@@ -269,7 +269,7 @@ class ActivationActorTest {
     Call call = new Call(Fns.function("hang", 100), settings);
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
-    assertNull(call.expect(ActivationActor.TimedOut.class).record());
+    assertNull(call.expect(Outcome.TimedOut.class).record());
     call.assertCleanedUp();
   }
 
@@ -281,7 +281,7 @@ class ActivationActorTest {
     long start = System.nanoTime();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.emit(new WorkerEvent.Heartbeat(call.id));
-    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    Outcome.Failed failed = call.expect(Outcome.Failed.class);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertEquals(FailureKind.WORKER_LOST, failed.failure());
     assertNull(failed.record());
@@ -301,7 +301,7 @@ class ActivationActorTest {
       call.emit(new WorkerEvent.Heartbeat(call.id));
     }
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -312,7 +312,7 @@ class ActivationActorTest {
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.emit(new WorkerEvent.Dropped(call.id, "the worker that took it was lost"));
-    assertEquals(FailureKind.WORKER_LOST, call.expect(ActivationActor.Failed.class).failure());
+    assertEquals(FailureKind.WORKER_LOST, call.expect(Outcome.Failed.class).failure());
     assertEquals(1, call.store.gets(), "its record was looked for first");
     call.assertCleanedUp();
   }
@@ -331,7 +331,7 @@ class ActivationActorTest {
       call.emit(new WorkerEvent.Heartbeat(call.id));
     }
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -341,7 +341,7 @@ class ActivationActorTest {
     Call call = new Call();
     call.submitted();
     call.emit(new WorkerEvent.Dropped(call.id, "no worker took it in time"));
-    call.expect(ActivationActor.Unavailable.class);
+    call.expect(Outcome.Unavailable.class);
     call.assertCleanedUp();
   }
 
@@ -351,7 +351,7 @@ class ActivationActorTest {
     Call call = new Call();
     call.submitted();
     assertEquals(1, cluster.held());
-    ActivationActor.Unavailable unavailable = call.expect(ActivationActor.Unavailable.class);
+    Outcome.Unavailable unavailable = call.expect(Outcome.Unavailable.class);
     assertEquals("no worker took the activation in time", unavailable.reason());
     call.caller.awaitAssert(() -> {
       assertEquals(1, cluster.withdrawn().size());
@@ -370,7 +370,7 @@ class ActivationActorTest {
     // The one worker stops announcing itself (stopped, or its engine cannot start containers).
     cluster.liveWorkers(0);
     // Within expect's 3 s: a check or two, not the 30 s accept timeout.
-    ActivationActor.Unavailable outcome = call.expect(ActivationActor.Unavailable.class);
+    Outcome.Unavailable outcome = call.expect(Outcome.Unavailable.class);
     assertTrue(outcome.reason().contains("no worker"), outcome.reason());
     call.assertCleanedUp();
     assertEquals(1, cluster.withdrawn().size(), "withdrawn: its place is free");
@@ -395,7 +395,7 @@ class ActivationActorTest {
         "the routed window, not the 30 s accept timeout: " + request.acceptBy());
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
     assertTrue(cluster.withdrawn().isEmpty());
     assertEquals(1, cluster.submitted().size(), "queued once");
@@ -420,7 +420,7 @@ class ActivationActorTest {
     assertEquals(call.submitted().submittedAt(), second.submittedAt(), "queued since the first");
     call.emit(new WorkerEvent.Accepted(call.id, "w2"));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -442,7 +442,7 @@ class ActivationActorTest {
     call.emit(new WorkerEvent.Accepted(call.id, "w2"));
     call.emit(new WorkerEvent.Dropped(call.id, "pulled after its accept deadline", "w1"));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
     assertEquals(Arrays.asList("w1", null), cluster.routes());
   }
@@ -455,7 +455,7 @@ class ActivationActorTest {
     assertEquals(Arrays.asList((String) null), cluster.routes());
     call.emit(new WorkerEvent.Accepted(call.id, "w2"));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -466,7 +466,7 @@ class ActivationActorTest {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     cluster.linkDown();
     Call call = new Call();
-    ActivationActor.Unavailable unavailable = call.expect(ActivationActor.Unavailable.class);
+    Outcome.Unavailable unavailable = call.expect(Outcome.Unavailable.class);
     assertEquals("the activation queue cannot be reached", unavailable.reason());
     assertTrue(cluster.submitted().isEmpty());
     call.assertCleanedUp();
@@ -484,7 +484,7 @@ class ActivationActorTest {
     cluster.linkUp();
     call.emit(new WorkerEvent.Heartbeat(call.id));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    assertArrayEquals(INPUT, call.expect(ActivationActor.Succeeded.class).record().result());
+    assertArrayEquals(INPUT, call.expect(Outcome.Succeeded.class).record().result());
     assertEquals(0, call.store.gets(), "nothing to look for: the worker answered");
     call.assertCleanedUp();
   }
@@ -499,7 +499,7 @@ class ActivationActorTest {
     call.caller.expectNoMessage(SHORT.multipliedBy(2));
     long upAt = System.nanoTime();
     cluster.linkUp();
-    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    Outcome.Failed failed = call.expect(Outcome.Failed.class);
     long afterUpMs = (System.nanoTime() - upAt) / 1_000_000;
     assertEquals(FailureKind.WORKER_LOST, failed.failure());
     assertTrue(afterUpMs >= SHORT.toMillis(), "lost " + afterUpMs + " ms after the link came back");
@@ -514,7 +514,7 @@ class ActivationActorTest {
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     // The worker finished and recorded it; its Completed never reached this node.
     call.store.preload(Records.success(call.id, INPUT));
-    ActivationActor.Succeeded ok = call.expect(ActivationActor.Succeeded.class);
+    Outcome.Succeeded ok = call.expect(Outcome.Succeeded.class);
     assertArrayEquals(INPUT, ok.record().result());
     call.assertCleanedUp();
   }
@@ -526,7 +526,7 @@ class ActivationActorTest {
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.store.preload(Records.failed(call.id, FailureKind.NON_ZERO_EXIT, 3));
-    ActivationActor.Failed failed = call.expect(ActivationActor.Failed.class);
+    Outcome.Failed failed = call.expect(Outcome.Failed.class);
     assertEquals(FailureKind.NON_ZERO_EXIT, failed.failure());
     assertEquals(3, failed.exitCode());
     call.assertCleanedUp();
@@ -541,7 +541,7 @@ class ActivationActorTest {
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     store.preload(Records.success(call.id, INPUT));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     assertEquals(4, store.gets());
     call.assertCleanedUp();
   }
@@ -560,7 +560,7 @@ class ActivationActorTest {
     });
     call.emit(new WorkerEvent.Heartbeat(call.id));
     call.emit(new WorkerEvent.Completed(call.id, Records.success(call.id, INPUT)));
-    call.expect(ActivationActor.Succeeded.class);
+    call.expect(Outcome.Succeeded.class);
     call.assertCleanedUp();
   }
 
@@ -572,7 +572,7 @@ class ActivationActorTest {
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.store.preload(Records.timeout(call.id));
-    ActivationActor.TimedOut timedOut = call.expect(ActivationActor.TimedOut.class);
+    Outcome.TimedOut timedOut = call.expect(Outcome.TimedOut.class);
     assertEquals(FailureKind.TIMEOUT, timedOut.record().failure(), "the worker's own record");
     call.assertCleanedUp();
   }
@@ -588,7 +588,7 @@ class ActivationActorTest {
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     // NATS is away: this node hears nothing and cannot read the record either.
     cluster.linkDown();
-    assertNull(call.expect(ActivationActor.TimedOut.class).record());
+    assertNull(call.expect(Outcome.TimedOut.class).record());
     assertTrue(store.gets() >= 2, "read again while it failed: " + store.gets());
     call.assertCleanedUp();
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkerEvent;
-import dev.faas.actors.engine.ActivationActor.Outcome;
+import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.fakes.FakeCluster;
 import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
@@ -75,7 +75,7 @@ class ActivationSupervisorTest {
       assertTrue(cluster.emit(new WorkerEvent.Completed(request.activationId(),
           Records.success(request.activationId(), new byte[] {1, 2}))));
       assertEquals(request.activationId(),
-          caller.expectMessageClass(ActivationActor.Succeeded.class).activationId());
+          caller.expectMessageClass(Outcome.Succeeded.class).activationId());
       caller.awaitAssert(() -> {
         assertEquals(0, active(supervisor));
         return null;
@@ -91,12 +91,12 @@ class ActivationSupervisorTest {
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke("Not-Valid", Fns.function("echo", 1000), 1,
           new byte[0], caller.ref()));
-      caller.expectMessageClass(ActivationActor.Unavailable.class);
+      caller.expectMessageClass(Outcome.Unavailable.class);
       supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
           new byte[0], caller.ref()));
       supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
           new byte[0], caller.ref()));
-      caller.expectMessageClass(ActivationActor.Unavailable.class);
+      caller.expectMessageClass(Outcome.Unavailable.class);
       assertEquals(1, active(supervisor));
     }
   }
@@ -134,8 +134,8 @@ class ActivationSupervisorTest {
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1, new byte[0],
           caller.ref()));
-      ActivationActor.Unavailable answer =
-          caller.expectMessageClass(ActivationActor.Unavailable.class);
+      Outcome.Unavailable answer =
+          caller.expectMessageClass(Outcome.Unavailable.class);
       assertEquals("the platform failed while handling the activation", answer.reason());
       caller.expectNoMessage(Duration.ofMillis(100));
       caller.awaitAssert(() -> {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.activation.FailureKind;
-import dev.faas.actors.engine.ActivationActor.Outcome;
+import dev.faas.actors.outcome.FailureKind;
+import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.engine.MissingWord.Why;
 import dev.faas.actors.fakes.Records;
 import java.util.Optional;
@@ -55,19 +55,19 @@ class MissingWordTest {
     assertEquals(ID, outcome.activationId());
     switch (expected) {
       case "WORKER_LOST" -> {
-        ActivationActor.Failed failed = assertInstanceOf(ActivationActor.Failed.class, outcome);
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
         assertEquals(FailureKind.WORKER_LOST, failed.failure());
         assertNull(failed.record());
       }
-      case "UNKNOWN" -> assertNull(assertInstanceOf(ActivationActor.TimedOut.class, outcome).record());
+      case "UNKNOWN" -> assertNull(assertInstanceOf(Outcome.TimedOut.class, outcome).record());
       case "SUCCEEDED" ->
-          assertSame(found.get(), assertInstanceOf(ActivationActor.Succeeded.class, outcome).record());
+          assertSame(found.get(), assertInstanceOf(Outcome.Succeeded.class, outcome).record());
       case "NON_ZERO_EXIT" ->
           assertEquals(
               FailureKind.NON_ZERO_EXIT,
-              assertInstanceOf(ActivationActor.Failed.class, outcome).failure());
+              assertInstanceOf(Outcome.Failed.class, outcome).failure());
       case "TIMED_OUT" ->
-          assertSame(found.get(), assertInstanceOf(ActivationActor.TimedOut.class, outcome).record());
+          assertSame(found.get(), assertInstanceOf(Outcome.TimedOut.class, outcome).record());
       default -> throw new IllegalArgumentException(expected);
     }
   }

@@ -2,7 +2,7 @@ package dev.faas.actors.fakes;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import java.time.Instant;
 
 /** Records as a worker would write them. */

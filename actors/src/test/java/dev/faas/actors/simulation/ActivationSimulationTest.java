@@ -1,12 +1,13 @@
 package dev.faas.actors.simulation;
 
+import dev.faas.actors.outcome.Outcome;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.faas.actors.activation.FailureKind;
-import dev.faas.actors.engine.ActivationActor;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.engine.NodeLimiter;
@@ -75,7 +76,7 @@ class ActivationSimulationTest {
     final Map<String, FunctionSpec> functionOf = new ConcurrentHashMap<>();
     final Map<String, byte[]> inputOf = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
-    final Map<String, ActivationActor.Outcome> outcomeOf = new ConcurrentHashMap<>();
+    final Map<String, Outcome> outcomeOf = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
     final AtomicInteger duplicates = new AtomicInteger();
     final List<FakeCluster.Source> sources = new CopyOnWriteArrayList<>();
@@ -157,7 +158,7 @@ class ActivationSimulationTest {
 
   sealed interface DriverCommand {}
 
-  record Answered(ActivationActor.Outcome outcome) implements DriverCommand {}
+  record Answered(Outcome outcome) implements DriverCommand {}
 
   record CallAgain() implements DriverCommand {}
 
@@ -177,8 +178,8 @@ class ActivationSimulationTest {
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  ActorRef<ActivationActor.Outcome> replyTo =
-                      ctx.messageAdapter(ActivationActor.Outcome.class, Answered::new);
+                  ActorRef<Outcome> replyTo =
+                      ctx.messageAdapter(Outcome.class, Answered::new);
                   int[] issued = {0};
                   int[] answered = {0};
                   int[] timerKeys = {0};
@@ -212,7 +213,7 @@ class ActivationSimulationTest {
                             }
                             tally.outcomeOf.put(id, a.outcome());
                             tally.count(a.outcome().getClass().getSimpleName());
-                            if (a.outcome() instanceof ActivationActor.Failed f) {
+                            if (a.outcome() instanceof Outcome.Failed f) {
                               tally.count("Failed:" + f.failure());
                             }
                             answered[0]++;
@@ -221,7 +222,7 @@ class ActivationSimulationTest {
                             }
                             if (answered[0] == TOTAL) {
                               done.tell("done");
-                            } else if (a.outcome() instanceof ActivationActor.Rejected) {
+                            } else if (a.outcome() instanceof Outcome.Rejected) {
                               // A refused caller backs off a little, as a client would.
                               timers.startSingleTimer("again-" + (timerKeys[0]++),
                                   new CallAgain(), Duration.ofMillis(1 + random.nextInt(4)));
@@ -311,10 +312,10 @@ class ActivationSimulationTest {
     }
   }
 
-  private static void checkOutcome(String id, ActivationActor.Outcome outcome, Tally tally) {
+  private static void checkOutcome(String id, Outcome outcome, Tally tally) {
     assertEquals(id, outcome.activationId());
     String image = tally.functionOf.get(id).image();
-    if (outcome instanceof ActivationActor.Succeeded s) {
+    if (outcome instanceof Outcome.Succeeded s) {
       assertEquals(id, s.record().activationId());
       if (image.equals("echo")) {
         assertArrayEquals(tally.inputOf.get(id), s.record().result(), "echo of " + id);
@@ -322,7 +323,7 @@ class ActivationSimulationTest {
         assertEquals("stderr", image, "only echo and stderr succeed");
         assertEquals("out", new String(s.record().result(), StandardCharsets.UTF_8));
       }
-    } else if (outcome instanceof ActivationActor.Failed f) {
+    } else if (outcome instanceof Outcome.Failed f) {
       FailureKind expected =
           switch (image) {
             case "fail" -> FailureKind.NON_ZERO_EXIT;
@@ -345,7 +346,7 @@ class ActivationSimulationTest {
       if (f.failure() == FailureKind.NON_ZERO_EXIT) {
         assertEquals(3, f.exitCode());
       }
-    } else if (outcome instanceof ActivationActor.TimedOut t) {
+    } else if (outcome instanceof Outcome.TimedOut t) {
       if (t.record() != null) {
         assertEquals("hang", image, "only hang times out");
       }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.fakes.FakeRuntime;
 import dev.faas.actors.fakes.Fns;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.activation.FailureKind;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.fakes.FakeCluster;

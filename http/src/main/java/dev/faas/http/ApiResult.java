@@ -4,34 +4,34 @@ package dev.faas.http;
  * What an operation of the API came to, before it is HTTP. {@link Responses} turns each into a
  * status code and headers, in one place.
  */
-sealed interface Outcome {
+sealed interface ApiResult {
   /** A new resource; answered 201 with its {@code Location} and {@code ETag} when it has one. */
-  record Created(Object body, String location, Long revision) implements Outcome {}
+  record Created(Object body, String location, Long revision) implements ApiResult {}
 
   /** A read or an update; answered 200, with an {@code ETag} when the resource has a revision. */
-  record Ok(Object body, Long revision) implements Outcome {}
+  record Ok(Object body, Long revision) implements ApiResult {}
 
   /** A delete; answered 204. */
-  record Deleted() implements Outcome {}
+  record Deleted() implements ApiResult {}
 
   /** The forward-auth check passed; answered 200 with an empty body and {@code X-User}. */
-  record Verified(String username) implements Outcome {}
+  record Verified(String username) implements ApiResult {}
 
   /** Nothing there, or only something of another user's: answered 404 either way. */
-  record Missing(String detail) implements Outcome {}
+  record Missing(String detail) implements ApiResult {}
 
   /** A create found the name taken; answered 409. */
-  record Taken(String detail) implements Outcome {}
+  record Taken(String detail) implements ApiResult {}
 
   /** Concurrent writers kept winning an unconditional update; answered 409, retry. */
-  record Contended(String detail) implements Outcome {}
+  record Contended(String detail) implements ApiResult {}
 
   /** {@code If-Match} named a revision that is not current; answered 412. */
-  record Stale(String detail) implements Outcome {}
+  record Stale(String detail) implements ApiResult {}
 
   /** The request itself is wrong; answered 400. */
-  record Invalid(String detail) implements Outcome {}
+  record Invalid(String detail) implements ApiResult {}
 
   /** Unknown user or wrong password, deliberately indistinguishable; answered 401. */
-  record BadCredentials() implements Outcome {}
+  record BadCredentials() implements ApiResult {}
 }
