@@ -1,5 +1,6 @@
 package dev.faas.nats;
 
+import dev.faas.actors.routing.Routing;
 import io.nats.client.Message;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -86,23 +87,13 @@ final class LiveWorkers {
    */
   Optional<String> warmWorker(String function) {
     long now = nanoTime.getAsLong();
-    List<String> best = new ArrayList<>();
-    int bestFree = 0;
-    for (Map.Entry<String, Seen> e : lastSeen.entrySet()) {
-      Seen s = e.getValue();
-      if (now - s.at() > routeWindowNanos || s.freeSlots() <= 0 || !s.warm().contains(function)) {
-        continue;
-      }
-      if (s.freeSlots() > bestFree) {
-        best.clear();
-        bestFree = s.freeSlots();
-      }
-      if (s.freeSlots() == bestFree) {
-        best.add(e.getKey());
-      }
-    }
-    return best.isEmpty()
-        ? Optional.empty()
-        : Optional.of(best.get(ThreadLocalRandom.current().nextInt(best.size())));
+    List<Routing.Candidate> candidates = new ArrayList<>(lastSeen.size());
+    lastSeen.forEach(
+        (id, seen) ->
+            candidates.add(
+                new Routing.Candidate(
+                    id, seen.freeSlots(), seen.warm().contains(function),
+                    now - seen.at() <= routeWindowNanos)));
+    return Routing.choose(candidates, ThreadLocalRandom.current()::nextInt);
   }
 }

@@ -104,7 +104,8 @@ class ActivationSupervisorTest {
   @Test
   void aCrashedActivationStillAnswersItsCallerOnceAndFreesItsPermit() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
-      // A broken transport binding: submit returns null, which crashes the activation's actor.
+      // A broken transport binding: submit throws an Error, which crashes the activation's actor
+      // (a RuntimeException or a null stage is a failed submit, answered as such).
       ActivationQueue broken =
           new ActivationQueue() {
             @Override
@@ -114,7 +115,7 @@ class ActivationSupervisorTest {
 
             @Override
             public CompletionStage<Long> submit(ActivationRequest request) {
-              return null;
+              throw new AssertionError("a broken transport binding");
             }
 
             @Override
