@@ -9,20 +9,13 @@ import dev.faas.actors.worker.EngineListener;
  */
 final class EngineHealth implements EngineListener {
   private volatile boolean canStart;
-  private volatile String detail = "not checked yet";
 
   @Override
   public void changed(boolean canStart, String detail) {
-    this.detail = detail;
     this.canStart = canStart;
   }
 
   boolean canStart() {
     return canStart;
-  }
-
-  /** Why the last check failed; empty when it passed. */
-  String detail() {
-    return detail;
   }
 }

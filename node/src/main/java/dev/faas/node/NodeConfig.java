@@ -14,6 +14,7 @@ import java.util.Set;
  */
 public record NodeConfig(
     String nodeName,
+    String platform,
     Set<Role> roles,
     String httpInterface,
     int port,
@@ -57,6 +58,7 @@ public record NodeConfig(
     NodeConfig config =
         new NodeConfig(
             nodeName(c.getString("node-name")),
+            platform(c.getString("platform")),
             Role.parse(c.getString("roles")),
             c.getString("http.interface"),
             c.getInt("http.port"),
@@ -119,6 +121,11 @@ public record NodeConfig(
     }
   }
 
+  /** FAAS_PLATFORM, or {@code faas} when it is unset or blank. */
+  private static String platform(String configured) {
+    return configured.isBlank() ? "faas" : configured;
+  }
+
   private void check() {
     require(port > 0 && port < 65536, "FAAS_PORT must be between 1 and 65535");
     require(maxBodyBytes > 0, "FAAS_MAX_BODY_BYTES must be positive");
@@ -151,7 +158,21 @@ public record NodeConfig(
     }
   }
 
+  /** Whether this node plays {@code role}. */
   public boolean hasRole(Role role) {
     return roles.contains(role);
+  }
+
+  /**
+   * The node name reduced to {@code [A-Za-z0-9_-]{1,64}}, usable in NATS subjects and container
+   * labels. It is also the worker's id, so it must be stable across restarts (a restarted worker
+   * removes the containers labelled with it) and unique in the cluster.
+   */
+  public String nodeId() {
+    String id = nodeName.replaceAll("[^A-Za-z0-9_-]", "-");
+    if (id.isEmpty()) {
+      id = "node";
+    }
+    return id.length() > 64 ? id.substring(0, 64) : id;
   }
 }

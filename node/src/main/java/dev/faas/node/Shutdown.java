@@ -11,32 +11,34 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's part in CoordinatedShutdown, which SIGTERM and Ctrl-C trigger through the JVM's
- * shutdown hook. In {@code service-unbind}, HTTP stops accepting connections (pekko-http's own
- * task, see Guardian) and the worker drains: it takes no more work, its running activations have
- * until the drain timeout to finish, what still runs then is stopped and answered, and its warm
- * pool is emptied. In-flight HTTP requests finish in {@code service-requests-done}, within the
- * same timeout (Main gives both phases its length). NATS and Docker close last, once no actor
- * needs them.
+ * shutdown hook; {@link Node} registers each task as it creates the part it stops. In {@code
+ * service-unbind}, HTTP stops accepting connections and the worker drains: it takes no more work,
+ * its running activations have until the drain timeout to finish, what still runs then is stopped
+ * and answered, and its warm pool is emptied. In-flight HTTP requests finish in {@code
+ * service-requests-done}, within the same timeout (Main gives both phases its length). NATS and
+ * Docker close last, once no actor needs them.
  */
 final class Shutdown {
   private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
-  private final ActorSystem<?> system;
-  private final NatsBridge nats;
-  private final DockerContainerRuntime docker;
 
-  Shutdown(ActorSystem<?> system, NatsBridge nats, DockerContainerRuntime docker) {
-    this.system = system;
-    this.nats = nats;
-    this.docker = docker;
+  private Shutdown() {}
+
+  /**
+   * Unbinds {@code binding} in {@code service-unbind}, then gives in-flight requests {@code
+   * drainTimeout} to finish (pekko-http's own tasks).
+   */
+  static void unbindHttp(ActorSystem<?> system, ServerBinding binding, Duration drainTimeout) {
+    binding.addToCoordinatedShutdown(drainTimeout, system);
   }
 
   /** Drains {@code worker} when the node stops, giving its activations {@code drainTimeout}. */
-  static void drainWorkerOnStop(
+  static void drainWorker(
       ActorSystem<?> system, ActorRef<WorkerActor.Command> worker, Duration drainTimeout) {
     CoordinatedShutdown.get(system)
         .addTask(
@@ -64,8 +66,12 @@ final class Shutdown {
                         }));
   }
 
-  /** Closes NATS and Docker last, on {@code blocking}: closing Docker removes the worker's lease. */
-  void register(Executor blocking) {
+  /**
+   * Closes NATS and Docker (null on an API node) last, on {@code blocking}: closing Docker removes
+   * the worker's lease.
+   */
+  static void closeLast(
+      ActorSystem<?> system, NatsBridge nats, DockerContainerRuntime docker, Executor blocking) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),

@@ -3,6 +3,7 @@ package dev.faas.node;
 import dev.faas.actors.outcome.Outcome;
 
 import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.http.Invoker;
@@ -26,11 +27,10 @@ final class SupervisorInvoker implements Invoker {
   private final Duration fixedBudget;
 
   SupervisorInvoker(
-      ActorRef<ActivationSupervisor.Command> supervisor, Scheduler scheduler, NodeConfig config) {
+      ActorRef<ActivationSupervisor.Command> supervisor, Scheduler scheduler, EngineSettings engine) {
     this.supervisor = supervisor;
     this.scheduler = scheduler;
-    this.fixedBudget =
-        config.acceptTimeout().plus(config.resultGrace()).plus(BACKSTOP_MARGIN);
+    this.fixedBudget = engine.acceptTimeout().plus(engine.resultGrace()).plus(BACKSTOP_MARGIN);
   }
 
   @Override

@@ -25,7 +25,7 @@ final class SwappableRoute {
   }
 
   /** The operations endpoints, answering {@code otherwise} for any other path. */
-  Route operations(PrometheusMeterRegistry registry, Problem otherwise) {
+  private Route operations(PrometheusMeterRegistry registry, Problem otherwise) {
     return HttpApi.operationsRoute(readiness, registry, otherwise);
   }
 

@@ -1,0 +1,267 @@
+package dev.faas.node;
+
+import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.User;
+import dev.faas.actors.store.ChangeListener;
+import dev.faas.actors.store.WatchedCache;
+import dev.faas.actors.worker.WorkerActor;
+import dev.faas.docker.DockerContainerRuntime;
+import dev.faas.http.HttpApi;
+import dev.faas.http.PasswordHasher;
+import dev.faas.http.TokenService;
+import dev.faas.nats.NatsActivationQueue;
+import dev.faas.nats.NatsBridge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node assembled: {@link #assemble} creates, in order, the parts each role needs, with what
+ * each registers for metrics ({@code registry}), for /readyz ({@link #readiness}) and for
+ * shutdown ({@link Shutdown}). Every node has metrics, NATS and an HTTP(S) listener; a worker adds
+ * the Docker engine and its {@link WorkerActor}; an API node adds the user and function caches,
+ * the activation supervisor and, once the token key is read, the REST API. {@link Guardian} owns
+ * the lifecycle: it assembles the node once, binds it, fetches the key and tells when the API is
+ * served.
+ */
+final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final NodeConfig config;
+  private final PartSettings settings;
+  private final ActorSystem<?> system;
+  private final Executor crypto;
+  private final PrometheusMeterRegistry registry;
+  private final NatsBridge nats;
+  private final EngineHealth engine;
+  private final SwappableRoute route;
+  private final WatchedCache<User> users;
+  private final WatchedCache<FunctionSpec> functions;
+  private final ActorRef<ActivationSupervisor.Command> activations;
+  private final BooleanSupplier apiServed;
+
+  /**
+   * Creates every part {@code config}'s roles need, under {@code context}.
+   *
+   * @param apiServed whether the full API is served yet (read by the {@code api} readiness check)
+   */
+  static Node assemble(
+      ActorContext<?> context, NodeConfig config, PartSettings settings, BooleanSupplier apiServed) {
+    ActorSystem<?> system = context.getSystem();
+    Executor blocking = dispatcher(system, "faas-blocking-dispatcher");
+    boolean worker = config.hasRole(Role.WORKER);
+    boolean api = config.hasRole(Role.API);
+
+    // Every node: one metrics registry, NATS (connecting in the background).
+    PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
+    NatsBridge nats = NatsBridge.connect(settings.nats(), blocking);
+    // A worker: the Docker engine, whose health is a gauge and the docker readiness check.
+    DockerContainerRuntime docker = null;
+    EngineHealth engine = null;
+    if (worker) {
+      docker =
+          new DockerContainerRuntime(
+              settings.docker(), dispatcher(system, "faas-docker-dispatcher"));
+      engine = new EngineHealth();
+      EngineGauges.register(registry, docker, engine);
+    }
+    logSummary(config);
+    Shutdown.closeLast(system, nats, docker, blocking);
+
+    // One watch of the functions for everything on this node that follows them.
+    List<ChangeListener<FunctionSpec>> functionWatchers = new ArrayList<>();
+    // A worker: its actor, which pulls activations only with free slots and drains on shutdown;
+    // with a warm pool, told when a function changes.
+    if (worker) {
+      ActorRef<WorkerActor.Command> workerActor =
+          context.spawn(workerBehavior(config, settings, nats, docker, registry, engine), "worker");
+      if (config.warmPool()) {
+        functionWatchers.add(new PoolFeed(workerActor));
+      }
+      Shutdown.drainWorker(system, workerActor, config.drainTimeout());
+    }
+    // An API node: users and functions cached from their watches, the activation supervisor.
+    WatchedCache<User> users = new WatchedCache<>();
+    WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+    ActorRef<ActivationSupervisor.Command> activations = null;
+    if (api) {
+      nats.users().watch(users);
+      functionWatchers.add(functions);
+      activations = context.spawn(supervisorBehavior(config, settings, nats), "activations");
+    }
+    if (!functionWatchers.isEmpty()) {
+      nats.functions().watch(ChangeListener.all(functionWatchers));
+    }
+    return new Node(
+        config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
+        engine, users, functions, activations, apiServed);
+  }
+
+  private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
+      NodeConfig config, PartSettings settings, NatsBridge nats) {
+    NatsActivationQueue queue = nats.activationQueue(config.nodeId());
+    return Behaviors.supervise(
+            ActivationSupervisor.create(
+                queue, nats.activations(), settings.engine(), queue::replyToFor))
+        .onFailure(SupervisorStrategy.resume());
+  }
+
+  private static Behavior<WorkerActor.Command> workerBehavior(
+      NodeConfig config,
+      PartSettings settings,
+      NatsBridge nats,
+      DockerContainerRuntime docker,
+      PrometheusMeterRegistry registry,
+      EngineHealth engine) {
+    return Behaviors.supervise(
+            WorkerActor.create(
+                settings.worker(),
+                // Routing-capable only with a pool: nothing to route to otherwise.
+                config.warmPool()
+                    ? nats.workSource(settings.worker().workerId())
+                    : nats.workSource(),
+                docker,
+                nats.activations(),
+                Clock.systemUTC(),
+                new PoolGauges(registry),
+                engine))
+        .onFailure(SupervisorStrategy.restart());
+  }
+
+  private Node(
+      NodeConfig config,
+      PartSettings settings,
+      ActorSystem<?> system,
+      Executor crypto,
+      PrometheusMeterRegistry registry,
+      NatsBridge nats,
+      EngineHealth engine,
+      WatchedCache<User> users,
+      WatchedCache<FunctionSpec> functions,
+      ActorRef<ActivationSupervisor.Command> activations,
+      BooleanSupplier apiServed) {
+    this.config = config;
+    this.settings = settings;
+    this.system = system;
+    this.crypto = crypto;
+    this.registry = registry;
+    this.nats = nats;
+    this.engine = engine;
+    this.users = users;
+    this.functions = functions;
+    this.activations = activations;
+    this.apiServed = apiServed;
+    this.route = new SwappableRoute(this::readiness);
+    // Operations answer from the first second; an API node says 503 elsewhere until its API is in.
+    route.swap(
+        config.hasRole(Role.API) ? route.starting(registry) : route.operationsOnly(registry));
+  }
+
+  /**
+   * Binds the node's route on the configured interface and port, with TLS unless turned off, and
+   * has CoordinatedShutdown unbind it.
+   */
+  CompletionStage<ServerBinding> bind() {
+    ServerBuilder server = Http.get(system).newServerAt(config.httpInterface(), config.port());
+    if (config.tls()) {
+      try {
+        server = server.enableHttps(ConnectionContext.httpsServer(TlsContext.serverContext(config)));
+      } catch (IOException | GeneralSecurityException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return server
+        .bind(route.route())
+        .thenApply(
+            binding -> {
+              Shutdown.unbindHttp(system, binding, config.drainTimeout());
+              return binding;
+            });
+  }
+
+  /** Reads the cluster's token signing key from NATS; fails while NATS is away. */
+  CompletionStage<TokenService> tokenService() {
+    return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl());
+  }
+
+  /** Serves the whole REST API from now on, its tokens signed and checked with {@code tokens}. */
+  void serveApi(TokenService tokens) {
+    HttpApi.Dependencies deps =
+        new HttpApi.Dependencies(
+            nats.users(),
+            nats.functions(),
+            users,
+            functions,
+            new PasswordHasher(crypto),
+            tokens,
+            registry,
+            this::readiness,
+            Clock.systemUTC());
+    HttpApi api =
+        new HttpApi(
+            settings.http(),
+            deps,
+            HttpApi.invocationEndpoints(
+                deps,
+                new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
+                nats.activations()));
+    route.swap(api.serverRoute());
+  }
+
+  /** The checks behind /readyz; each is cheap and reads no remote state. */
+  private Map<String, Boolean> readiness() {
+    Map<String, Boolean> checks = new LinkedHashMap<>();
+    checks.put("nats", nats.isReady());
+    if (config.hasRole(Role.API) && !apiServed.getAsBoolean()) {
+      checks.put("api", false);
+    }
+    if (engine != null) {
+      checks.put("docker", engine.canStart());
+    }
+    return checks;
+  }
+
+  /** The executor of the dispatcher configured as {@code name}. */
+  private static Executor dispatcher(ActorSystem<?> system, String name) {
+    return system.dispatchers().lookup(DispatcherSelector.fromConfig(name));
+  }
+
+  private static void logSummary(NodeConfig config) {
+    log.info(
+        "Node [{}] starting: roles {}, {} on port [{}], NATS {} (kv replicas {}), "
+            + "max concurrent activations [{}], worker slots [{}], data dir [{}], platform [{}]",
+        config.nodeName(),
+        config.roles(),
+        config.tls() ? "HTTPS" : "plain HTTP",
+        config.port(),
+        config.natsUrls(),
+        config.kvReplicas(),
+        config.maxConcurrent(),
+        config.workerSlots(),
+        config.dataDir(),
+        config.platform());
+  }
+}
