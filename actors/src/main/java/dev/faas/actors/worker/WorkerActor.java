@@ -1,11 +1,13 @@
 package dev.faas.actors.worker;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.routing.Routing;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.pool.PoolListener;
@@ -15,18 +17,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
@@ -75,7 +73,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerActor {
   private static final Logger ASYNC_LOG = LoggerFactory.getLogger(WorkerActor.class);
 
-  public sealed interface Command {}
+  public interface Command {}
 
   /** What the worker is doing now. */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
@@ -102,14 +100,6 @@ public final class WorkerActor {
 
   private record CleanedUp(Integer removed, Throwable failure) implements Command {}
 
-  private record Pulled(List<WorkItem> items) implements Command {}
-
-  private record PullFailed(Throwable failure) implements Command {}
-
-  private record RoutedPulled(List<WorkItem> items) implements Command {}
-
-  private record RoutedPullFailed(Throwable failure) implements Command {}
-
   private record PoolStats(WarmPool.Stats stats) implements Command {}
 
   private record RunnerFinished(String activationId) implements Command {}
@@ -118,8 +108,6 @@ public final class WorkerActor {
 
   private record Swept(Integer removed, Throwable failure) implements Command {}
 
-  private record Probed(Throwable failure) implements Command {}
-
   private record Recovered(Integer removed, Throwable failure) implements Command {}
 
   private record PoolDrained(WarmPool.Drained drained) implements Command {}
@@ -127,13 +115,21 @@ public final class WorkerActor {
   private enum Tick implements Command {
     ANNOUNCE,
     SWEEP,
-    PULL_RETRY,
-    ROUTED_PULL_RETRY,
     PROBE,
     DRAIN_DEADLINE
   }
 
   private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
+
+  /**
+   * A drain in progress: whom to answer, how many ran when it began, how many were stopped at its
+   * timeout.
+   */
+  private record Draining(ActorRef<Drained> replyTo, int runningAtStart, int stopped) {
+    Draining stoppedOne() {
+      return new Draining(replyTo, runningAtStart, stopped + 1);
+    }
+  }
 
   /**
    * A worker starting a fresh container for every activation, or taking it from a warm pool when
@@ -167,23 +163,15 @@ public final class WorkerActor {
       PoolListener listener,
       EngineListener engineListener) {
     if (!settings.pool().enabled()) {
-      return Behaviors.setup(
-          ctx ->
-              Behaviors.withTimers(
-                  timers ->
-                      new WorkerActor(ctx, timers, settings, source, runtime,
-                          new ColdContainerSource(runtime), store, clock, null, engineListener)
-                          .start()));
+      return create(settings, source, runtime, new ColdContainerSource(runtime), store, clock,
+          null, engineListener);
     }
     return Behaviors.setup(
         ctx -> {
           PooledContainerSource pooled =
               PooledContainerSource.spawn(ctx, settings, runtime, clock, listener);
-          return Behaviors.withTimers(
-              timers ->
-                  new WorkerActor(ctx, timers, settings, source, runtime, pooled, store, clock,
-                      pooled.pool(), engineListener)
-                      .start());
+          return create(settings, source, runtime, pooled, store, clock, pooled.pool(),
+              engineListener);
         });
   }
 
@@ -195,13 +183,24 @@ public final class WorkerActor {
       ContainerSource containers,
       ActivationStore store,
       Clock clock) {
+    return create(settings, source, runtime, containers, store, clock, null, EngineListener.NONE);
+  }
+
+  private static Behavior<Command> create(
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ContainerSource containers,
+      ActivationStore store,
+      Clock clock,
+      ActorRef<WarmPool.Command> pool,
+      EngineListener engineListener) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new WorkerActor(
-                            ctx, timers, settings, source, runtime, containers, store, clock, null,
-                            EngineListener.NONE)
+                    new WorkerActor(ctx, timers, settings, source, runtime, containers, store,
+                            clock, pool, engineListener)
                         .start()));
   }
 
@@ -214,26 +213,15 @@ public final class WorkerActor {
   private final Clock clock;
   private final ActorRef<RunnerActor.Finished> finishedAdapter;
   private final ActorRef<WarmPool.Command> pool;
-  private final EngineListener engineListener;
+  private final EngineCheck engine;
+  private final PullLoop shared;
+  private final PullLoop routed;
   private final Map<String, Running> running = new HashMap<>();
-  private boolean pulling;
-  /** How many items the shared pull in flight may bring (what was free when it was made). */
-  private int pullingMax;
-  private boolean pullingRouted;
   private long spawned;
-  /** The last engine check passed; nothing is pulled or announced otherwise. */
-  private boolean engineOk;
-  /** No check has answered yet: the first answer is told, whatever it is. */
-  private boolean engineUnchecked = true;
-  /** The engine failed a check since it last passed one (not merely: none has passed yet). */
-  private boolean engineLost;
-  private boolean probing;
   /** A pull failed and none has worked since: the failure was logged. */
   private boolean pullsFailing;
   /** Set by {@link Drain}: no pull, no announcement from then on. */
-  private ActorRef<Drained> drainReplyTo;
-  private int drainRunning;
-  private int drainStopped;
+  private Draining draining;
 
   private WorkerActor(
       ActorContext<Command> context,
@@ -254,7 +242,9 @@ public final class WorkerActor {
     this.runtime = runtime;
     this.clock = clock;
     this.pool = pool;
-    this.engineListener = engineListener;
+    this.engine = new EngineCheck(context, runtime, settings, engineListener);
+    this.shared = new PullLoop(PullLoop.Lane.SHARED, context, timers, source, settings);
+    this.routed = new PullLoop(PullLoop.Lane.ROUTED, context, timers, source, settings);
     this.runnerPorts =
         new RunnerPorts(
             settings.workerId(), settings.platformName(), containers, store, settings.runner(),
@@ -266,67 +256,48 @@ public final class WorkerActor {
   private Behavior<Command> start() {
     context.getLog().info("Worker [{}] starting with [{}] slots: removing its leftovers",
         settings.workerId(), settings.slots());
-    context.pipeToSelf(attempt(() -> runtime.removeOrphans(settings.workerId())), CleanedUp::new);
-    probe();
+    context.pipeToSelf(
+        Stages.attempt(() -> runtime.removeOrphans(settings.workerId())), CleanedUp::new);
+    engine.probe();
     timers.startTimerAtFixedRate(Tick.PROBE, Tick.PROBE, settings.probeInterval());
     return startingUp();
   }
 
   private Behavior<Command> startingUp() {
-    return Behaviors.receive(Command.class)
+    return common()
         .onMessage(CleanedUp.class, this::onCleanedUp)
-        .onMessage(Probed.class, p -> onProbed(p, false))
-        .onMessageEquals(Tick.PROBE, this::probe)
-        .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ToPool.class, this::onToPool)
-        .onMessage(Drain.class, this::onDrain)
-        .onMessage(PoolDrained.class, this::onPoolDrained)
+        .onMessage(EngineCheck.Probed.class, p -> onProbed(p, false))
         .build();
   }
 
-  /** Checks the engine, one check at a time, each failing at {@code probeTimeout}. */
-  private Behavior<Command> probe() {
-    if (!probing) {
-      probing = true;
-      context.pipeToSelf(
-          attempt(runtime::probe)
-              .thenApply(v -> Done.getInstance())
-              .toCompletableFuture()
-              .orTimeout(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS),
-          (ok, failure) -> new Probed(failure));
-    }
-    return Behaviors.same();
+  /** What the worker answers in every state. */
+  private BehaviorBuilder<Command> common() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(
+            Tick.PROBE,
+            () -> {
+              engine.probe();
+              return Behaviors.same();
+            })
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(ToPool.class, this::onToPool)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(PoolDrained.class, this::onPoolDrained);
   }
 
-  /**
-   * Takes the engine's check into account; {@code working}: the worker is past its start-up
-   * cleanup and may pull.
-   */
-  private Behavior<Command> onProbed(Probed probed, boolean working) {
-    probing = false;
-    boolean ok = probed.failure() == null;
-    if (ok == engineOk && !engineUnchecked) {
-      return Behaviors.same();
+  /** {@code working}: the worker is past its start-up cleanup and may pull. */
+  private Behavior<Command> onProbed(EngineCheck.Probed probed, boolean working) {
+    switch (engine.onProbed(probed)) {
+      case RESUME:
+        return working ? resume() : Behaviors.same();
+      case RECOVER:
+        context.pipeToSelf(
+            Stages.attempt(() -> runtime.removeOrphans(settings.workerId())), Recovered::new);
+        return Behaviors.same();
+      case NOTHING:
+      default:
+        return Behaviors.same();
     }
-    engineUnchecked = false;
-    engineOk = ok;
-    if (!ok) {
-      engineLost = true;
-      String why = describe(probed.failure());
-      context.getLog().warn("Worker [{}] cannot start containers ([{}]): taking no work until it"
-          + " can", settings.workerId(), why);
-      engineListener.changed(false, "no container could be started: " + why);
-      return Behaviors.same();
-    }
-    engineListener.changed(true, "");
-    if (!engineLost) {
-      context.getLog().info("Worker [{}] engine checked: containers start", settings.workerId());
-      return working ? resume() : Behaviors.same();
-    }
-    context.getLog().info("Worker [{}] can start containers again: removing what the outage"
-        + " left, then taking work", settings.workerId());
-    context.pipeToSelf(attempt(() -> runtime.removeOrphans(settings.workerId())), Recovered::new);
-    return Behaviors.same();
   }
 
   private Behavior<Command> onRecovered(Recovered recovered) {
@@ -337,25 +308,13 @@ public final class WorkerActor {
       context.getLog().info("Worker [{}] removed [{}] containers the outage left",
           settings.workerId(), recovered.removed());
     }
-    return engineOk ? resume() : Behaviors.same();
+    return engine.ok() ? resume() : Behaviors.same();
   }
 
   /** Announces itself and pulls, as the engine can run what it takes. */
   private Behavior<Command> resume() {
     announceWithPool();
-    pullRoutedIfFree();
-    return pullIfFree();
-  }
-
-  private static String describe(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof java.util.concurrent.TimeoutException) {
-      return "the check did not answer in time";
-    }
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return pullWhatIsFree();
   }
 
   private Behavior<Command> onCleanedUp(CleanedUp cleanedUp) {
@@ -369,34 +328,17 @@ public final class WorkerActor {
     sweep();
     timers.startTimerAtFixedRate(Tick.ANNOUNCE, Tick.ANNOUNCE, settings.announceInterval());
     timers.startTimerAtFixedRate(Tick.SWEEP, Tick.SWEEP, settings.sweepInterval());
-    if (engineOk) {
+    if (engine.ok()) {
       resume();
     }
     return working();
   }
 
   private Behavior<Command> working() {
-    return Behaviors.receive(Command.class)
-        .onMessage(Pulled.class, this::onPulled)
-        .onMessage(
-            PullFailed.class,
-            failed -> {
-              pulling = false;
-              pullFailed("pull", failed.failure());
-              timers.startSingleTimer(Tick.PULL_RETRY, settings.pullRetry());
-              return Behaviors.same();
-            })
-        .onMessageEquals(Tick.PULL_RETRY, () -> pullIfFree())
-        .onMessage(RoutedPulled.class, this::onRoutedPulled)
-        .onMessage(
-            RoutedPullFailed.class,
-            failed -> {
-              pullingRouted = false;
-              pullFailed("pull of routed work", failed.failure());
-              timers.startSingleTimer(Tick.ROUTED_PULL_RETRY, settings.pullRetry());
-              return Behaviors.same();
-            })
-        .onMessageEquals(Tick.ROUTED_PULL_RETRY, this::pullRoutedIfFree)
+    return common()
+        .onMessage(PullLoop.Pulled.class, this::onPulled)
+        .onMessage(PullLoop.PullFailed.class, this::onPullFailed)
+        .onMessage(PullLoop.Retry.class, retry -> pull(retry.lane()))
         .onMessage(
             PoolStats.class,
             s -> {
@@ -418,33 +360,23 @@ public final class WorkerActor {
               return Behaviors.same();
             })
         .onMessage(Swept.class, this::onSwept)
-        .onMessage(Probed.class, p -> onProbed(p, true))
+        .onMessage(EngineCheck.Probed.class, p -> onProbed(p, true))
         .onMessage(Recovered.class, this::onRecovered)
-        .onMessageEquals(Tick.PROBE, this::probe)
-        .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ToPool.class, this::onToPool)
-        .onMessage(Drain.class, this::onDrain)
-        .onMessage(PoolDrained.class, this::onPoolDrained)
         .onMessageEquals(Tick.DRAIN_DEADLINE, this::onDrainDeadline)
         .build();
   }
 
-  private boolean draining() {
-    return drainReplyTo != null;
-  }
-
   private Behavior<Command> onDrain(Drain drain) {
-    if (draining()) {
+    if (draining != null) {
       drain.replyTo().tell(new Drained(0, 0, 0));
       return Behaviors.same();
     }
-    drainReplyTo = drain.replyTo();
-    drainRunning = running.size();
+    draining = new Draining(drain.replyTo(), running.size(), 0);
     context.getLog().info("Worker [{}] draining: taking no more work, [{}] activations running,"
         + " [{}] to finish", settings.workerId(), running.size(), drain.timeout());
     timers.cancel(Tick.ANNOUNCE);
-    timers.cancel(Tick.PULL_RETRY);
-    timers.cancel(Tick.ROUTED_PULL_RETRY);
+    shared.cancelRetry();
+    routed.cancelRetry();
     timers.startSingleTimer(Tick.DRAIN_DEADLINE, drain.timeout());
     return drainedWhenIdle();
   }
@@ -456,7 +388,7 @@ public final class WorkerActor {
     context.getLog().warn("Worker [{}] drain time over: stopping [{}] activations still running",
         settings.workerId(), running.size());
     for (Running r : running.values()) {
-      drainStopped++;
+      draining = draining.stoppedOne();
       r.runner().tell(RunnerActor.Stop.INSTANCE);
     }
     return Behaviors.same();
@@ -464,7 +396,7 @@ public final class WorkerActor {
 
   /** Once nothing runs any more, empties the pool; {@link PoolDrained} then answers the drain. */
   private Behavior<Command> drainedWhenIdle() {
-    if (!draining() || !running.isEmpty()) {
+    if (draining == null || !running.isEmpty()) {
       return Behaviors.same();
     }
     timers.cancel(Tick.DRAIN_DEADLINE);
@@ -477,12 +409,12 @@ public final class WorkerActor {
   }
 
   private Behavior<Command> onPoolDrained(PoolDrained poolDrained) {
-    if (drainReplyTo != null) {
-      int finished = Math.max(0, drainRunning - drainStopped);
+    if (draining != null) {
+      int finished = Math.max(0, draining.runningAtStart() - draining.stopped());
+      int removed = poolDrained.drained().removed();
       context.getLog().info("Worker [{}] drained: [{}] activations finished, [{}] stopped, [{}]"
-              + " idle containers removed", settings.workerId(), finished, drainStopped,
-          poolDrained.drained().removed());
-      drainReplyTo.tell(new Drained(finished, drainStopped, poolDrained.drained().removed()));
+          + " idle containers removed", settings.workerId(), finished, draining.stopped(), removed);
+      draining.replyTo().tell(new Drained(finished, draining.stopped(), removed));
     }
     return Behaviors.same();
   }
@@ -491,87 +423,69 @@ public final class WorkerActor {
     return settings.slots() - running.size();
   }
 
-  private Behavior<Command> pullIfFree() {
-    int free = free();
-    if (engineOk && !draining() && !pulling && free > 0) {
-      pulling = true;
-      pullingMax = free;
-      context.pipeToSelf(
-          attempt(() -> source.pull(free, settings.pullWait())),
-          (items, failure) -> failure == null ? new Pulled(items) : new PullFailed(failure));
+  /** Opens each pull loop that may pull now. */
+  private Behavior<Command> pullWhatIsFree() {
+    pull(PullLoop.Lane.SHARED);
+    return pull(PullLoop.Lane.ROUTED);
+  }
+
+  /**
+   * Opens the loop of {@code lane} if it may pull now: the shared one for the free slots, the
+   * routed one for one item while {@link Routing#mayPullRouted} allows it.
+   */
+  private Behavior<Command> pull(PullLoop.Lane lane) {
+    if (!engine.ok() || draining != null) {
+      return Behaviors.same();
+    }
+    if (lane == PullLoop.Lane.SHARED) {
+      shared.open(free());
+    } else if (source.routes() && Routing.mayPullRouted(shared.inFlight(), shared.max(), free())) {
+      routed.open(1);
     }
     return Behaviors.same();
   }
 
-  /**
-   * One routed item at a time, and only while the two pulls in flight together cannot bring more
-   * than one item over the slots: the shared pull may bring as many items as were free when it
-   * was made, so once a routed item has taken one of those places, the next routed pull waits for
-   * the shared one to end (seen in a soak: a second routed item over the slots, dropped).
-   */
-  private Behavior<Command> pullRoutedIfFree() {
-    boolean withinOneOver = !pulling || pullingMax <= free();
-    if (engineOk && !draining() && source.routes() && !pullingRouted && free() > 0
-        && withinOneOver) {
-      pullingRouted = true;
-      context.pipeToSelf(
-          attempt(() -> source.pullRouted(1, settings.pullWait())),
-          (items, failure) ->
-              failure == null ? new RoutedPulled(items) : new RoutedPullFailed(failure));
+  private Behavior<Command> onPulled(PullLoop.Pulled pulled) {
+    loop(pulled.lane()).ended();
+    if (pullsFailing) {
+      pullsFailing = false;
+      context.getLog().info("Worker [{}] pulls work again", settings.workerId());
     }
-    return Behaviors.same();
+    for (WorkItem item : pulled.items()) {
+      take(item);
+    }
+    return pullWhatIsFree();
   }
 
   /**
    * Logs a failed pull once per outage (they are retried every {@code pullRetry}, and a NATS
    * outage would otherwise log one a second); the next pull that works says it is over.
    */
-  private void pullFailed(String which, Throwable failure) {
+  private Behavior<Command> onPullFailed(PullLoop.PullFailed failed) {
+    loop(failed.lane()).failed();
+    String which = failed.lane() == PullLoop.Lane.SHARED ? "pull" : "pull of routed work";
     if (!pullsFailing) {
       pullsFailing = true;
       context.getLog().warn("Worker [{}] {} failed: [{}]; retrying every [{}]",
-          settings.workerId(), which, failure.toString(), settings.pullRetry());
+          settings.workerId(), which, failed.failure().toString(), settings.pullRetry());
     } else {
       context.getLog().debug("Worker [{}] {} failed again: [{}]", settings.workerId(), which,
-          failure.toString());
+          failed.failure().toString());
     }
+    return Behaviors.same();
   }
 
-  private void pullWorked() {
-    if (pullsFailing) {
-      pullsFailing = false;
-      context.getLog().info("Worker [{}] pulls work again", settings.workerId());
-    }
-  }
-
-  private Behavior<Command> onPulled(Pulled pulled) {
-    pulling = false;
-    pullWorked();
-    for (WorkItem item : pulled.items()) {
-      take(item);
-    }
-    pullRoutedIfFree();
-    return pullIfFree();
-  }
-
-  private Behavior<Command> onRoutedPulled(RoutedPulled pulled) {
-    pullingRouted = false;
-    pullWorked();
-    for (WorkItem item : pulled.items()) {
-      take(item);
-    }
-    pullIfFree();
-    return pullRoutedIfFree();
+  private PullLoop loop(PullLoop.Lane lane) {
+    return lane == PullLoop.Lane.SHARED ? shared : routed;
   }
 
   private void take(WorkItem item) {
     ActivationRequest request = item.request();
     String id = request.activationId();
     if (running.containsKey(id)) {
-      // A redelivery (its ack wait ran out before the runner's first progress report): its
-      // runner settles the one message; dropping this copy would tell the caller it was lost.
       // Its ack wait ran out before its runner's first progress report, or NATS handed out again
-      // what was pending when it restarted: its runner settles the one message.
+      // what was pending when it restarted: its runner settles the one message; dropping this
+      // copy would tell the caller it was lost.
       context.getLog().warn("Activation [{}] delivered again while it runs here, ignored", id);
     } else if (item.deliveryCount() > 1) {
       context.getLog().warn("Activation [{}] redelivered ([{}]): its worker was lost, dropping it",
@@ -580,9 +494,7 @@ public final class WorkerActor {
     } else if (clock.instant().isAfter(request.acceptBy())) {
       context.getLog().info("Activation [{}] pulled after its accept deadline, dropping it", id);
       drop(item, "no worker took it in time");
-    } else if (free() < (source.routes() ? 0 : 1)) {
-      // With routing, the shared pull (up to the free slots) and the routed pull (one) may both
-      // be answered: one place over the slots, whichever came second.
+    } else if (!Routing.hasPlace(free(), source.routes())) {
       context.getLog().error("Activation [{}] pulled without a free slot, dropping it", id);
       drop(item, "the worker had no free slot");
     } else {
@@ -598,15 +510,9 @@ public final class WorkerActor {
   }
 
   private void drop(WorkItem item, String reason) {
-    attempt(item::drop)
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null) {
-                ASYNC_LOG.warn("Activation [{}] could not be dropped: [{}]",
-                    item.request().activationId(), failure.toString());
-              }
-            });
-    item.reply(new WorkerEvent.Dropped(item.request().activationId(), reason, settings.workerId()));
+    String id = item.request().activationId();
+    logFailure(Stages.attempt(item::drop), "Activation [{}] could not be dropped: [{}]", id);
+    item.reply(new WorkerEvent.Dropped(id, reason, settings.workerId()));
   }
 
   private Behavior<Command> onRunnerGone(String id, boolean stopped) {
@@ -621,47 +527,41 @@ public final class WorkerActor {
       ActivationRecord record =
           ActivationRecords.platformError(gone.item().request(), settings.workerId(),
               clock.instant());
-      attempt(() -> runnerPorts.store().put(record));
-      attempt(gone.item()::ack);
+      Stages.attempt(() -> runnerPorts.store().put(record));
+      Stages.attempt(gone.item()::ack);
       gone.item().reply(new WorkerEvent.Completed(id, record));
       removeContainerOf(id);
     } else {
       removeContainerOf(id);
     }
-    if (draining()) {
-      return drainedWhenIdle();
-    }
-    pullRoutedIfFree();
-    return pullIfFree();
+    return draining != null ? drainedWhenIdle() : pullWhatIsFree();
   }
 
   private void removeContainerOf(String id) {
-    attempt(
-            () ->
-                runtime.removeLabelled(
-                    Map.of(
-                        ContainerSpec.PLATFORM_LABEL, settings.platformName(),
-                        ContainerSpec.ACTIVATION_LABEL, id)))
-        .whenComplete(
-            (n, failure) -> {
-              if (failure != null) {
-                ASYNC_LOG.warn("Container of activation [{}] not removed: [{}]", id,
-                    failure.toString());
-              }
-            });
+    Map<String, String> labels =
+        Map.of(
+            ContainerSpec.PLATFORM_LABEL, settings.platformName(),
+            ContainerSpec.ACTIVATION_LABEL, id);
+    logFailure(Stages.attempt(() -> runtime.removeLabelled(labels)),
+        "Container of activation [{}] not removed: [{}]", id);
   }
 
-  private void announce() {
-    announce(Set.of());
+  private static void logFailure(CompletionStage<?> stage, String message, String id) {
+    stage.whenComplete(
+        (ok, failure) -> {
+          if (failure != null) {
+            ASYNC_LOG.warn(message, id, failure.toString());
+          }
+        });
   }
 
   /** Announces with the pool's warm functions, once the pool has answered (if there is one). */
   private void announceWithPool() {
-    if (!engineOk || draining()) {
+    if (!engine.ok() || draining != null) {
       return;
     }
     if (pool == null) {
-      announce();
+      announce(Set.of());
       return;
     }
     context.pipeToSelf(
@@ -688,7 +588,7 @@ public final class WorkerActor {
   }
 
   private void announce(Set<String> warmFunctions) {
-    if (!engineOk || draining()) {
+    if (!engine.ok() || draining != null) {
       return;
     }
     try {
@@ -704,14 +604,11 @@ public final class WorkerActor {
    * whatever is older than any activation can last.
    */
   private void sweep() {
+    Map<String, String> platform = Map.of(ContainerSpec.PLATFORM_LABEL, settings.platformName());
     context.pipeToSelf(
-        attempt(() -> runtime.removeOrphans(settings.workerId()))
+        Stages.attempt(() -> runtime.removeOrphans(settings.workerId()))
             .thenCombine(
-                attempt(
-                    () ->
-                        runtime.removeOlderThan(
-                            Map.of(ContainerSpec.PLATFORM_LABEL, settings.platformName()),
-                            settings.sweepAge())),
+                Stages.attempt(() -> runtime.removeOlderThan(platform, settings.sweepAge())),
                 Integer::sum),
         Swept::new);
   }
@@ -731,7 +628,7 @@ public final class WorkerActor {
     get.replyTo()
         .tell(
             new Status(settings.workerId(), settings.slots(), free(), Set.copyOf(running.keySet()),
-                pulling));
+                shared.inFlight()));
     return Behaviors.same();
   }
 
@@ -742,14 +639,5 @@ public final class WorkerActor {
       WarmPool.answerWithoutPool(toPool.command());
     }
     return Behaviors.same();
-  }
-
-  private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> call) {
-    try {
-      CompletionStage<T> stage = call.get();
-      return stage != null ? stage : CompletableFuture.failedFuture(new NullPointerException());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
   }
 }
