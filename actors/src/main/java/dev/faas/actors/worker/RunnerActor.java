@@ -52,11 +52,10 @@ import org.apache.pekko.stream.UniqueKillSwitch;
  *       FailureKind#WORKER_STOPPED}, recorded and answered like any other end.
  * </ol>
  *
- * <p>States, one behaviour method each, each given its immutable {@link RunnerState}: {@link
- * #acquiring} → {@link #running} (output stream, timeout timer) → {@link #awaitingExit} → {@link
- * RunnerFinishing finishing} (settling and removal). A run past its timeout or over its stdout cap
- * goes to finishing without waiting for the killed container's exit. The verdict is {@link
- * Verdicts}'s.
+ * <p>States, one behaviour method each, each given its immutable {@code RunnerState}: acquiring →
+ * running (output stream, timeout timer) → awaitingExit → finishing ({@code RunnerFinishing}:
+ * settling and removal). A run past its timeout or over its stdout cap goes to finishing without
+ * waiting for the killed container's exit. The verdict is {@code Verdicts}'s.
  */
 public final class RunnerActor {
 
