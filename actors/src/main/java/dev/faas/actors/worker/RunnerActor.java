@@ -143,28 +143,14 @@ public final class RunnerActor {
     timers.startSingleTimer(Step.ACQUIRE_DEADLINE, settings.acquireTimeout());
     Acquiring state = new Acquiring(Timings.acquiring(acceptedAt, scope.now()));
     ActorRef<Command> self = scope.context().getSelf();
-    ContainerHandoff handoff = scope.handoff();
-    attempt(
-            () ->
-                scope.ports()
-                    .containers()
-                    .acquire(
-                        ContainerSpecs.forActivation(
-                            request, scope.ports().workerId(), scope.ports().platformName(),
-                            settings),
-                        request.function()))
-        .whenComplete(
-            (acquired, failure) -> {
-              if (failure != null || acquired == null) {
-                self.tell(new AcquireFailed(failure != null ? failure : new NullPointerException()));
-              } else if (handoff.offer(acquired.container())) {
-                self.tell(new ContainerReady(acquired));
-              } else {
-                RunnerScope.ASYNC_LOG.info(
-                    "Activation [{}]: removing a container that came too late", id);
-                acquired.container().remove();
-              }
-            });
+    scope.handoff().deliver(
+        attempt(() -> scope.ports().containers().acquire(
+            ContainerSpecs.forActivation(
+                request, scope.ports().workerId(), scope.ports().platformName(), settings),
+            request.function())),
+        acquired -> self.tell(new ContainerReady(acquired)),
+        failure -> self.tell(new AcquireFailed(failure)),
+        id);
     return acquiring(state);
   }
 
