@@ -1,36 +1,31 @@
 package dev.faas.actors.worker;
 
+import static dev.faas.actors.Stages.attempt;
+import static dev.faas.actors.Stages.unwrap;
+
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkItem;
-import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
-import dev.faas.actors.runtime.ContainerFailure;
-import dev.faas.actors.runtime.PreCall;
 import dev.faas.actors.worker.ActivationRecords.Verdict;
-import java.nio.charset.StandardCharsets;
+import dev.faas.actors.worker.RunnerState.Acquiring;
+import dev.faas.actors.worker.RunnerState.AwaitingExit;
+import dev.faas.actors.worker.RunnerState.Running;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one activation in one fresh container, on a worker.
@@ -57,10 +52,12 @@ import org.slf4j.LoggerFactory;
  *       FailureKind#WORKER_STOPPED}, recorded and answered like any other end.
  * </ol>
  *
- * <p>States: acquiring → running (output stream, timeout timer) → awaitingExit → finishing.
+ * <p>States, one behaviour method each, each given its immutable {@code RunnerState}: acquiring →
+ * running (output stream, timeout timer) → awaitingExit → finishing ({@code RunnerFinishing}:
+ * settling and removal). A run past its timeout or over its stdout cap goes to finishing without
+ * waiting for the killed container's exit. The verdict is {@code Verdicts}'s.
  */
 public final class RunnerActor {
-  private static final Logger ASYNC_LOG = LoggerFactory.getLogger(RunnerActor.class);
 
   public sealed interface Command {}
 
@@ -72,7 +69,7 @@ public final class RunnerActor {
     INSTANCE
   }
 
-  private record ContainerReady(ContainerSource.Acquired acquired) implements Command {}
+  record ContainerReady(ContainerSource.Acquired acquired) implements Command {}
 
   private record AcquireFailed(Throwable failure) implements Command {}
 
@@ -84,11 +81,11 @@ public final class RunnerActor {
 
   private record ExitFailed(Throwable failure) implements Command {}
 
-  private record RecordWritten(Throwable failure) implements Command {}
+  record RecordWritten(Throwable failure) implements Command {}
 
-  private record Acked(Throwable failure) implements Command {}
+  record Acked(Throwable failure) implements Command {}
 
-  private enum Step implements Command {
+  enum Step implements Command {
     HEARTBEAT,
     ACQUIRE_DEADLINE,
     FUNCTION_DEADLINE,
@@ -106,8 +103,6 @@ public final class RunnerActor {
   static final Duration REMOVE_AFTER_ANSWER = Duration.ofMillis(25);
   /** The removal starts by then even when the activation is not settled yet. */
   static final Duration REMOVE_UNSETTLED_AFTER = Duration.ofSeconds(1);
-  static final Duration SETTLE_RETRY_MIN = Duration.ofMillis(250);
-  static final Duration SETTLE_RETRY_MAX = Duration.ofSeconds(2);
 
   /** Sent to the parent when the activation is settled and its container is gone. */
   public record Finished(String activationId) {}
@@ -119,124 +114,86 @@ public final class RunnerActor {
   public static Behavior<Command> create(
       WorkItem item, Instant acceptedAt, RunnerPorts ports, ActorRef<Finished> parent) {
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> new RunnerActor(ctx, timers, item, acceptedAt, ports, parent).start()));
+        ctx -> {
+          ctx.setLoggerName(RunnerActor.class);
+          return Behaviors.withTimers(
+              timers ->
+                  new RunnerActor(
+                          new RunnerScope(ctx, timers, item, ports, parent, new ContainerHandoff()))
+                      .start(acceptedAt));
+        });
   }
 
-  private final ActorContext<Command> context;
+  private final RunnerScope scope;
   private final TimerScheduler<Command> timers;
-  private final WorkItem item;
   private final ActivationRequest request;
   private final String id;
-  private final Instant acceptedAt;
-  private final RunnerPorts ports;
   private final RunnerSettings settings;
-  private final ActorRef<Finished> parent;
-  private final ContainerHandoff handoff = new ContainerHandoff();
 
-  private Container container;
-  private boolean warm;
-  private Instant acquireStart;
-  private Instant acquiredAt;
-  private Instant runStart;
-  private Instant runEnd;
-  private UniqueKillSwitch killSwitch;
-  private OutputCapture capture;
-  private boolean timedOut;
-  private boolean killed;
-  private boolean removeStarted;
-  private boolean removed;
-  private boolean settled;
-  private boolean recordWritten;
-  private boolean acked;
-  private boolean settling;
-  private int recordAttempts;
-  private int ackAttempts;
-
-  private RunnerActor(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
-      WorkItem item,
-      Instant acceptedAt,
-      RunnerPorts ports,
-      ActorRef<Finished> parent) {
-    this.context = context;
-    context.setLoggerName(RunnerActor.class);
-    this.timers = timers;
-    this.item = item;
-    this.request = item.request();
-    this.id = request.activationId();
-    this.acceptedAt = acceptedAt;
-    this.ports = ports;
-    this.settings = ports.settings();
-    this.parent = parent;
+  private RunnerActor(RunnerScope scope) {
+    this.scope = scope;
+    this.timers = scope.timers();
+    this.request = scope.request();
+    this.id = scope.id();
+    this.settings = scope.settings();
   }
 
-  private Behavior<Command> start() {
+  private Behavior<Command> start(Instant acceptedAt) {
     timers.startTimerAtFixedRate(Step.HEARTBEAT, Step.HEARTBEAT, settings.heartbeatInterval());
     timers.startSingleTimer(Step.ACQUIRE_DEADLINE, settings.acquireTimeout());
-    acquireStart = now();
-    ActorRef<Command> self = context.getSelf();
-    attempt(
-            () ->
-                ports
-                    .containers()
-                    .acquire(
-                        ContainerSpecs.forActivation(
-                            request, ports.workerId(), ports.platformName(), settings),
-                        request.function()))
-        .whenComplete(
-            (acquired, failure) -> {
-              if (failure != null || acquired == null) {
-                self.tell(new AcquireFailed(failure != null ? failure : new NullPointerException()));
-              } else if (handoff.offer(acquired.container())) {
-                self.tell(new ContainerReady(acquired));
-              } else {
-                ASYNC_LOG.info("Activation [{}]: removing a container that came too late", id);
-                acquired.container().remove();
-              }
-            });
-    return acquiring();
+    Acquiring state = new Acquiring(Timings.acquiring(acceptedAt, scope.now()));
+    ActorRef<Command> self = scope.context().getSelf();
+    scope.handoff().deliver(
+        attempt(() -> scope.ports().containers().acquire(
+            ContainerSpecs.forActivation(
+                request, scope.ports().workerId(), scope.ports().platformName(), settings),
+            request.function())),
+        acquired -> self.tell(new ContainerReady(acquired)),
+        failure -> self.tell(new AcquireFailed(failure)),
+        id);
+    return acquiring(state);
   }
 
-  private Behavior<Command> acquiring() {
-    return receive()
-        .onMessage(ContainerReady.class, this::onContainerReady)
-        .onMessage(AcquireFailed.class, this::onAcquireFailed)
+  private Behavior<Command> acquiring(Acquiring state) {
+    return receive(state)
+        .onMessage(ContainerReady.class, ready -> onContainerReady(state, ready))
+        .onMessage(AcquireFailed.class, failed -> onAcquireFailed(state, failed))
         .onMessageEquals(
             Step.ACQUIRE_DEADLINE,
             () -> {
-              context.getLog().warn("Activation [{}]: no container within [{}]", id,
+              scope.log().warn("Activation [{}]: no container within [{}]", id,
                   settings.acquireTimeout());
-              acquiredAt = now();
-              return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+              return finish(Verdicts.noContainer(null), state.timings().acquired(scope.now()),
+                  null, false, null);
             })
-        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onMessageEquals(
+            Stop.INSTANCE,
+            () -> {
+              logStop();
+              return finish(Verdicts.stopped(), state.timings().acquired(scope.now()), null,
+                  false, null);
+            })
         .build();
   }
 
-  private Behavior<Command> onStop() {
-    context.getLog().warn("Activation [{}] stopped: its worker is stopping", id);
-    if (acquiredAt == null) {
-      acquiredAt = now();
+  private Behavior<Command> onAcquireFailed(Acquiring state, AcquireFailed failed) {
+    timers.cancel(Step.ACQUIRE_DEADLINE);
+    Timings timings = state.timings().acquired(scope.now());
+    Throwable cause = unwrap(failed.failure());
+    Verdict verdict = Verdicts.noContainer(cause);
+    if (verdict.failure() == FailureKind.IMAGE_NOT_FOUND) {
+      scope.log().info("Activation [{}]: image [{}] not found", id, request.function().image());
+    } else {
+      scope.log().warn("Activation [{}]: no container: [{}]", id, cause.toString());
     }
-    if (runStart != null && runEnd == null) {
-      runEnd = now();
-    }
-    if (killSwitch != null) {
-      killSwitch.shutdown();
-    }
-    kill();
-    return finishing(Verdict.failed(FailureKind.WORKER_STOPPED, null));
+    return finish(verdict, timings, null, false, null);
   }
 
-  private Behavior<Command> onContainerReady(ContainerReady ready) {
+  private Behavior<Command> onContainerReady(Acquiring state, ContainerReady ready) {
     timers.cancel(Step.ACQUIRE_DEADLINE);
-    container = ready.acquired().container();
-    warm = ready.acquired().warm();
-    acquiredAt = now();
-    runStart = acquiredAt;
+    Container container = ready.acquired().container();
+    boolean warm = ready.acquired().warm();
+    Timings timings = state.timings().running(scope.now());
     timers.startSingleTimer(Step.FUNCTION_DEADLINE, Duration.ofMillis(request.function().timeoutMs()));
     Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> run;
     try {
@@ -245,418 +202,183 @@ public final class RunnerActor {
               container.run(ContainerSpecs.stdin(request)),
               settings.stdoutCapBytes(),
               settings.logCapBytes(),
-              Materializer.matFromSystem(context.getSystem()));
+              Materializer.matFromSystem(scope.context().getSystem()));
     } catch (RuntimeException e) {
-      context.getLog().warn("Activation [{}]: its output could not be read", id, e);
-      runEnd = now();
-      kill();
-      return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+      scope.log().warn("Activation [{}]: its output could not be read", id, e);
+      kill(container);
+      return finish(Verdicts.afterRun(false, false, null), timings.ranUntil(scope.now()),
+          container, warm, null);
     }
-    killSwitch = run.first();
-    context.pipeToSelf(
+    scope.context().pipeToSelf(
         run.second(),
         (capture, failure) -> failure == null ? new OutputDone(capture) : new OutputFailed(failure));
-    return running();
+    return running(new Running(container, warm, timings, run.first(), false));
   }
 
-  private Behavior<Command> onAcquireFailed(AcquireFailed failed) {
-    timers.cancel(Step.ACQUIRE_DEADLINE);
-    acquiredAt = now();
-    Throwable cause = unwrap(failed.failure());
-    if (cause instanceof ContainerFailure.ImageNotFound) {
-      context.getLog().info("Activation [{}]: image [{}] not found", id, request.function().image());
-      return finishing(Verdict.failed(FailureKind.IMAGE_NOT_FOUND, null));
-    }
-    context.getLog().warn("Activation [{}]: no container: [{}]", id, cause.toString());
-    return finishing(Verdict.failed(FailureKind.PLATFORM_ERROR, null));
-  }
-
-  private Behavior<Command> running() {
-    return receive()
-        .onMessage(OutputDone.class, this::onOutputDone)
+  private Behavior<Command> running(Running state) {
+    return receive(state)
+        .onMessage(OutputDone.class, done -> onOutputDone(state, done.capture()))
         .onMessage(
             OutputFailed.class,
             failed -> {
-              context.getLog().warn("Activation [{}]: reading its output failed: [{}]", id,
+              scope.log().warn("Activation [{}]: reading its output failed: [{}]", id,
                   unwrap(failed.failure()).toString());
-              runEnd = now();
-              kill();
-              return finishing(
-                  timedOut ? Verdict.timeout() : Verdict.failed(FailureKind.PLATFORM_ERROR, null));
+              killOnce(state.container(), state.deadlineHit());
+              return finish(Verdicts.afterRun(state.deadlineHit(), false, null),
+                  state.timings().ranUntil(scope.now()), state.container(), state.warm(), null);
             })
-        .onMessageEquals(Step.FUNCTION_DEADLINE, this::onFunctionDeadline)
+        .onMessageEquals(
+            Step.FUNCTION_DEADLINE,
+            () -> {
+              logDeadline();
+              state.killSwitch().shutdown();
+              kill(state.container());
+              return running(state.atDeadline());
+            })
         .onMessageEquals(
             Step.KILL_GRACE,
             () -> {
-              killSwitch.shutdown();
+              // Killed, and its output still open: end the stream with what was read.
+              state.killSwitch().shutdown();
               return Behaviors.same();
             })
-        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onMessageEquals(
+            Stop.INSTANCE,
+            () -> {
+              logStop();
+              state.killSwitch().shutdown();
+              killOnce(state.container(), state.deadlineHit());
+              return finish(Verdicts.stopped(), state.timings().ranUntil(scope.now()),
+                  state.container(), state.warm(), null);
+            })
         .build();
   }
 
-  private Behavior<Command> onFunctionDeadline() {
-    context.getLog().info("Activation [{}] ran past its [{}] ms: killing it", id,
-        request.function().timeoutMs());
-    timedOut = true;
-    if (killSwitch != null) {
-      killSwitch.shutdown();
-    }
-    kill();
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onOutputDone(OutputDone done) {
-    runEnd = now();
-    capture = done.capture();
+  private Behavior<Command> onOutputDone(Running state, OutputCapture capture) {
+    Timings timings = state.timings().ranUntil(scope.now());
     if (capture.overflow()) {
-      context.getLog().info("Activation [{}]: stdout over [{}] bytes, killing it", id,
+      scope.log().info("Activation [{}]: stdout over [{}] bytes, killing it", id,
           settings.stdoutCapBytes());
-      kill();
+      killOnce(state.container(), state.deadlineHit());
     }
-    if (timedOut || capture.overflow()) {
+    if (state.deadlineHit() || capture.overflow()) {
       // The verdict is known and the kill sent: the exit would tell nothing more, and a loaded
       // engine takes seconds to kill (a flooding container's log drains first). The container
       // is removed after the answer, its slot held until then.
-      return finishing(verdictAfterKill());
+      return finish(Verdicts.afterRun(state.deadlineHit(), capture.overflow(), null), timings,
+          state.container(), state.warm(), capture);
     }
-    context.pipeToSelf(
-        container.exit(),
+    // Not guarded: a binding whose exit() is null is a bug to crash on (the parent cleans up).
+    scope.context().pipeToSelf(
+        state.container().exit(),
         (exit, failure) -> failure == null ? new Exited(exit) : new ExitFailed(failure));
-    return awaitingExit();
+    return awaitingExit(
+        new AwaitingExit(state.container(), state.warm(), timings, capture, false));
   }
 
-  private Behavior<Command> awaitingExit() {
-    return receive()
-        .onMessage(Exited.class, exited -> finishing(verdictFor(exited.exit())))
+  private Behavior<Command> awaitingExit(AwaitingExit state) {
+    return receive(state)
+        .onMessage(
+            Exited.class,
+            exited -> finishRun(state, Verdicts.afterRun(state.deadlineHit(), false, exited.exit())))
         .onMessage(
             ExitFailed.class,
             failed -> {
-              context.getLog().warn("Activation [{}]: its exit was not seen: [{}]", id,
+              scope.log().warn("Activation [{}]: its exit was not seen: [{}]", id,
                   unwrap(failed.failure()).toString());
-              return finishing(verdictAfterKill());
+              return finishRun(state, Verdicts.afterRun(state.deadlineHit(), false, null));
             })
-        .onMessageEquals(Step.FUNCTION_DEADLINE, this::onFunctionDeadline)
+        .onMessageEquals(
+            Step.FUNCTION_DEADLINE,
+            () -> {
+              logDeadline();
+              kill(state.container());
+              return awaitingExit(state.atDeadline());
+            })
         .onMessageEquals(
             Step.KILL_GRACE,
             () -> {
-              context.getLog().warn("Activation [{}]: no exit within [{}] of its kill", id,
+              scope.log().warn("Activation [{}]: no exit within [{}] of its kill", id,
                   settings.killGrace());
-              return finishing(verdictAfterKill());
+              return finishRun(state, Verdicts.afterRun(state.deadlineHit(), false, null));
             })
-        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onMessageEquals(
+            Stop.INSTANCE,
+            () -> {
+              logStop();
+              killOnce(state.container(), state.deadlineHit());
+              return finishRun(state, Verdicts.stopped());
+            })
         .build();
   }
 
-  private Verdict verdictFor(ContainerExit exit) {
-    if (timedOut || capture.overflow()) {
-      return verdictAfterKill();
-    }
-    if (exit.exitCode() == 0) {
-      return Verdict.success();
-    }
-    if (exit.oomKilled()) {
-      return Verdict.failed(FailureKind.OUT_OF_MEMORY, exit.exitCode());
-    }
-    return Verdict.failed(FailureKind.NON_ZERO_EXIT, exit.exitCode());
-  }
-
-  private Verdict verdictAfterKill() {
-    if (timedOut) {
-      return Verdict.timeout();
-    }
-    if (capture != null && capture.overflow()) {
-      return Verdict.failed(FailureKind.OUTPUT_TOO_LARGE, null);
-    }
-    return Verdict.failed(FailureKind.PLATFORM_ERROR, null);
-  }
-
-  private Behavior<Command> finishing(Verdict verdict) {
-    timers.cancel(Step.ACQUIRE_DEADLINE);
-    timers.cancel(Step.FUNCTION_DEADLINE);
-    timers.cancel(Step.KILL_GRACE);
-    ActivationRecord record = record(verdict, now());
-    context.getLog().info("Activation [{}] of [{}] finished [{}] [{}] in [{}] ms", id,
-        record.function(), record.status(), record.failure(), record.durationMs());
-    timers.startSingleTimer(Step.SETTLE_DEADLINE, settings.settleTimeout());
-    timers.startSingleTimer(Step.REMOVE, REMOVE_UNSETTLED_AFTER);
-    writeRecord(record);
-    ack();
-    return finishing(record);
-  }
-
-  private void writeRecord(ActivationRecord record) {
-    recordAttempts++;
-    // Piped as Done, never as a null Void: see notNull.
-    context.pipeToSelf(notNull(attempt(() -> ports.store().put(record))),
-        (ok, f) -> new RecordWritten(f));
-  }
-
-  private void ack() {
-    ackAttempts++;
-    context.pipeToSelf(notNull(attempt(item::ack)), (ok, f) -> new Acked(f));
-  }
-
-  private Behavior<Command> finishing(ActivationRecord record) {
-    return receive()
-        .onMessage(
-            RecordWritten.class,
-            written -> {
-              if (written.failure() == null) {
-                recordWritten = true;
-                return settleWhenDone();
-              }
-              return retryLater(Step.RETRY_RECORD, recordAttempts, "writing its record",
-                  written.failure());
-            })
-        .onMessage(
-            Acked.class,
-            ack -> {
-              if (ack.failure() == null) {
-                acked = true;
-                return settleWhenDone();
-              }
-              return retryLater(Step.RETRY_ACK, ackAttempts, "acking it", ack.failure());
-            })
-        .onMessageEquals(
-            Step.RETRY_RECORD,
-            () -> {
-              writeRecord(record);
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Step.RETRY_ACK,
-            () -> {
-              ack();
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Step.SETTLE_DEADLINE,
-            () -> {
-              context.getLog().warn("Activation [{}]: not settled within [{}] (record written:"
-                  + " [{}], acked: [{}]), answering anyway", id, settings.settleTimeout(),
-                  recordWritten, acked);
-              return settle();
-            })
-        .onMessageEquals(
-            Step.SETTLED,
-            () -> {
-              // After the ack, so a caller who gets this answer finds its place free again.
-              item.reply(new WorkerEvent.Completed(id, record));
-              timers.cancel(Step.HEARTBEAT);
-              settled = true;
-              if (removeStarted) {
-                return doneWhenSettledAndRemoved();
-              }
-              // A moment later: the answer is still on its way (on a node that is also an API
-              // node it needs the CPU), and the engine work of the removal, and of the pool's
-              // replacement start that waits for it, would compete with it.
-              timers.startSingleTimer(Step.REMOVE, REMOVE_AFTER_ANSWER);
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Step.REMOVE,
-            () -> {
-              startRemoval();
-              return doneWhenSettledAndRemoved();
-            })
-        .onMessageEquals(Step.REMOVED, this::onRemoved)
-        .onMessageEquals(
-            Step.REMOVE_DEADLINE,
-            () -> {
-              context.getLog().warn("Activation [{}]: container [{}] not removed within [{}]", id,
-                  container.id(), settings.removeTimeout());
-              return onRemoved();
-            })
-        .onMessage(
-            ContainerReady.class,
-            late -> {
-              // A container that arrived after the acquire deadline.
-              container = late.acquired().container();
-              startRemoval();
-              return Behaviors.same();
-            })
-        .onAnyMessage(late -> Behaviors.same())
-        .build();
-  }
-
-  private Behavior<Command> settleWhenDone() {
-    if (!recordWritten || !acked) {
-      return Behaviors.same();
-    }
-    if (recordAttempts > 1 || ackAttempts > 1) {
-      context.getLog().info("Activation [{}] settled after [{}] record writes and [{}] acks", id,
-          recordAttempts, ackAttempts);
-    }
-    return settle();
-  }
-
-  /** Once: no more retries, and the answer goes out. */
-  private Behavior<Command> settle() {
-    if (settling) {
-      return Behaviors.same();
-    }
-    settling = true;
-    timers.cancel(Step.SETTLE_DEADLINE);
-    timers.cancel(Step.RETRY_RECORD);
-    timers.cancel(Step.RETRY_ACK);
-    context.getSelf().tell(Step.SETTLED);
-    return Behaviors.same();
+  private Behavior<Command> finishRun(AwaitingExit state, Verdict verdict) {
+    return finish(verdict, state.timings(), state.container(), state.warm(), state.capture());
   }
 
   /**
-   * A write or an ack failed: try again after a backoff, and remove the container meanwhile
-   * rather than after the answer, which may be a while.
+   * The activation's end: its record made, and the rest handed to the finishing state.
+   *
+   * @param container null when none came
+   * @param capture null when the output was never read to its end
    */
-  private Behavior<Command> retryLater(Step retry, int attempts, String what, Throwable failure) {
-    if (settling) {
-      return Behaviors.same();
-    }
-    if (attempts == 1) {
-      ASYNC_LOG.warn("Activation [{}]: [{}] failed, retrying: [{}]", id, what,
-          unwrap(failure).toString());
-    } else {
-      ASYNC_LOG.debug("Activation [{}]: [{}] failed again ([{}] attempts): [{}]", id, what,
-          attempts, unwrap(failure).toString());
-    }
-    timers.startSingleTimer(retry, settleBackoff(attempts));
-    startRemoval();
-    return Behaviors.same();
+  private Behavior<Command> finish(Verdict verdict, Timings timings, Container container,
+      boolean warm, OutputCapture capture) {
+    timers.cancel(Step.ACQUIRE_DEADLINE);
+    timers.cancel(Step.FUNCTION_DEADLINE);
+    timers.cancel(Step.KILL_GRACE);
+    ActivationRecord record =
+        ActivationRecords.ofRun(request, scope.ports().workerId(), verdict, timings, scope.now(),
+            capture, container == null ? Optional.empty() : container.preCall(), warm);
+    scope.log().info("Activation [{}] of [{}] finished [{}] [{}] in [{}] ms", id,
+        record.function(), record.status(), record.failure(), record.durationMs());
+    return new RunnerFinishing(scope).start(record, container);
   }
 
-  /** 250 ms, doubling up to 2 s. */
-  static Duration settleBackoff(int attempts) {
-    long millis = SETTLE_RETRY_MIN.toMillis() << Math.min(Math.max(0, attempts - 1), 16);
-    return Duration.ofMillis(Math.min(millis, SETTLE_RETRY_MAX.toMillis()));
+  private void logStop() {
+    scope.log().warn("Activation [{}] stopped: its worker is stopping", id);
   }
 
-  private void startRemoval() {
-    if (container == null) {
-      removed = true;
-      return;
-    }
-    if (removeStarted) {
-      return;
-    }
-    removeStarted = true;
-    removed = false;
-    timers.startSingleTimer(Step.REMOVE_DEADLINE, settings.removeTimeout());
-    context.pipeToSelf(
-        notNull(logged(attempt(container::remove), "removing its container")),
-        (ok, f) -> Step.REMOVED);
+  private void logDeadline() {
+    scope.log().info("Activation [{}] ran past its [{}] ms: killing it", id,
+        request.function().timeoutMs());
   }
 
-  private Behavior<Command> onRemoved() {
-    timers.cancel(Step.REMOVE_DEADLINE);
-    removed = true;
-    return doneWhenSettledAndRemoved();
-  }
-
-  private Behavior<Command> doneWhenSettledAndRemoved() {
-    if (settled && removed) {
-      parent.tell(new Finished(id));
-      return Behaviors.stopped();
-    }
-    return Behaviors.same();
-  }
-
-  private ActivationRecord record(Verdict verdict, Instant end) {
-    boolean keepStdout = capture != null && !capture.overflow();
-    Optional<PreCall> preCall = container == null ? Optional.empty() : container.preCall();
-    return new ActivationRecord(
-        id,
-        request.function().owner(),
-        request.function().name(),
-        verdict.status(),
-        verdict.failure(),
-        verdict.exitCode(),
-        keepStdout ? capture.stdout().toArray() : new byte[0],
-        capture == null ? "" : new String(capture.stderr().toArray(), StandardCharsets.UTF_8),
-        capture != null && capture.logsTruncated(),
-        request.submittedAt(),
-        ActivationRecords.millisBetween(request.submittedAt(), end),
-        ports.workerId(),
-        warm,
-        ActivationRecords.millisBetween(request.submittedAt(), acceptedAt),
-        ActivationRecords.millisBetween(acquireStart, acquiredAt),
-        ActivationRecords.millisBetween(runStart, runEnd),
-        preCall.map(PreCall::cpuMs).orElse(null),
-        preCall.map(PreCall::frozen).orElse(null));
-  }
-
-  private void heartbeat() {
-    if (!settled) {
-      logged(attempt(item::inProgress), "marking it in progress");
-      item.reply(new WorkerEvent.Heartbeat(id));
+  /** Kills the container unless it was already killed at its deadline. */
+  private void killOnce(Container container, boolean killedAtDeadline) {
+    if (!killedAtDeadline) {
+      kill(container);
     }
   }
 
-  private void kill() {
-    if (killed || container == null) {
-      return;
-    }
-    killed = true;
-    logged(attempt(container::kill), "killing its container");
+  private void kill(Container container) {
+    scope.logged(attempt(container::kill), "killing its container");
     timers.startSingleTimer(Step.KILL_GRACE, settings.killGrace());
   }
 
-  private BehaviorBuilder<Command> receive() {
+  /** What every state before finishing does alike: heartbeats, and cleaning up at its stop. */
+  private BehaviorBuilder<Command> receive(RunnerState state) {
     return Behaviors.receive(Command.class)
         .onMessageEquals(
             Step.HEARTBEAT,
             () -> {
-              heartbeat();
+              scope.heartbeat();
               return Behaviors.same();
             })
-        .onSignal(PostStop.class, signal -> onPostStop());
+        .onSignal(
+            PostStop.class,
+            signal -> {
+              // Also after a crash: whatever container this runner got must not outlive it.
+              if (state instanceof Running running) {
+                running.killSwitch().shutdown();
+              }
+              scope.releaseContainer(false);
+              return Behaviors.same();
+            });
   }
 
-  /** Also runs after a crash: whatever container this runner got must not outlive it. */
-  private Behavior<Command> onPostStop() {
-    Container offered = handoff.close();
-    if (killSwitch != null) {
-      killSwitch.shutdown();
-    }
-    if (offered != null && !removeStarted) {
-      removeStarted = true;
-      logged(attempt(offered::remove), "removing its container");
-    }
-    return Behaviors.same();
-  }
-
-  private Instant now() {
-    return ports.clock().instant();
-  }
-
-  private CompletionStage<Void> logged(CompletionStage<?> stage, String what) {
-    return stage.handle(
-        (ok, failure) -> {
-          if (failure != null) {
-            ASYNC_LOG.warn("Activation [{}]: [{}] failed: [{}]", id, what,
-                unwrap(failure).toString());
-          }
-          return null;
-        });
-  }
-
-  /** A port's call as a stage, a synchronous throw included. */
-  private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /**
-   * The stage's end as {@link Done}: a stage piped to an actor that has stopped meanwhile becomes a
-   * dead letter, and Pekko's dead-letter logging fails on a null value (a {@code Void} stage's).
-   */
-  private static CompletionStage<Done> notNull(CompletionStage<?> stage) {
-    return stage.thenApply(v -> Done.getInstance());
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  /** The wait before settling's next attempt after {@code attempts} failed ones. */
+  static Duration settleBackoff(int attempts) {
+    return Settling.backoff(attempts);
   }
 }
