@@ -29,6 +29,10 @@ ensure_packages() {
     || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null || missing+=(maven)
   command -v curl >/dev/null || missing+=(curl)
+  # The http module's OpenApiLintTest installs its validator (Redocly CLI) with npm into
+  # http/target; it brings its own Node.js when the system's is older than Redocly needs.
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   # faas-init (docker-runner/src/main/c) is compiled static by the build.
   command -v gcc >/dev/null || missing+=(gcc)
   compgen -G '/usr/lib/*/libc.a' >/dev/null || missing+=(libc6-dev)
