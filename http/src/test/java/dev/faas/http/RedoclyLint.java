@@ -34,7 +34,7 @@ final class RedoclyLint {
   private static final Duration LINT_TIMEOUT = Duration.ofMinutes(2);
   private static final String HINT =
       "the OpenAPI validator needs npm and Node.js: run `source scripts/prereqs.sh;"
-          + " ensure_packages` (or apt-get install nodejs npm)";
+          + " ensure_test_packages` (or apt-get install nodejs npm)";
 
   /** One problem the validator found. */
   record Problem(String severity, String ruleId, String pointer, String message) {
