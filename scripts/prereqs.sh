@@ -41,6 +41,20 @@ ensure_packages() {
   export nats_server_path="${nats_server_path:-$(command -v nats-server)}"
 }
 
+# What only the tests need, besides ensure_packages: npm, with which the http module's
+# OpenApiLintTest installs its OpenAPI validator (Redocly CLI, pinned) under http/target. The
+# test brings its own Node.js when the system's is older than Redocly needs (Debian 12's is 18).
+ensure_test_packages() {
+  local missing=()
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
 # Starts dockerd in its own session (so Ctrl-C on a script does not stop it) unless one answers.
 ensure_dockerd() {
   if $DOCKER info >/dev/null 2>&1; then return 0; fi

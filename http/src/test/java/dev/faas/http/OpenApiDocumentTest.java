@@ -7,20 +7,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The OpenAPI document and the route table describe the same API, endpoint for endpoint. */
+/**
+ * The OpenAPI document, the route table and docs/api.md describe the same API, endpoint for
+ * endpoint.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
   private static final Set<String> METHODS =
       Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+  // docs/api.md gives every endpoint a heading of its own, such as "### `GET /v1/functions`".
+  private static final Pattern ENDPOINT_HEADING =
+      Pattern.compile("^#{2,6} `(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE) (/\\S*)`\\s*$");
+  // Surefire runs in the module's directory; the docs are the repository's.
+  private static final Path API_MD =
+      Path.of(System.getProperty("basedir", "."), "..", "docs", "api.md").normalize();
 
   // The API as a node with the activation engine serves it: invocation endpoints contributed.
   private final ApiFixture api =
@@ -44,6 +60,20 @@ class OpenApiDocumentTest {
             .map(e -> e.method().name() + " " + e.template())
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(documented), served);
+  }
+
+  @Test
+  void documentAndDocsApiMdDescribeTheSameEndpoints() throws Exception {
+    List<String> headed = new ArrayList<>();
+    for (String line : Files.readAllLines(API_MD, StandardCharsets.UTF_8)) {
+      Matcher heading = ENDPOINT_HEADING.matcher(line);
+      if (heading.matches()) {
+        headed.add(heading.group(1) + " " + heading.group(2));
+      }
+    }
+    Set<String> unique = new TreeSet<>(headed);
+    assertEquals(unique.size(), headed.size(), "an endpoint with two headings in " + API_MD);
+    assertEquals(documented(), unique, "OpenAPI document (expected) and " + API_MD);
   }
 
   @Test
