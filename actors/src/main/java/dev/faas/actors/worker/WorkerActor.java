@@ -98,18 +98,6 @@ public final class WorkerActor {
    */
   public record ToPool(WarmPool.Command command) implements Command {}
 
-  private record CleanedUp(Integer removed, Throwable failure) implements Command {}
-
-  private record PoolStats(WarmPool.Stats stats) implements Command {}
-
-  private record RunnerFinished(String activationId) implements Command {}
-
-  private record RunnerStopped(String activationId) implements Command {}
-
-  private record Swept(Integer removed, Throwable failure) implements Command {}
-
-  private record Recovered(Integer removed, Throwable failure) implements Command {}
-
   private record PoolDrained(WarmPool.Drained drained) implements Command {}
 
   private enum Tick implements Command {
@@ -119,41 +107,21 @@ public final class WorkerActor {
     DRAIN_DEADLINE
   }
 
-  private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
-
   /**
    * A drain in progress: whom to answer, how many ran when it began, how many were stopped at its
    * timeout.
    */
   private record Draining(ActorRef<Drained> replyTo, int runningAtStart, int stopped) {
-    Draining stoppedOne() {
-      return new Draining(replyTo, runningAtStart, stopped + 1);
+    Draining stopped(int more) {
+      return new Draining(replyTo, runningAtStart, stopped + more);
     }
   }
 
   /**
    * A worker starting a fresh container for every activation, or taking it from a warm pool when
-   * {@code settings.pool().enabled()}.
+   * {@code settings.pool().enabled()}; the pool's figures are told to {@code listener} (gauges),
+   * the engine's health to {@code engineListener} (readiness).
    */
-  public static Behavior<Command> create(
-      WorkerSettings settings, WorkSource source, ContainerRuntime runtime, ActivationStore store) {
-    return create(settings, source, runtime, store, Clock.systemUTC(), PoolListener.NONE);
-  }
-
-  /**
-   * As above, with the pool's figures told to {@code listener} (for gauges) when it has a pool.
-   */
-  public static Behavior<Command> create(
-      WorkerSettings settings,
-      WorkSource source,
-      ContainerRuntime runtime,
-      ActivationStore store,
-      Clock clock,
-      PoolListener listener) {
-    return create(settings, source, runtime, store, clock, listener, EngineListener.NONE);
-  }
-
-  /** As above, with the engine's health told to {@code engineListener} (for readiness). */
   public static Behavior<Command> create(
       WorkerSettings settings,
       WorkSource source,
@@ -209,15 +177,14 @@ public final class WorkerActor {
   private final WorkerSettings settings;
   private final WorkSource source;
   private final ContainerRuntime runtime;
-  private final RunnerPorts runnerPorts;
   private final Clock clock;
-  private final ActorRef<RunnerActor.Finished> finishedAdapter;
   private final ActorRef<WarmPool.Command> pool;
   private final EngineCheck engine;
   private final PullLoop shared;
   private final PullLoop routed;
-  private final Map<String, Running> running = new HashMap<>();
-  private long spawned;
+  private final WorkerRuns runs;
+  private final Housekeeping housekeeping;
+  private final Announcer announcer;
   /** A pull failed and none has worked since: the failure was logged. */
   private boolean pullsFailing;
   /** Set by {@link Drain}: no pull, no announcement from then on. */
@@ -245,19 +212,19 @@ public final class WorkerActor {
     this.engine = new EngineCheck(context, runtime, settings, engineListener);
     this.shared = new PullLoop(PullLoop.Lane.SHARED, context, timers, source, settings);
     this.routed = new PullLoop(PullLoop.Lane.ROUTED, context, timers, source, settings);
-    this.runnerPorts =
+    RunnerPorts runnerPorts =
         new RunnerPorts(
             settings.workerId(), settings.platformName(), containers, store, settings.runner(),
             clock);
-    this.finishedAdapter =
-        context.messageAdapter(RunnerActor.Finished.class, f -> new RunnerFinished(f.activationId()));
+    this.runs = new WorkerRuns(context, settings, runtime, runnerPorts, clock, source::routes);
+    this.housekeeping = new Housekeeping(context, runtime, settings);
+    this.announcer = new Announcer(context, source, settings, pool, runs::free);
   }
 
   private Behavior<Command> start() {
     context.getLog().info("Worker [{}] starting with [{}] slots: removing its leftovers",
         settings.workerId(), settings.slots());
-    context.pipeToSelf(
-        Stages.attempt(() -> runtime.removeOrphans(settings.workerId())), CleanedUp::new);
+    housekeeping.removeOrphans(Housekeeping.Why.START);
     engine.probe();
     timers.startTimerAtFixedRate(Tick.PROBE, Tick.PROBE, settings.probeInterval());
     return startingUp();
@@ -265,7 +232,12 @@ public final class WorkerActor {
 
   private Behavior<Command> startingUp() {
     return common()
-        .onMessage(CleanedUp.class, this::onCleanedUp)
+        .onMessage(
+            Housekeeping.Removed.class,
+            removed ->
+                removed.why() == Housekeeping.Why.START
+                    ? onCleanedUp(removed)
+                    : onRemoved(removed))
         .onMessage(EngineCheck.Probed.class, p -> onProbed(p, false))
         .build();
   }
@@ -291,8 +263,7 @@ public final class WorkerActor {
       case RESUME:
         return working ? resume() : Behaviors.same();
       case RECOVER:
-        context.pipeToSelf(
-            Stages.attempt(() -> runtime.removeOrphans(settings.workerId())), Recovered::new);
+        housekeeping.removeOrphans(Housekeeping.Why.OUTAGE);
         return Behaviors.same();
       case NOTHING:
       default:
@@ -300,15 +271,20 @@ public final class WorkerActor {
     }
   }
 
-  private Behavior<Command> onRecovered(Recovered recovered) {
-    if (recovered.failure() != null) {
-      context.getLog().warn("Worker [{}] could not remove what the outage left: [{}]",
-          settings.workerId(), recovered.failure().toString());
-    } else if (recovered.removed() > 0) {
-      context.getLog().info("Worker [{}] removed [{}] containers the outage left",
-          settings.workerId(), recovered.removed());
+  /** After an outage's leftovers are removed, the worker takes work again. */
+  private Behavior<Command> onRemoved(Housekeeping.Removed removed) {
+    housekeeping.log(removed);
+    return removed.why() == Housekeeping.Why.OUTAGE && engine.ok() ? resume() : Behaviors.same();
+  }
+
+  private boolean mayAnnounce() {
+    return engine.ok() && draining == null;
+  }
+
+  private void announceWithPool() {
+    if (mayAnnounce()) {
+      announcer.announce();
     }
-    return engine.ok() ? resume() : Behaviors.same();
   }
 
   /** Announces itself and pulls, as the engine can run what it takes. */
@@ -317,15 +293,9 @@ public final class WorkerActor {
     return pullWhatIsFree();
   }
 
-  private Behavior<Command> onCleanedUp(CleanedUp cleanedUp) {
-    if (cleanedUp.failure() != null) {
-      context.getLog().warn("Worker [{}] could not remove its leftovers: [{}]",
-          settings.workerId(), cleanedUp.failure().toString());
-    } else if (cleanedUp.removed() > 0) {
-      context.getLog().info("Worker [{}] removed [{}] containers of its previous run",
-          settings.workerId(), cleanedUp.removed());
-    }
-    sweep();
+  private Behavior<Command> onCleanedUp(Housekeeping.Removed cleanedUp) {
+    housekeeping.log(cleanedUp);
+    housekeeping.sweep();
     timers.startTimerAtFixedRate(Tick.ANNOUNCE, Tick.ANNOUNCE, settings.announceInterval());
     timers.startTimerAtFixedRate(Tick.SWEEP, Tick.SWEEP, settings.sweepInterval());
     if (engine.ok()) {
@@ -340,13 +310,15 @@ public final class WorkerActor {
         .onMessage(PullLoop.PullFailed.class, this::onPullFailed)
         .onMessage(PullLoop.Retry.class, retry -> pull(retry.lane()))
         .onMessage(
-            PoolStats.class,
-            s -> {
-              announce(warmFunctions(s.stats()));
+            Announcer.PoolStats.class,
+            stats -> {
+              if (mayAnnounce()) {
+                announcer.announce(stats);
+              }
               return Behaviors.same();
             })
-        .onMessage(RunnerFinished.class, f -> onRunnerGone(f.activationId(), false))
-        .onMessage(RunnerStopped.class, s -> onRunnerGone(s.activationId(), true))
+        .onMessage(WorkerRuns.RunnerFinished.class, f -> onRunnerGone(f.activationId(), false))
+        .onMessage(WorkerRuns.RunnerStopped.class, s -> onRunnerGone(s.activationId(), true))
         .onMessageEquals(
             Tick.ANNOUNCE,
             () -> {
@@ -356,12 +328,11 @@ public final class WorkerActor {
         .onMessageEquals(
             Tick.SWEEP,
             () -> {
-              sweep();
+              housekeeping.sweep();
               return Behaviors.same();
             })
-        .onMessage(Swept.class, this::onSwept)
         .onMessage(EngineCheck.Probed.class, p -> onProbed(p, true))
-        .onMessage(Recovered.class, this::onRecovered)
+        .onMessage(Housekeeping.Removed.class, this::onRemoved)
         .onMessageEquals(Tick.DRAIN_DEADLINE, this::onDrainDeadline)
         .build();
   }
@@ -371,9 +342,9 @@ public final class WorkerActor {
       drain.replyTo().tell(new Drained(0, 0, 0));
       return Behaviors.same();
     }
-    draining = new Draining(drain.replyTo(), running.size(), 0);
+    draining = new Draining(drain.replyTo(), runs.count(), 0);
     context.getLog().info("Worker [{}] draining: taking no more work, [{}] activations running,"
-        + " [{}] to finish", settings.workerId(), running.size(), drain.timeout());
+        + " [{}] to finish", settings.workerId(), runs.count(), drain.timeout());
     timers.cancel(Tick.ANNOUNCE);
     shared.cancelRetry();
     routed.cancelRetry();
@@ -382,21 +353,18 @@ public final class WorkerActor {
   }
 
   private Behavior<Command> onDrainDeadline() {
-    if (running.isEmpty()) {
+    if (runs.count() == 0) {
       return Behaviors.same();
     }
     context.getLog().warn("Worker [{}] drain time over: stopping [{}] activations still running",
-        settings.workerId(), running.size());
-    for (Running r : running.values()) {
-      draining = draining.stoppedOne();
-      r.runner().tell(RunnerActor.Stop.INSTANCE);
-    }
+        settings.workerId(), runs.count());
+    draining = draining.stopped(runs.stopAll());
     return Behaviors.same();
   }
 
   /** Once nothing runs any more, empties the pool; {@link PoolDrained} then answers the drain. */
   private Behavior<Command> drainedWhenIdle() {
-    if (draining == null || !running.isEmpty()) {
+    if (draining == null || runs.count() > 0) {
       return Behaviors.same();
     }
     timers.cancel(Tick.DRAIN_DEADLINE);
@@ -420,7 +388,7 @@ public final class WorkerActor {
   }
 
   private int free() {
-    return settings.slots() - running.size();
+    return runs.free();
   }
 
   /** Opens each pull loop that may pull now. */
@@ -451,9 +419,7 @@ public final class WorkerActor {
       pullsFailing = false;
       context.getLog().info("Worker [{}] pulls work again", settings.workerId());
     }
-    for (WorkItem item : pulled.items()) {
-      take(item);
-    }
+    pulled.items().forEach(runs::take);
     return pullWhatIsFree();
   }
 
@@ -475,159 +441,21 @@ public final class WorkerActor {
     return Behaviors.same();
   }
 
-  private PullLoop loop(PullLoop.Lane lane) {
-    return lane == PullLoop.Lane.SHARED ? shared : routed;
-  }
-
-  private void take(WorkItem item) {
-    ActivationRequest request = item.request();
-    String id = request.activationId();
-    if (running.containsKey(id)) {
-      // Its ack wait ran out before its runner's first progress report, or NATS handed out again
-      // what was pending when it restarted: its runner settles the one message; dropping this
-      // copy would tell the caller it was lost.
-      context.getLog().warn("Activation [{}] delivered again while it runs here, ignored", id);
-    } else if (item.deliveryCount() > 1) {
-      context.getLog().warn("Activation [{}] redelivered ([{}]): its worker was lost, dropping it",
-          id, item.deliveryCount());
-      drop(item, "the worker that took it was lost; it is never run twice");
-    } else if (clock.instant().isAfter(request.acceptBy())) {
-      context.getLog().info("Activation [{}] pulled after its accept deadline, dropping it", id);
-      drop(item, "no worker took it in time");
-    } else if (!Routing.hasPlace(free(), source.routes())) {
-      context.getLog().error("Activation [{}] pulled without a free slot, dropping it", id);
-      drop(item, "the worker had no free slot");
-    } else {
-      SettleOnce guarded = new SettleOnce(item);
-      guarded.reply(new WorkerEvent.Accepted(id, settings.workerId()));
-      ActorRef<RunnerActor.Command> runner =
-          context.spawn(
-              RunnerActor.create(guarded, clock.instant(), runnerPorts, finishedAdapter),
-              "runner-" + id + "-" + (++spawned));
-      context.watchWith(runner, new RunnerStopped(id));
-      running.put(id, new Running(runner, guarded));
-    }
-  }
-
-  private void drop(WorkItem item, String reason) {
-    String id = item.request().activationId();
-    logFailure(Stages.attempt(item::drop), "Activation [{}] could not be dropped: [{}]", id);
-    item.reply(new WorkerEvent.Dropped(id, reason, settings.workerId()));
-  }
-
   private Behavior<Command> onRunnerGone(String id, boolean stopped) {
-    Running gone = running.remove(id);
-    if (gone == null) {
+    if (!runs.gone(id, stopped)) {
       return Behaviors.same();
-    }
-    if (!stopped) {
-      context.unwatch(gone.runner());
-    } else if (!gone.item().isSettled() || !gone.item().isAnswered()) {
-      context.getLog().error("Runner of activation [{}] stopped before finishing it", id);
-      ActivationRecord record =
-          ActivationRecords.platformError(gone.item().request(), settings.workerId(),
-              clock.instant());
-      Stages.attempt(() -> runnerPorts.store().put(record));
-      Stages.attempt(gone.item()::ack);
-      gone.item().reply(new WorkerEvent.Completed(id, record));
-      removeContainerOf(id);
-    } else {
-      removeContainerOf(id);
     }
     return draining != null ? drainedWhenIdle() : pullWhatIsFree();
   }
 
-  private void removeContainerOf(String id) {
-    Map<String, String> labels =
-        Map.of(
-            ContainerSpec.PLATFORM_LABEL, settings.platformName(),
-            ContainerSpec.ACTIVATION_LABEL, id);
-    logFailure(Stages.attempt(() -> runtime.removeLabelled(labels)),
-        "Container of activation [{}] not removed: [{}]", id);
-  }
-
-  private static void logFailure(CompletionStage<?> stage, String message, String id) {
-    stage.whenComplete(
-        (ok, failure) -> {
-          if (failure != null) {
-            ASYNC_LOG.warn(message, id, failure.toString());
-          }
-        });
-  }
-
-  /** Announces with the pool's warm functions, once the pool has answered (if there is one). */
-  private void announceWithPool() {
-    if (!engine.ok() || draining != null) {
-      return;
-    }
-    if (pool == null) {
-      announce(Set.of());
-      return;
-    }
-    context.pipeToSelf(
-        AskPattern.<WarmPool.Command, WarmPool.Stats>ask(
-            pool, WarmPool.GetStats::new, settings.announceInterval(),
-            context.getSystem().scheduler()),
-        (stats, failure) -> new PoolStats(failure == null ? stats : WarmPool.Stats.empty()));
-  }
-
-  /**
-   * The functions ({@code owner.name}) of the keys the pool keeps containers for: idle ones, or a
-   * target above zero (a replacement about to start or starting). An announcement is up to a
-   * second old when it is read, and a key whose last container was just taken is still the best
-   * place for the function's next call.
-   */
-  private static Set<String> warmFunctions(WarmPool.Stats stats) {
-    Set<String> warm = new HashSet<>();
-    for (WarmPool.KeyStats key : stats.keys()) {
-      if (key.idle() > 0 || key.target() > 0) {
-        warm.addAll(key.functions());
-      }
-    }
-    return warm;
-  }
-
-  private void announce(Set<String> warmFunctions) {
-    if (!engine.ok() || draining != null) {
-      return;
-    }
-    try {
-      source.announce(settings.workerId(), Math.max(0, free()), warmFunctions);
-    } catch (RuntimeException e) {
-      context.getLog().warn("Worker [{}] could not announce itself: [{}]", settings.workerId(),
-          e.toString());
-    }
-  }
-
-  /**
-   * Removes what no live worker holds (among it, what a killed worker left on this engine) and
-   * whatever is older than any activation can last.
-   */
-  private void sweep() {
-    Map<String, String> platform = Map.of(ContainerSpec.PLATFORM_LABEL, settings.platformName());
-    context.pipeToSelf(
-        Stages.attempt(() -> runtime.removeOrphans(settings.workerId()))
-            .thenCombine(
-                Stages.attempt(() -> runtime.removeOlderThan(platform, settings.sweepAge())),
-                Integer::sum),
-        Swept::new);
-  }
-
-  private Behavior<Command> onSwept(Swept swept) {
-    if (swept.failure() != null) {
-      context.getLog().warn("Worker [{}] sweep failed: [{}]", settings.workerId(),
-          swept.failure().toString());
-    } else if (swept.removed() > 0) {
-      context.getLog().warn("Worker [{}] swept [{}] stale containers", settings.workerId(),
-          swept.removed());
-    }
-    return Behaviors.same();
+  private PullLoop loop(PullLoop.Lane lane) {
+    return lane == PullLoop.Lane.SHARED ? shared : routed;
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     get.replyTo()
         .tell(
-            new Status(settings.workerId(), settings.slots(), free(), Set.copyOf(running.keySet()),
+            new Status(settings.workerId(), settings.slots(), free(), runs.ids(),
                 shared.inFlight()));
     return Behaviors.same();
   }

@@ -18,6 +18,7 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.RunnerSettings;
+import dev.faas.actors.worker.EngineListener;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.actors.worker.WorkerSettings;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class WorkerWithPoolTest {
     List<WarmPool.Stats> published = new CopyOnWriteArrayList<>();
     ActorRef<WorkerActor.Command> worker = testKit.spawn(WorkerActor.create(
         settings(PoolSettings.defaults()), source, runtime, store, Clock.systemUTC(),
-        published::add));
+        published::add, EngineListener.NONE));
     FunctionSpec fn = Fns.function("echo", 5000);
     TestProbe<Object> probe = testKit.createTestProbe();
 
@@ -128,7 +129,7 @@ class WorkerWithPoolTest {
     ScriptedSource source = new ScriptedSource();
     ActorRef<WorkerActor.Command> worker = testKit.spawn(WorkerActor.create(
         settings(PoolSettings.defaults()), source, runtime, store, Clock.systemUTC(),
-        PoolListener.NONE));
+        PoolListener.NONE, EngineListener.NONE));
     FunctionSpec arg = Fns.function("echo", 5000, InputMode.ARG);
     for (int i = 1; i <= 3; i++) {
       assertFalse(run(source, store, String.format("argm%06d", i), arg).warm());
@@ -165,7 +166,8 @@ class WorkerWithPoolTest {
   void aWorkerWithoutAPoolAnswersPoolRequestsEmpty() {
     FakeRuntime runtime = new FakeRuntime();
     ActorRef<WorkerActor.Command> worker = testKit.spawn(WorkerActor.create(
-        settings(PoolSettings.disabled()), new ScriptedSource(), runtime, new FakeStore()));
+        settings(PoolSettings.disabled()), new ScriptedSource(), runtime, new FakeStore(),
+        Clock.systemUTC(), PoolListener.NONE, EngineListener.NONE));
     assertEquals(WarmPool.Stats.empty(), poolStats(worker));
     TestProbe<WarmPool.Drained> drained = testKit.createTestProbe();
     worker.tell(new WorkerActor.ToPool(new WarmPool.Drain(drained.ref())));
