@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
@@ -80,6 +81,6 @@ final class Lookups {
   }
 
   static String functionKey(String owner, String name) {
-    return owner + "." + name;
+    return new FunctionId(owner, name).key();
   }
 }

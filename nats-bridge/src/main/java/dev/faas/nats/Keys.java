@@ -1,5 +1,6 @@
 package dev.faas.nats;
 
+import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.Names;
 import java.util.regex.Pattern;
 
@@ -27,10 +28,7 @@ final class Keys {
    * @throws IllegalArgumentException when either part is invalid
    */
   static String function(String owner, String name) {
-    if (!Names.isFunctionName(name)) {
-      throw new IllegalArgumentException("invalid function name: " + name);
-    }
-    return user(owner) + "." + name;
+    return new FunctionId(user(owner), name).key();
   }
 
   /**

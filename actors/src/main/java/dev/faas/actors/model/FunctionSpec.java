@@ -44,8 +44,12 @@ public record FunctionSpec(
     inputMode = inputMode == null ? InputMode.STDIN : inputMode;
   }
 
-  /** The store key: owner first, so the key space is segmented by user. */
+  public FunctionId id() {
+    return new FunctionId(owner, name);
+  }
+
+  /** The store key, {@link FunctionId#key()}: owner first, so the key space is segmented by user. */
   public String key() {
-    return owner + "." + name;
+    return id().key();
   }
 }
