@@ -79,22 +79,9 @@ public record NatsSettings(
     }
   }
 
-  /**
-   * The settings of the key-value stores alone; the activation transport takes its defaults.
-   * Kept for callers written before the transport's settings existed.
-   */
-  public NatsSettings(
-      List<String> servers,
-      String connectionName,
-      int kvReplicas,
-      Duration activationTtl,
-      Duration requestTimeout) {
-    this(servers, connectionName, kvReplicas, activationTtl, requestTimeout, 0, null, null);
-  }
-
   /** Every default: one local server, single-replica buckets. */
   public static NatsSettings defaults() {
-    return new NatsSettings(null, null, 0, null, null);
+    return new NatsSettings(null, null, 0, null, null, 0, null, null);
   }
 
   /** These settings with other servers, for example from {@code FAAS_NATS_URL}. */

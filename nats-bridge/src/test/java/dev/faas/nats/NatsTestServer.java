@@ -98,7 +98,8 @@ final class NatsTestServer implements AutoCloseable {
 
   /** Settings for a bridge named {@code name}, with a short request timeout for fast failures. */
   NatsSettings settings(String name) {
-    return new NatsSettings(List.of(url()), name, 1, Duration.ofMinutes(5), Duration.ofSeconds(2));
+    return new NatsSettings(
+        List.of(url()), name, 1, Duration.ofMinutes(5), Duration.ofSeconds(2), 0, null, null);
   }
 
   @Override
