@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.fakes.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.faas.actors.model.FunctionSpec;

@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.outcome.Outcome;
 
 import static dev.faas.http.ApiFixture.check;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InvocationApiTest {
   private final FakeInvoker invoker = new FakeInvoker();
-  private final InMemoryActivationStore records = new InMemoryActivationStore();
+  private final FakeStore records = new FakeStore();
   private final ApiFixture api =
       new ApiFixture(
           new HttpSettings(4096, HttpSettings.DEFAULT_UPDATE_ATTEMPTS),

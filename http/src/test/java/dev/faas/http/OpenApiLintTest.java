@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.fakes.FakeStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class OpenApiLintTest {
       new ApiFixture(
           HttpSettings.defaults(),
           deps ->
-              HttpApi.invocationEndpoints(deps, new FakeInvoker(), new InMemoryActivationStore()),
+              HttpApi.invocationEndpoints(deps, new FakeInvoker(), new FakeStore()),
           true);
   private RedoclyLint redocly;
 

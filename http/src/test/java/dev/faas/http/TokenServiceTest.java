@@ -1,5 +1,6 @@
 package dev.faas.http;
 
+import dev.faas.actors.fakes.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

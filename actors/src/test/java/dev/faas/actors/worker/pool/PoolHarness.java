@@ -1,5 +1,6 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.fakes.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.fakes.Fns;
