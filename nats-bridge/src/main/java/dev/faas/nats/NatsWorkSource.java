@@ -97,15 +97,10 @@ public final class NatsWorkSource implements WorkSource {
     return items;
   }
 
-  /** Best effort: skipped while not connected (the API nodes then forget the worker). */
-  @Override
-  public void announce(String workerId, int freeSlots) {
-    announce(workerId, freeSlots, Set.of());
-  }
-
   /**
-   * {@inheritDoc} The warm functions are announced only while this worker's own consumer is
-   * ready on the current connection; without it nothing routed to the worker could be pulled.
+   * {@inheritDoc} Best effort: skipped while not connected (the API nodes then forget the
+   * worker). The warm functions are announced only while this worker's own consumer is ready on
+   * the current connection; without it nothing routed to the worker could be pulled.
    */
   @Override
   public void announce(String workerId, int freeSlots, Set<String> warmFunctions) {

@@ -19,6 +19,7 @@ import dev.faas.actors.activation.AdmissionRefused;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -111,10 +112,10 @@ class TransportIT {
     WorkSource worker = fixture.bridge("worker").workSource();
     assertEquals(0, queue.liveWorkers());
 
-    worker.announce("worker-1", 4);
-    worker.announce("worker-1", 3);
+    worker.announce("worker-1", 4, Set.of());
+    worker.announce("worker-1", 3, Set.of());
     waitUntil(SEEN_WITHIN, "one live worker", () -> queue.liveWorkers() == 1);
-    worker.announce("worker-2", 4);
+    worker.announce("worker-2", 4, Set.of());
     waitUntil(SEEN_WITHIN, "two live workers", () -> queue.liveWorkers() == 2);
 
     // Silence: both fall out of the 1 s window.
@@ -171,7 +172,7 @@ class TransportIT {
     failure(queue.withdraw(1), AdmissionRefused.Unavailable.class);
     failure(bridge.workSource().pull(1, Duration.ofSeconds(1)), IllegalStateException.class);
     assertTrue(System.nanoTime() - before < Duration.ofSeconds(1).toNanos(), "answered at once");
-    bridge.workSource().announce("worker-1", 1);
+    bridge.workSource().announce("worker-1", 1, Set.of());
   }
 
   @Test

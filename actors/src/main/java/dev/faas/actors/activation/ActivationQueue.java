@@ -38,27 +38,21 @@ public interface ActivationQueue {
    * A live worker that announced pre-started containers for {@code function} and a free slot,
    * if any: where the activation should go (docs/decisions/0005).
    */
-  default Optional<String> warmWorker(FunctionSpec function) {
-    return Optional.empty();
-  }
+  Optional<String> warmWorker(FunctionSpec function);
 
   /**
    * Queues the request for {@code worker} alone, as {@link #submit(ActivationRequest)} does
    * otherwise. Nobody else takes it: the caller withdraws it and queues it for any worker when
    * that worker has not taken it by the request's {@code acceptBy}.
    */
-  default CompletionStage<Long> submit(ActivationRequest request, String worker) {
-    return submit(request);
-  }
+  CompletionStage<Long> submit(ActivationRequest request, String worker);
 
   /**
    * This node's own link to the transport now. Workers' events reach the node only over it, so
    * silence from a worker while the link is down, or across a change of it, says nothing about
-   * the worker. A transport without outages is always {@link Link#UP}.
+   * the worker.
    */
-  default Link link() {
-    return Link.UP;
-  }
+  Link link();
 
   /**
    * The state of a node's link to the transport.

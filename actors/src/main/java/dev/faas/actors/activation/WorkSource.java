@@ -3,7 +3,6 @@ package dev.faas.actors.activation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** The worker's side of the activation transport. */
@@ -15,27 +14,22 @@ public interface WorkSource {
    */
   CompletionStage<List<WorkItem>> pull(int max, Duration wait);
 
-  /** Announces this worker as alive (the API nodes count live workers from this). */
-  void announce(String workerId, int freeSlots);
+  /**
+   * Announces this worker as alive (the API nodes count live workers from this), with the
+   * functions ({@code owner.name}) it holds pre-started containers for: API nodes route those
+   * functions' activations to it (docs/decisions/0005).
+   */
+  void announce(String workerId, int freeSlots, Set<String> warmFunctions);
 
   /**
-   * Announces this worker as alive, with the functions ({@code owner.name}) it holds pre-started
-   * containers for: API nodes route those functions' activations to it (docs/decisions/0005).
+   * True when API nodes can route activations to this worker (it has a consumer of its own):
+   * {@link #pullRouted} then works.
    */
-  default void announce(String workerId, int freeSlots, Set<String> warmFunctions) {
-    announce(workerId, freeSlots);
-  }
-
-  /** True when API nodes can route activations to this worker: {@link #pullRouted} then works. */
-  default boolean routes() {
-    return false;
-  }
+  boolean routes();
 
   /**
    * Pulls at most {@code max} of the items routed to this worker alone, waiting up to {@code wait}
-   * for the first; used only when {@link #routes()}.
+   * for the first; called only when {@link #routes()}.
    */
-  default CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
-    return CompletableFuture.completedFuture(List.of());
-  }
+  CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait);
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationQueue;
+import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.outcome.Outcome;
@@ -11,6 +12,7 @@ import dev.faas.actors.fakes.FakeCluster;
 import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.fakes.Records;
+import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Names;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,6 +128,21 @@ class ActivationSupervisorTest {
             @Override
             public int liveWorkers() {
               return 1;
+            }
+
+            @Override
+            public java.util.Optional<String> warmWorker(FunctionSpec function) {
+              return java.util.Optional.empty();
+            }
+
+            @Override
+            public CompletionStage<Long> submit(ActivationRequest request, String worker) {
+              return submit(request);
+            }
+
+            @Override
+            public Link link() {
+              return Link.UP;
             }
           };
       ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(4));

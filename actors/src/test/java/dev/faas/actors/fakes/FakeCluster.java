@@ -246,8 +246,19 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
       return FakeCluster.this.pull(this, max, wait);
     }
 
+    /** This fake's workers take only shared work: nothing is routed to them. */
     @Override
-    public void announce(String workerId, int freeSlots) {
+    public boolean routes() {
+      return false;
+    }
+
+    @Override
+    public CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
+      throw new UnsupportedOperationException("FakeCluster routes nothing to a worker");
+    }
+
+    @Override
+    public void announce(String workerId, int freeSlots, java.util.Set<String> warmFunctions) {
       announcements.incrementAndGet();
       if (!vanished) {
         synchronized (FakeCluster.this) {

@@ -91,7 +91,7 @@ public final class ScriptedSource implements WorkSource {
   }
 
   @Override
-  public void announce(String workerId, int freeSlots) {
+  public void announce(String workerId, int freeSlots, java.util.Set<String> warmFunctions) {
     announcements.add(freeSlots);
   }
 
