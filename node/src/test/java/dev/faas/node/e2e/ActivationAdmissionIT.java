@@ -53,7 +53,7 @@ class ActivationAdmissionIT {
     String cat = FunctionImages.withCommand("cat", "[\"cat\"]");
     // Long enough for the extras to be sent and answered while the admitted calls run.
     String slow = FunctionImages.withCommand("sleep-3-cat", "[\"sh\",\"-c\",\"sleep 3; cat\"]");
-    viaA = FaasClient.signUp(TestCluster.awaitReady(a), a.baseUrl(), "admission");
+    viaA = TestCluster.signUp(a, "admission");
     viaB = viaA.on(TestCluster.awaitReady(b), b.baseUrl());
     viaA.createFunction("echo", cat);
     viaA.createFunction("slow", slow);

@@ -41,14 +41,12 @@ class ActivationFailureIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, ActivationFailureIT.class);
     node =
-        cluster.startNode(
-            "node",
+        cluster.startAllInOne(
             Map.of(
-                "FAAS_ROLES", "api,worker",
                 "FAAS_MAX_CONCURRENT", "4",
                 "FAAS_WORKER_SLOTS", "2"));
     String cat = FunctionImages.withCommand("cat", "[\"cat\"]");
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "failures");
+    api = TestCluster.signUp(node, "failures");
     api.createFunction("echo", cat);
     Activations.awaitWorker(api, "echo");
   }

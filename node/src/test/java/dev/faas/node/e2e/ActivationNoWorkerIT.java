@@ -35,7 +35,7 @@ class ActivationNoWorkerIT {
     NodeProcess node =
         cluster.startNode("api", Map.of("FAAS_ROLES", "api", "FAAS_MAX_CONCURRENT", "4"));
     String cat = FunctionImages.withCommand("cat", "[\"cat\"]");
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "noworker");
+    api = TestCluster.signUp(node, "noworker");
     api.createFunction("echo", cat);
   }
 

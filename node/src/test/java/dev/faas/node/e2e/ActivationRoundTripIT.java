@@ -47,16 +47,14 @@ class ActivationRoundTripIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, ActivationRoundTripIT.class);
     NodeProcess node =
-        cluster.startNode(
-            "node",
+        cluster.startAllInOne(
             Map.of(
-                "FAAS_ROLES", "api,worker",
                 "FAAS_MAX_CONCURRENT", "8",
                 "FAAS_WORKER_SLOTS", "4",
                 "FAAS_LOG_CAP_BYTES", Integer.toString(LOG_CAP)));
     // Built while the node starts.
     String cat = FunctionImages.withCommand("cat", "[\"cat\"]");
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "roundtrip");
+    api = TestCluster.signUp(node, "roundtrip");
     api.createFunction("echo", cat);
     Activations.awaitWorker(api, "echo");
   }

@@ -66,7 +66,7 @@ class ActivationWorkerLossIT {
     String cat = FunctionImages.withCommand("cat", "[\"cat\"]");
     String sleeper = FunctionImages.withCommand("sleeps-20", "[\"sleep\",\"20\"]");
     String slow = FunctionImages.withCommand("sleep-2-cat", "[\"sh\",\"-c\",\"sleep 2; cat\"]");
-    api = FaasClient.signUp(TestCluster.awaitReady(apiNode), apiNode.baseUrl(), "workerloss");
+    api = TestCluster.signUp(apiNode, "workerloss");
     TestCluster.awaitReady(worker);
     api.createFunction("echo", cat);
     api.createFunction("{\"name\":\"sleeps\",\"timeoutMs\":60000,\"image\":\"" + sleeper + "\"}");

@@ -48,14 +48,12 @@ class EngineHangIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, EngineHangIT.class);
     node =
-        cluster.startNode(
-            "node",
+        cluster.startAllInOne(
             Map.of(
-                "FAAS_ROLES", "api,worker",
                 "FAAS_WARM_POOL", "true",
                 // Shorter than the 20 s hang, so that the removal is cut and set aside in it.
                 "FAAS_DOCKER_CALL_TIMEOUT", CALL_DEADLINE.toSeconds() + "s"));
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "hang");
+    api = TestCluster.signUp(node, "hang");
     api.createFunction("echo", FunctionImages.BASE);
     sleepyImage =
         FunctionImages.withCommand("sleepy", "[\"sh\",\"-c\",\"cat >/dev/null; sleep 60\"]");

@@ -48,13 +48,11 @@ class EngineRestartIT {
     engine.load(image);
     cluster = TestCluster.start(dir, EngineRestartIT.class);
     node =
-        cluster.startNode(
-            "node",
+        cluster.startAllInOne(
             Map.of(
-                "FAAS_ROLES", "api,worker",
                 "FAAS_WARM_POOL", "true",
                 "FAAS_DOCKER_HOST", engine.host()));
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "restart");
+    api = TestCluster.signUp(node, "restart");
     api.createFunction("echo", image);
     Activations.awaitWorker(api, "echo");
   }

@@ -47,13 +47,11 @@ class PoolDiscardIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, PoolDiscardIT.class);
     node =
-        cluster.startNode(
-            "node",
+        cluster.startAllInOne(
             Map.of(
-                "FAAS_ROLES", "api,worker",
                 "FAAS_WARM_POOL", "true",
                 "FAAS_POOL_IDLE_TTL", IDLE_TTL.toSeconds() + "s"));
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "discard");
+    api = TestCluster.signUp(node, "discard");
     // Never reads its input: what it writes before its call waits in the engine for a reader.
     flood = FunctionImages.withCommand("yes-flood", "[\"yes\",\"flood\"]");
   }

@@ -50,7 +50,7 @@ class RoutingIT {
             "FAAS_MAX_CONCURRENT", "8");
     apiNode = cluster.startNode("api", Map.of("FAAS_ROLES", "api", "FAAS_MAX_CONCURRENT", "8"));
     workerA = cluster.startNode("worker-a", worker);
-    api = FaasClient.signUp(TestCluster.awaitReady(apiNode), apiNode.baseUrl(), "router");
+    api = TestCluster.signUp(apiNode, "router");
     TestCluster.awaitReady(workerA);
     api.createFunction("whoami",
         FunctionImages.withCommand("whoami", "[\"sh\",\"-c\",\"cat >/dev/null; cat /etc/hostname\"]"));

@@ -47,14 +47,12 @@ class WarmPathIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, WarmPathIT.class);
     node =
-        cluster.startNode(
-            "node",
+        cluster.startAllInOne(
             Map.of(
-                "FAAS_ROLES", "api,worker",
                 "FAAS_WARM_POOL", "true",
                 "FAAS_MAX_CONCURRENT", "8",
                 "FAAS_WORKER_SLOTS", "4"));
-    api = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "warm");
+    api = TestCluster.signUp(node, "warm");
     // Reads its parameter, then says which container it ran in: a container's host name is its id.
     api.createFunction(
         "whoami",

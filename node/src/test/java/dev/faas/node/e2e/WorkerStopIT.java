@@ -44,7 +44,7 @@ class WorkerStopIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, WorkerStopIT.class);
     NodeProcess apiNode = cluster.startNode("api", Map.of("FAAS_ROLES", "api"));
-    api = FaasClient.signUp(TestCluster.awaitReady(apiNode), apiNode.baseUrl(), "stopper");
+    api = TestCluster.signUp(apiNode, "stopper");
     api.createFunction("echo", FunctionImages.BASE);
     api.createFunction(
         "{\"name\":\"slow\",\"timeoutMs\":30000,\"image\":\""

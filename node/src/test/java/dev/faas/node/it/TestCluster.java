@@ -72,6 +72,21 @@ public final class TestCluster implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Starts the one node most tests need: named {@code node}, both roles ({@code api,worker}),
+   * with these further FAAS_* variables.
+   */
+  public NodeProcess startAllInOne(Map<String, String> env) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.putIfAbsent("FAAS_ROLES", "api,worker");
+    return startNode("node", all);
+  }
+
+  /** Waits until {@code node} is ready, then registers {@code username} and logs in there. */
+  public static FaasClient signUp(NodeProcess node, String username) throws Exception {
+    return FaasClient.signUp(awaitReady(node), node.baseUrl(), username);
+  }
+
   /** Waits until {@code node} is ready and returns a client trusting its certificate. */
   public static HttpClient awaitReady(NodeProcess node) throws Exception {
     return node.awaitHttpsReady(NODE_READY);
