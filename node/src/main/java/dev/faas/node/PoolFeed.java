@@ -4,7 +4,6 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.worker.WorkerActor;
-import dev.faas.actors.worker.pool.WarmPool;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,7 +27,7 @@ final class PoolFeed implements ChangeListener<FunctionSpec> {
     Long previous = revisions.put(key, entry.revision());
     if (previous != null && previous < entry.revision()) {
       FunctionSpec fn = entry.value();
-      worker.tell(new WorkerActor.ToPool(new WarmPool.FunctionChanged(fn.owner(), fn.name())));
+      worker.tell(new WorkerActor.FunctionChanged(fn.owner(), fn.name()));
     }
   }
 
@@ -38,8 +37,7 @@ final class PoolFeed implements ChangeListener<FunctionSpec> {
       int dot = key.indexOf('.');
       if (dot > 0) {
         worker.tell(
-            new WorkerActor.ToPool(
-                new WarmPool.FunctionRemoved(key.substring(0, dot), key.substring(dot + 1))));
+            new WorkerActor.FunctionRemoved(key.substring(0, dot), key.substring(dot + 1)));
       }
     }
   }

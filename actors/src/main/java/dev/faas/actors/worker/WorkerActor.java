@@ -9,7 +9,7 @@ import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.pool.PoolListener;
-import dev.faas.actors.worker.pool.PooledContainerSource;
+import dev.faas.actors.worker.pool.PoolStats;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *       still running (their callers get a 503 saying the worker stopped), empties its pool and
  *       answers {@link Drained}. Items an open pull delivers meanwhile are run as usual.
  *   <li>With {@code pool().enabled} its runners take containers from a {@link WarmPool} child
- *       (pre-started, untouched, never reused), which it forwards {@link ToPool} commands to.
+ *       (pre-started, untouched, never reused), which it tells of {@link PoolControl} messages.
  *       Pooled containers carry no activation label: a crashed runner's own stop removes its
  *       container, and the pool keeps every container's life below {@code sweepAge}.
  * </ol>
@@ -95,10 +95,19 @@ public final class WorkerActor {
   public record Drained(int finished, int stopped, int poolRemoved) {}
 
   /**
-   * For the worker's warm pool: invalidations, drain, stats. Without a pool, what asks for an
-   * answer gets an empty one.
+   * For the worker's warm pool: invalidations and stats. Without a pool, what asks for an answer
+   * gets an empty one.
    */
-  public record ToPool(WarmPool.Command command) implements Command {}
+  public sealed interface PoolControl extends Command {}
+
+  /** The function was updated: the pool empties every key it used. */
+  public record FunctionChanged(String owner, String name) implements PoolControl {}
+
+  /** The function was deleted: the pool empties every key it used. */
+  public record FunctionRemoved(String owner, String name) implements PoolControl {}
+
+  /** The pool's figures; empty without a pool. */
+  public record GetPoolStats(ActorRef<PoolStats> replyTo) implements PoolControl {}
 
   private record CleanedUp(Integer removed, Throwable failure) implements Command {}
 
@@ -110,7 +119,7 @@ public final class WorkerActor {
 
   private record RoutedPullFailed(Throwable failure) implements Command {}
 
-  private record PoolStats(WarmPool.Stats stats) implements Command {}
+  private record PoolStatsArrived(PoolStats stats) implements Command {}
 
   private record RunnerFinished(String activationId) implements Command {}
 
@@ -278,7 +287,7 @@ public final class WorkerActor {
         .onMessage(Probed.class, p -> onProbed(p, false))
         .onMessageEquals(Tick.PROBE, this::probe)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ToPool.class, this::onToPool)
+        .onMessage(PoolControl.class, this::onPoolControl)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(PoolDrained.class, this::onPoolDrained)
         .build();
@@ -398,7 +407,7 @@ public final class WorkerActor {
             })
         .onMessageEquals(Tick.ROUTED_PULL_RETRY, this::pullRoutedIfFree)
         .onMessage(
-            PoolStats.class,
+            PoolStatsArrived.class,
             s -> {
               announce(warmFunctions(s.stats()));
               return Behaviors.same();
@@ -422,7 +431,7 @@ public final class WorkerActor {
         .onMessage(Recovered.class, this::onRecovered)
         .onMessageEquals(Tick.PROBE, this::probe)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ToPool.class, this::onToPool)
+        .onMessage(PoolControl.class, this::onPoolControl)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(PoolDrained.class, this::onPoolDrained)
         .onMessageEquals(Tick.DRAIN_DEADLINE, this::onDrainDeadline)
@@ -665,10 +674,10 @@ public final class WorkerActor {
       return;
     }
     context.pipeToSelf(
-        AskPattern.<WarmPool.Command, WarmPool.Stats>ask(
+        AskPattern.<WarmPool.Command, PoolStats>ask(
             pool, WarmPool.GetStats::new, settings.announceInterval(),
             context.getSystem().scheduler()),
-        (stats, failure) -> new PoolStats(failure == null ? stats : WarmPool.Stats.empty()));
+        (stats, failure) -> new PoolStatsArrived(failure == null ? stats : PoolStats.empty()));
   }
 
   /**
@@ -677,9 +686,9 @@ public final class WorkerActor {
    * second old when it is read, and a key whose last container was just taken is still the best
    * place for the function's next call.
    */
-  private static Set<String> warmFunctions(WarmPool.Stats stats) {
+  private static Set<String> warmFunctions(PoolStats stats) {
     Set<String> warm = new HashSet<>();
-    for (WarmPool.KeyStats key : stats.keys()) {
+    for (PoolStats.KeyStats key : stats.keys()) {
       if (key.idle() > 0 || key.target() > 0) {
         warm.addAll(key.functions());
       }
@@ -735,11 +744,19 @@ public final class WorkerActor {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onToPool(ToPool toPool) {
-    if (pool != null) {
-      pool.tell(toPool.command());
+  private Behavior<Command> onPoolControl(PoolControl control) {
+    WarmPool.Command command;
+    if (control instanceof FunctionChanged c) {
+      command = new WarmPool.FunctionChanged(c.owner(), c.name());
+    } else if (control instanceof FunctionRemoved r) {
+      command = new WarmPool.FunctionRemoved(r.owner(), r.name());
     } else {
-      WarmPool.answerWithoutPool(toPool.command());
+      command = new WarmPool.GetStats(((GetPoolStats) control).replyTo());
+    }
+    if (pool != null) {
+      pool.tell(command);
+    } else {
+      WarmPool.answerWithoutPool(command);
     }
     return Behaviors.same();
   }
