@@ -308,11 +308,6 @@ public record PoolBook(
     return all;
   }
 
-  /** Activations holding a container acquired here (warm or cold) that have not ended. */
-  public int inFlight() {
-    return keys.values().stream().mapToInt(KeyBook::inFlight).sum();
-  }
-
   /** The figures of this book. */
   public PoolStats stats() {
     List<PoolStats.KeyStats> perKey = new ArrayList<>(keys.size());

@@ -71,4 +71,25 @@ class DemandTrackerTest {
     }
     assertEquals(DemandTracker.MAX_REMEMBERED, d.demand(T0, WINDOW, RECENT).arrivals());
   }
+
+  @Test
+  void forgetsWhatLeavesTheWindowAsItMovesOverManyArrivals() {
+    DemandTracker d = new DemandTracker();
+    for (int i = 0; i < 300; i++) {
+      Instant now = T0.plusSeconds(i);
+      d = d.arrive(now).release().forgetOlderThan(now, WINDOW);
+      assertEquals(Math.min(i + 1, 60), d.demand(now, WINDOW, RECENT).arrivals(), "at " + i);
+    }
+  }
+
+  @Test
+  void aTrackerIsAValueItsSuccessorsLeaveUntouched() {
+    DemandTracker d = new DemandTracker().arrive(T0);
+    DemandTracker twice = d.arrive(T0.plusSeconds(1));
+    DemandTracker other = d.arrive(T0.plusSeconds(2)).arrive(T0.plusSeconds(3));
+    assertEquals(1, d.demand(T0.plusSeconds(5), WINDOW, RECENT).arrivals());
+    assertEquals(2, twice.demand(T0.plusSeconds(5), WINDOW, RECENT).arrivals());
+    assertEquals(new PoolSizing.Demand(3, 3, T0.plusSeconds(3), 0),
+        other.demand(T0.plusSeconds(5), WINDOW, RECENT));
+  }
 }

@@ -1,4 +1,4 @@
-package dev.faas.actors.worker.pool;
+package dev.faas.actors.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +17,10 @@ import dev.faas.actors.fakes.ScriptedSource;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.runtime.ContainerSpec;
-import dev.faas.actors.worker.RunnerSettings;
-import dev.faas.actors.worker.WorkerActor;
-import dev.faas.actors.worker.WorkerSettings;
+import dev.faas.actors.worker.pool.PoolKey;
+import dev.faas.actors.worker.pool.PoolListener;
+import dev.faas.actors.worker.pool.PoolSettings;
+import dev.faas.actors.worker.pool.PoolStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
