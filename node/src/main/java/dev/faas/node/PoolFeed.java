@@ -1,10 +1,10 @@
 package dev.faas.node;
 
+import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.worker.WorkerActor;
-import dev.faas.actors.worker.pool.WarmPool;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,20 +27,15 @@ final class PoolFeed implements ChangeListener<FunctionSpec> {
   public void put(String key, Versioned<FunctionSpec> entry) {
     Long previous = revisions.put(key, entry.revision());
     if (previous != null && previous < entry.revision()) {
-      FunctionSpec fn = entry.value();
-      worker.tell(new WorkerActor.ToPool(new WarmPool.FunctionChanged(fn.owner(), fn.name())));
+      worker.tell(new WorkerActor.FunctionChanged(entry.value().id()));
     }
   }
 
   @Override
   public void removed(String key, long revision) {
     if (revisions.remove(key) != null) {
-      int dot = key.indexOf('.');
-      if (dot > 0) {
-        worker.tell(
-            new WorkerActor.ToPool(
-                new WarmPool.FunctionRemoved(key.substring(0, dot), key.substring(dot + 1))));
-      }
+      FunctionId.parse(key)
+          .ifPresent(function -> worker.tell(new WorkerActor.FunctionRemoved(function)));
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.faas.node;
 
 import dev.faas.actors.worker.pool.PoolListener;
-import dev.faas.actors.worker.pool.WarmPool;
+import dev.faas.actors.worker.pool.PoolStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +10,7 @@ import java.util.function.ToDoubleFunction;
 
 /** The warm pool's figures as metrics: the pool tells its stats, gauges read the latest. */
 final class PoolGauges implements PoolListener {
-  private final AtomicReference<WarmPool.Stats> latest = new AtomicReference<>();
+  private final AtomicReference<PoolStats> latest = new AtomicReference<>();
 
   PoolGauges(MeterRegistry registry) {
     gauge(registry, "faas.pool.containers", "idle", "Pre-started containers waiting", s -> s.idle());
@@ -23,22 +23,22 @@ final class PoolGauges implements PoolListener {
   }
 
   @Override
-  public void changed(WarmPool.Stats stats) {
+  public void changed(PoolStats stats) {
     latest.set(stats);
   }
 
-  private double read(ToDoubleFunction<WarmPool.Stats> figure) {
-    WarmPool.Stats stats = latest.get();
+  private double read(ToDoubleFunction<PoolStats> figure) {
+    PoolStats stats = latest.get();
     return stats == null ? 0 : figure.applyAsDouble(stats);
   }
 
   private void gauge(
-      MeterRegistry registry, String name, String state, String help, ToDoubleFunction<WarmPool.Stats> f) {
+      MeterRegistry registry, String name, String state, String help, ToDoubleFunction<PoolStats> f) {
     Gauge.builder(name, this, g -> g.read(f)).tag("state", state).description(help).register(registry);
   }
 
   private void counter(
-      MeterRegistry registry, String name, String help, ToDoubleFunction<WarmPool.Stats> f) {
+      MeterRegistry registry, String name, String help, ToDoubleFunction<PoolStats> f) {
     FunctionCounter.builder(name, this, g -> g.read(f)).description(help).register(registry);
   }
 }

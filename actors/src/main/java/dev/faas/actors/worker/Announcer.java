@@ -1,6 +1,7 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.activation.WorkSource;
+import dev.faas.actors.worker.pool.PoolStats;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,11 +13,11 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 /**
  * A worker's announcement of itself: its free slots and, with a pool, the functions it holds
  * pre-started containers for (docs/decisions/0005). The pool is asked first; its answer comes
- * back as {@link PoolStats} and is announced then.
+ * back as {@link PoolStatsArrived} and is announced then.
  */
 final class Announcer {
 
-  record PoolStats(WarmPool.Stats stats) implements WorkerActor.Command {}
+  record PoolStatsArrived(PoolStats stats) implements WorkerActor.Command {}
 
   private final ActorContext<WorkerActor.Command> context;
   private final WorkSource source;
@@ -44,14 +45,14 @@ final class Announcer {
       return;
     }
     context.pipeToSelf(
-        AskPattern.<WarmPool.Command, WarmPool.Stats>ask(
+        AskPattern.<WarmPool.Command, PoolStats>ask(
             pool, WarmPool.GetStats::new, settings.announceInterval(),
             context.getSystem().scheduler()),
-        (stats, failure) -> new PoolStats(failure == null ? stats : WarmPool.Stats.empty()));
+        (stats, failure) -> new PoolStatsArrived(failure == null ? stats : PoolStats.empty()));
   }
 
   /** Announces with what the pool answered. */
-  void announce(PoolStats stats) {
+  void announce(PoolStatsArrived stats) {
     announce(warmFunctions(stats.stats()));
   }
 
@@ -70,9 +71,9 @@ final class Announcer {
    * second old when it is read, and a key whose last container was just taken is still the best
    * place for the function's next call.
    */
-  private static Set<String> warmFunctions(WarmPool.Stats stats) {
+  private static Set<String> warmFunctions(PoolStats stats) {
     Set<String> warm = new HashSet<>();
-    for (WarmPool.KeyStats key : stats.keys()) {
+    for (PoolStats.KeyStats key : stats.keys()) {
       if (key.idle() > 0 || key.target() > 0) {
         warm.addAll(key.functions());
       }

@@ -7,11 +7,12 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.routing.Routing;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.pool.PoolListener;
-import dev.faas.actors.worker.pool.PooledContainerSource;
+import dev.faas.actors.worker.pool.PoolStats;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *       still running (their callers get a 503 saying the worker stopped), empties its pool and
  *       answers {@link Drained}. Items an open pull delivers meanwhile are run as usual.
  *   <li>With {@code pool().enabled} its runners take containers from a {@link WarmPool} child
- *       (pre-started, untouched, never reused), which it forwards {@link ToPool} commands to.
+ *       (pre-started, untouched, never reused), which it tells of {@link PoolControl} messages.
  *       Pooled containers carry no activation label: a crashed runner's own stop removes its
  *       container, and the pool keeps every container's life below {@code sweepAge}.
  * </ol>
@@ -93,10 +94,19 @@ public final class WorkerActor {
   public record Drained(int finished, int stopped, int poolRemoved) {}
 
   /**
-   * For the worker's warm pool: invalidations, drain, stats. Without a pool, what asks for an
-   * answer gets an empty one.
+   * For the worker's warm pool: invalidations and stats. Without a pool, what asks for an answer
+   * gets an empty one.
    */
-  public record ToPool(WarmPool.Command command) implements Command {}
+  public sealed interface PoolControl extends Command {}
+
+  /** The function was updated: the pool empties every key it used. */
+  public record FunctionChanged(FunctionId function) implements PoolControl {}
+
+  /** The function was deleted: the pool empties every key it used. */
+  public record FunctionRemoved(FunctionId function) implements PoolControl {}
+
+  /** The pool's figures; empty without a pool. */
+  public record GetPoolStats(ActorRef<PoolStats> replyTo) implements PoolControl {}
 
   private record PoolDrained(WarmPool.Drained drained) implements Command {}
 
@@ -252,7 +262,7 @@ public final class WorkerActor {
               return Behaviors.same();
             })
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ToPool.class, this::onToPool)
+        .onMessage(PoolControl.class, this::onPoolControl)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(PoolDrained.class, this::onPoolDrained);
   }
@@ -310,7 +320,7 @@ public final class WorkerActor {
         .onMessage(PullLoop.PullFailed.class, this::onPullFailed)
         .onMessage(PullLoop.Retry.class, retry -> pull(retry.lane()))
         .onMessage(
-            Announcer.PoolStats.class,
+            Announcer.PoolStatsArrived.class,
             stats -> {
               if (mayAnnounce()) {
                 announcer.announce(stats);
@@ -460,11 +470,19 @@ public final class WorkerActor {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onToPool(ToPool toPool) {
-    if (pool != null) {
-      pool.tell(toPool.command());
+  private Behavior<Command> onPoolControl(PoolControl control) {
+    WarmPool.Command command;
+    if (control instanceof FunctionChanged c) {
+      command = new WarmPool.FunctionChanged(c.function());
+    } else if (control instanceof FunctionRemoved r) {
+      command = new WarmPool.FunctionRemoved(r.function());
     } else {
-      WarmPool.answerWithoutPool(toPool.command());
+      command = new WarmPool.GetStats(((GetPoolStats) control).replyTo());
+    }
+    if (pool != null) {
+      pool.tell(command);
+    } else {
+      WarmPool.answerWithoutPool(command);
     }
     return Behaviors.same();
   }

@@ -154,6 +154,8 @@ class WorkerActorTest {
       assertEquals(1, original.replies(WorkerEvent.Accepted.class).size());
       // A third pull comes only after the worker has handled the batch with the redelivery.
       assertTrue(source.pulls().size() >= 3, "the redelivery was pulled and handled");
+      // The runner's container is asked for after the Accepted: wait for it too.
+      assertEquals(1, runtime.specs().size(), "one container");
       return null;
     });
     // Its runner settles the one message: dropping this copy would tell the caller the worker

@@ -12,5 +12,5 @@ public interface PoolListener {
    * Called on the pool's own thread after a message changed its figures. It must return at once:
    * store the figures (in an {@code AtomicReference} a gauge reads, say), do no blocking work.
    */
-  void changed(WarmPool.Stats stats);
+  void changed(PoolStats stats);
 }

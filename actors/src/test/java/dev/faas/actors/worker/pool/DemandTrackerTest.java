@@ -14,10 +14,10 @@ class DemandTrackerTest {
   @Test
   void countsArrivalsWithinTheWindowOnly() {
     DemandTracker d = new DemandTracker();
-    d.arrive(T0);
-    d.release();
-    d.arrive(T0.plusSeconds(30));
-    d.release();
+    d = d.arrive(T0);
+    d = d.release();
+    d = d.arrive(T0.plusSeconds(30));
+    d = d.release();
     assertEquals(new PoolSizing.Demand(2, 1, T0.plusSeconds(30)), d.demand(T0.plusSeconds(59),
         WINDOW, RECENT));
     assertEquals(new PoolSizing.Demand(1, 1, T0.plusSeconds(30)), d.demand(T0.plusSeconds(60),
@@ -29,11 +29,11 @@ class DemandTrackerTest {
   @Test
   void peakConcurrencyIsTheMostInFlightWithinTheWindow() {
     DemandTracker d = new DemandTracker();
-    d.arrive(T0);
-    d.arrive(T0);
-    d.arrive(T0.plusSeconds(1));
-    d.release();
-    d.release();
+    d = d.arrive(T0);
+    d = d.arrive(T0);
+    d = d.arrive(T0.plusSeconds(1));
+    d = d.release();
+    d = d.release();
     assertEquals(1, d.inFlight());
     assertEquals(3, d.demand(T0.plusSeconds(2), WINDOW, RECENT).peakConcurrency());
     assertEquals(1, d.demand(T0.plusSeconds(120), WINDOW, RECENT).peakConcurrency(),
@@ -45,8 +45,8 @@ class DemandTrackerTest {
     DemandTracker d = new DemandTracker();
     Instant t = T0;
     for (int i = 0; i < 5; i++) {
-      d.arrive(t);
-      d.release();
+      d = d.arrive(t);
+      d = d.release();
       t = t.plusMillis(100);
     }
     // Arrivals at 0, 100, 200, 300 and 400 ms; asked at 500 ms, the last 500 ms hold four.
@@ -57,8 +57,8 @@ class DemandTrackerTest {
   @Test
   void releasesNeverGoBelowZero() {
     DemandTracker d = new DemandTracker();
-    d.release();
-    d.arrive(T0);
+    d = d.release();
+    d = d.arrive(T0);
     assertEquals(1, d.inFlight());
   }
 
@@ -66,9 +66,30 @@ class DemandTrackerTest {
   void remembersABoundedNumberOfArrivals() {
     DemandTracker d = new DemandTracker();
     for (int i = 0; i < DemandTracker.MAX_REMEMBERED + 10; i++) {
-      d.arrive(T0);
-      d.release();
+      d = d.arrive(T0);
+      d = d.release();
     }
     assertEquals(DemandTracker.MAX_REMEMBERED, d.demand(T0, WINDOW, RECENT).arrivals());
+  }
+
+  @Test
+  void forgetsWhatLeavesTheWindowAsItMovesOverManyArrivals() {
+    DemandTracker d = new DemandTracker();
+    for (int i = 0; i < 300; i++) {
+      Instant now = T0.plusSeconds(i);
+      d = d.arrive(now).release().forgetOlderThan(now, WINDOW);
+      assertEquals(Math.min(i + 1, 60), d.demand(now, WINDOW, RECENT).arrivals(), "at " + i);
+    }
+  }
+
+  @Test
+  void aTrackerIsAValueItsSuccessorsLeaveUntouched() {
+    DemandTracker d = new DemandTracker().arrive(T0);
+    DemandTracker twice = d.arrive(T0.plusSeconds(1));
+    DemandTracker other = d.arrive(T0.plusSeconds(2)).arrive(T0.plusSeconds(3));
+    assertEquals(1, d.demand(T0.plusSeconds(5), WINDOW, RECENT).arrivals());
+    assertEquals(2, twice.demand(T0.plusSeconds(5), WINDOW, RECENT).arrivals());
+    assertEquals(new PoolSizing.Demand(3, 3, T0.plusSeconds(3), 0),
+        other.demand(T0.plusSeconds(5), WINDOW, RECENT));
   }
 }

@@ -8,6 +8,7 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.ContainerSource;
 import dev.faas.actors.worker.ContainerSpecs;
+import dev.faas.actors.worker.PooledContainerSource;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class PoolHarness implements AutoCloseable {
   final ManualTime time;
   final GatedRuntime runtime = new GatedRuntime();
   final MutableClock clock = new MutableClock();
-  final List<WarmPool.Stats> published = new CopyOnWriteArrayList<>();
+  final List<PoolStats> published = new CopyOnWriteArrayList<>();
   final WorkerSettings worker;
   final ActorRef<WarmPool.Command> pool;
   final PooledContainerSource source;
@@ -42,7 +43,8 @@ final class PoolHarness implements AutoCloseable {
     this.kit = kit;
     this.time = time;
     this.worker = WorkerSettings.defaults("w1", PLATFORM, slots).withPool(settings);
-    this.pool = kit.spawn(WarmPool.create(worker, runtime, clock, published::add));
+    this.pool = kit.spawn(WarmPool.create(PooledContainerSource.poolSetup(worker), runtime, clock,
+        published::add));
     this.source =
         new PooledContainerSource(pool, runtime, settings.askTimeout(), kit.system().scheduler());
   }
@@ -79,19 +81,19 @@ final class PoolHarness implements AutoCloseable {
     }
   }
 
-  WarmPool.Stats stats() {
-    TestProbe<WarmPool.Stats> probe = kit.createTestProbe();
+  PoolStats stats() {
+    TestProbe<PoolStats> probe = kit.createTestProbe();
     pool.tell(new WarmPool.GetStats(probe.ref()));
     return probe.receiveMessage();
   }
 
-  WarmPool.Stats awaitStats(String what, Predicate<WarmPool.Stats> condition) {
+  PoolStats awaitStats(String what, Predicate<PoolStats> condition) {
     TestProbe<Object> probe = kit.createTestProbe();
     return probe.awaitAssert(
         Duration.ofSeconds(5),
         Duration.ofMillis(5),
         () -> {
-          WarmPool.Stats s = stats();
+          PoolStats s = stats();
           assertTrue(condition.test(s), what + ": " + s);
           return s;
         });

@@ -1,5 +1,6 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.model.FunctionId;
 import static dev.faas.actors.worker.pool.PoolHarness.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,11 +77,11 @@ class WarmPoolTest {
           "what it did before the call reaches the runner");
 
       // The replacement waits while the warm one runs, startDefer at most, then starts anyway.
-      WarmPool.Stats running = h.stats();
+      PoolStats running = h.stats();
       assertEquals(0, running.starting(), "deferred while an activation runs: " + running);
       assertEquals(1, running.started());
       h.pass(PoolSettings.defaults().startDefer());
-      WarmPool.Stats s = h.awaitStats("replaced in the background",
+      PoolStats s = h.awaitStats("replaced in the background",
           st -> st.idle() == 1 && st.started() == 2);
       assertEquals(1, s.handedOut());
       assertEquals(1, s.missed());
@@ -134,7 +135,7 @@ class WarmPoolTest {
         assertFalse(a.warm());
         assertEquals(List.of("in"), fake(h, a).spec().args());
       }
-      WarmPool.Stats s = h.stats();
+      PoolStats s = h.stats();
       assertEquals(0, s.missed() + s.handedOut(), "the pool was never asked");
       assertTrue(s.keys().isEmpty());
       assertEquals(0, h.runtime.pooledStarts());
@@ -196,9 +197,9 @@ class WarmPoolTest {
       h.awaitStats("one each", s -> s.idle() == 2);
       FakeRuntime.FakeContainer aIdle = only(h, "echo");
 
-      h.pool.tell(new WarmPool.FunctionChanged("alice", "fn-a"));
-      WarmPool.Stats s = h.awaitStats("a's emptied", st -> st.idle() == 1 && st.invalidated() == 1);
-      assertEquals(List.of("stderr"), s.keys().stream().map(WarmPool.KeyStats::image).toList());
+      h.pool.tell(new WarmPool.FunctionChanged(new FunctionId("alice", "fn-a")));
+      PoolStats s = h.awaitStats("a's emptied", st -> st.idle() == 1 && st.invalidated() == 1);
+      assertEquals(List.of("stderr"), s.keys().stream().map(PoolStats.KeyStats::image).toList());
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
         assertTrue(aIdle.gone());
@@ -206,7 +207,7 @@ class WarmPoolTest {
       });
       assertFalse(h.acquire(a).warm(), "the changed function starts cold");
 
-      h.pool.tell(new WarmPool.FunctionRemoved("alice", "fn-b"));
+      h.pool.tell(new WarmPool.FunctionRemoved(new FunctionId("alice", "fn-b")));
       h.awaitStats("b's emptied", st -> st.invalidated() == 2
           && st.keys().stream().noneMatch(k -> k.image().equals("stderr")));
     }
@@ -219,7 +220,7 @@ class WarmPoolTest {
       h.runtime.hold(true);
       h.acquire(a).container().remove();
       h.awaitStats("starting", s -> s.starting() == 1);
-      h.pool.tell(new WarmPool.FunctionChanged("alice", "fn-a"));
+      h.pool.tell(new WarmPool.FunctionChanged(new FunctionId("alice", "fn-a")));
       h.awaitStats("forgotten", s -> s.keys().isEmpty());
       h.runtime.hold(false);
       assertEquals(1, h.runtime.releaseHeld());
@@ -245,7 +246,7 @@ class WarmPoolTest {
       assertNotEquals(first, h.runtime.livePooled().get(0).id());
 
       h.pass(Duration.ofSeconds(1));
-      WarmPool.Stats s = h.awaitStats("nothing after 2 min without demand",
+      PoolStats s = h.awaitStats("nothing after 2 min without demand",
           st -> st.keys().isEmpty() && st.idle() == 0);
       assertEquals(1, s.retired());
       TestProbe<Object> probe = testKit.createTestProbe();
@@ -294,9 +295,9 @@ class WarmPoolTest {
         h.awaitStats("full", s -> s.starting() == 0 && s.idle() == 5);
       }
       assertTrue(h.stats().handedOut() >= 5, "the second burst found the first's pool");
-      for (WarmPool.Stats s : h.published) {
+      for (PoolStats s : h.published) {
         assertTrue(s.idle() + s.starting() <= 5, "over the total: " + s);
-        for (WarmPool.KeyStats k : s.keys()) {
+        for (PoolStats.KeyStats k : s.keys()) {
           assertTrue(k.idle() + k.starting() <= 3, "over the per-key bound: " + s);
         }
       }
@@ -319,7 +320,7 @@ class WarmPoolTest {
         burst.add(h.acquireAsync(fn));
       }
       burst.forEach(CompletableFuture::join);
-      WarmPool.Stats s = h.awaitStats("settled", st -> st.starting() == 0 && st.idle() > 0);
+      PoolStats s = h.awaitStats("settled", st -> st.starting() == 0 && st.idle() > 0);
       assertEquals(2, s.idle());
     }
   }
@@ -351,7 +352,7 @@ class WarmPoolTest {
       int starts = h.runtime.pooledStarts();
       assertFalse(h.acquire(function("fn-1", "echo1", 1000)).warm());
       h.pass(Duration.ofSeconds(5));
-      WarmPool.Stats s = h.stats();
+      PoolStats s = h.stats();
       assertTrue(s.drained());
       assertEquals(0, s.idle() + s.starting());
       assertEquals(starts, h.runtime.pooledStarts(), "nothing pre-started after the drain");
@@ -393,7 +394,7 @@ class WarmPoolTest {
       assertEquals(2, h.runtime.heldCount());
       h.runtime.hold(false);
       assertEquals(2, h.runtime.releaseHeld());
-      WarmPool.Stats s = h.awaitStats("the retry arrived", st -> st.idle() == 1);
+      PoolStats s = h.awaitStats("the retry arrived", st -> st.idle() == 1);
       assertEquals(1, s.started());
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
@@ -426,7 +427,7 @@ class WarmPoolTest {
       h.awaitStats("one pre-started", s -> s.idle() == 1);
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
-        WarmPool.Stats last = h.published.get(h.published.size() - 1);
+        PoolStats last = h.published.get(h.published.size() - 1);
         assertEquals(h.stats(), last);
         return null;
       });
@@ -443,7 +444,7 @@ class WarmPoolTest {
       FunctionSpec fn = function("fn-a", "echo", 1000);
       ContainerSource.Acquired cold = h.acquire(fn);
       assertFalse(cold.warm());
-      WarmPool.Stats whileRunning = h.stats();
+      PoolStats whileRunning = h.stats();
       assertEquals(0, whileRunning.starting() + whileRunning.idle(), "nothing starts while it runs");
       assertEquals(0, h.runtime.pooledStarts());
 

@@ -1,11 +1,13 @@
-package dev.faas.actors.worker.pool;
+package dev.faas.actors.worker;
 
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
-import dev.faas.actors.worker.ContainerSource;
-import dev.faas.actors.worker.WorkerSettings;
+import dev.faas.actors.worker.pool.PoolKey;
+import dev.faas.actors.worker.pool.PoolListener;
+import dev.faas.actors.worker.pool.PoolSetup;
+import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -52,11 +54,18 @@ public final class PooledContainerSource implements ContainerSource {
       PoolListener listener) {
     ActorRef<WarmPool.Command> pool =
         context.spawn(
-            Behaviors.supervise(WarmPool.create(settings, runtime, clock, listener))
+            Behaviors.supervise(WarmPool.create(poolSetup(settings), runtime, clock, listener))
                 .onFailure(SupervisorStrategy.restart()),
             "pool");
     return new PooledContainerSource(
         pool, runtime, settings.pool().askTimeout(), context.getSystem().scheduler());
+  }
+
+  /** What the pool of a worker of {@code settings} needs to know of it. */
+  public static PoolSetup poolSetup(WorkerSettings settings) {
+    return new PoolSetup(settings.workerId(), settings.platformName(), settings.slots(),
+        settings.sweepAge(),
+        settings.runner().killGrace().plus(settings.runner().removeTimeout()), settings.pool());
   }
 
   /** The pool this source asks: where invalidations, drains and stats requests go. */

@@ -1,4 +1,4 @@
-package dev.faas.actors.worker.pool;
+package dev.faas.actors.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,10 +17,10 @@ import dev.faas.actors.fakes.ScriptedSource;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.runtime.ContainerSpec;
-import dev.faas.actors.worker.RunnerSettings;
-import dev.faas.actors.worker.EngineListener;
-import dev.faas.actors.worker.WorkerActor;
-import dev.faas.actors.worker.WorkerSettings;
+import dev.faas.actors.worker.pool.PoolKey;
+import dev.faas.actors.worker.pool.PoolListener;
+import dev.faas.actors.worker.pool.PoolSettings;
+import dev.faas.actors.worker.pool.PoolStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,9 +54,9 @@ class WorkerWithPoolTest {
         .withPool(pool);
   }
 
-  private static WarmPool.Stats poolStats(ActorRef<WorkerActor.Command> worker) {
-    TestProbe<WarmPool.Stats> probe = testKit.createTestProbe();
-    worker.tell(new WorkerActor.ToPool(new WarmPool.GetStats(probe.ref())));
+  private static PoolStats poolStats(ActorRef<WorkerActor.Command> worker) {
+    TestProbe<PoolStats> probe = testKit.createTestProbe();
+    worker.tell(new WorkerActor.GetPoolStats(probe.ref()));
     return probe.receiveMessage();
   }
 
@@ -77,7 +77,7 @@ class WorkerWithPoolTest {
     FakeRuntime runtime = new FakeRuntime();
     FakeStore store = new FakeStore();
     ScriptedSource source = new ScriptedSource();
-    List<WarmPool.Stats> published = new CopyOnWriteArrayList<>();
+    List<PoolStats> published = new CopyOnWriteArrayList<>();
     ActorRef<WorkerActor.Command> worker = testKit.spawn(WorkerActor.create(
         settings(PoolSettings.defaults()), source, runtime, store, Clock.systemUTC(),
         published::add, EngineListener.NONE));
@@ -88,7 +88,7 @@ class WorkerWithPoolTest {
     for (int i = 1; i <= 5; i++) {
       records.add(run(source, store, String.format("warm%06d", i), fn));
       probe.awaitAssert(() -> {
-        WarmPool.Stats s = poolStats(worker);
+        PoolStats s = poolStats(worker);
         assertTrue(s.idle() == 1 && s.starting() == 0 && s.busy() == 0, s.toString());
         return null;
       });
@@ -144,15 +144,15 @@ class WorkerWithPoolTest {
       assertEquals(1, poolStats(worker).idle());
       return null;
     });
-    worker.tell(new WorkerActor.ToPool(new WarmPool.FunctionChanged(fn.owner(), fn.name())));
+    worker.tell(new WorkerActor.FunctionChanged(fn.id()));
     probe.awaitAssert(() -> {
       assertEquals(1, poolStats(worker).invalidated());
       return null;
     });
     assertFalse(run(source, store, "stdi000002", fn).warm(), "cold again after the change");
 
-    TestProbe<WarmPool.Drained> drained = testKit.createTestProbe();
-    worker.tell(new WorkerActor.ToPool(new WarmPool.Drain(drained.ref())));
+    TestProbe<WorkerActor.Drained> drained = testKit.createTestProbe();
+    worker.tell(new WorkerActor.Drain(Duration.ofSeconds(5), drained.ref()));
     drained.receiveMessage();
     probe.awaitAssert(() -> {
       assertTrue(runtime.liveContainers().stream()
@@ -168,10 +168,10 @@ class WorkerWithPoolTest {
     ActorRef<WorkerActor.Command> worker = testKit.spawn(WorkerActor.create(
         settings(PoolSettings.disabled()), new ScriptedSource(), runtime, new FakeStore(),
         Clock.systemUTC(), PoolListener.NONE, EngineListener.NONE));
-    assertEquals(WarmPool.Stats.empty(), poolStats(worker));
-    TestProbe<WarmPool.Drained> drained = testKit.createTestProbe();
-    worker.tell(new WorkerActor.ToPool(new WarmPool.Drain(drained.ref())));
-    assertEquals(new WarmPool.Drained(0), drained.receiveMessage());
+    assertEquals(PoolStats.empty(), poolStats(worker));
+    TestProbe<WorkerActor.Drained> drained = testKit.createTestProbe();
+    worker.tell(new WorkerActor.Drain(Duration.ofSeconds(5), drained.ref()));
+    assertEquals(new WorkerActor.Drained(0, 0, 0), drained.receiveMessage());
     testKit.stop(worker);
   }
 

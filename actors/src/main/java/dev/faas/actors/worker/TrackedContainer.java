@@ -1,4 +1,4 @@
-package dev.faas.actors.worker.pool;
+package dev.faas.actors.worker;
 
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;

@@ -1,0 +1,60 @@
+package dev.faas.actors.worker.pool;
+
+import java.util.List;
+
+/**
+ * The pool's figures.
+ *
+ * @param idle untouched containers ready now
+ * @param starting pre-starts in flight
+ * @param busy acquisitions (warm or cold) whose activation is not over
+ * @param keys per key, in the order the keys were first asked for
+ * @param started pre-starts that succeeded
+ * @param handedOut acquisitions answered warm
+ * @param missed acquisitions answered cold
+ * @param replacedAfterDeath idle containers that exited while waiting
+ * @param recycled idle containers removed for their age
+ * @param retired idle containers removed because demand fell
+ * @param invalidated idle containers removed because their function changed or went away
+ * @param startFailures pre-starts that failed or timed out
+ * @param drained true once drained
+ */
+public record PoolStats(
+    int idle,
+    int starting,
+    int busy,
+    List<KeyStats> keys,
+    long started,
+    long handedOut,
+    long missed,
+    long replacedAfterDeath,
+    long recycled,
+    long retired,
+    long invalidated,
+    long startFailures,
+    boolean drained) {
+
+  public PoolStats {
+    keys = List.copyOf(keys);
+  }
+
+  /** The figures of a worker without a pool. */
+  public static PoolStats empty() {
+    return new PoolStats(0, 0, 0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, false);
+  }
+
+  /**
+   * One key's figures.
+   *
+   * @param pool the key's hash, as on its containers' {@link PoolKey#POOL_LABEL} label
+   * @param functions the functions ({@code owner.name}) that used the key, sorted
+   */
+  public record KeyStats(
+      String pool, String image, List<String> functions, int idle, int starting, int busy,
+      int target) {
+
+    public KeyStats {
+      functions = List.copyOf(functions);
+    }
+  }
+}
