@@ -171,7 +171,8 @@ public final class ActivationActor {
     Held held = new Held(true, null);
     try {
       if (!ports.queue().link().connected()) {
-        context.getLog().info("Activation [{}] unavailable: this node is not connected to NATS", id);
+        context.getLog().info("Activation [{}] unavailable: this node is not connected to NATS",
+            id);
         return finish(new Unavailable(id, "the activation queue cannot be reached"), held);
       }
       if (ports.queue().liveWorkers() == 0) {
@@ -204,7 +205,8 @@ public final class ActivationActor {
 
   Behavior<Command> finish(Outcome outcome, Held held) {
     if (reply.send(outcome)) {
-      context.getLog().debug("Activation [{}] answered [{}]", id, outcome.getClass().getSimpleName());
+      context.getLog().debug("Activation [{}] answered [{}]", id,
+          outcome.getClass().getSimpleName());
     }
     return Behaviors.stopped(() -> release(held));
   }

@@ -48,7 +48,7 @@ public record FunctionSpec(
     return new FunctionId(owner, name);
   }
 
-  /** The store key, {@link FunctionId#key()}: owner first, so the key space is segmented by user. */
+  /** The store key, {@link FunctionId#key()}: owner first, the key space segmented by user. */
   public String key() {
     return id().key();
   }

@@ -37,7 +37,9 @@ final class Housekeeping {
   private final WorkerSettings settings;
 
   Housekeeping(
-      ActorContext<WorkerActor.Command> context, ContainerRuntime runtime, WorkerSettings settings) {
+      ActorContext<WorkerActor.Command> context,
+      ContainerRuntime runtime,
+      WorkerSettings settings) {
     this.context = context;
     this.runtime = runtime;
     this.settings = settings;

@@ -77,7 +77,8 @@ final class PullLoop {
                     : source.pullRouted(max, settings.pullWait()));
     context.pipeToSelf(
         pulled,
-        (items, failure) -> failure == null ? new Pulled(lane, items) : new PullFailed(lane, failure));
+        (items, failure) ->
+            failure == null ? new Pulled(lane, items) : new PullFailed(lane, failure));
   }
 
   /** The pull in flight answered. */

@@ -1,35 +1,21 @@
 package dev.faas.actors.worker;
 
-import dev.faas.actors.Stages;
-import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStore;
-import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
-import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.model.FunctionId;
-import dev.faas.actors.routing.Routing;
 import dev.faas.actors.runtime.ContainerRuntime;
-import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.pool.PoolListener;
 import dev.faas.actors.worker.pool.PoolStats;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One worker: pulls activations only for its free slots and runs each in a {@link RunnerActor}.
@@ -72,9 +58,22 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 public final class WorkerActor {
-  private static final Logger ASYNC_LOG = LoggerFactory.getLogger(WorkerActor.class);
 
-  public interface Command {}
+  public sealed interface Command
+      permits GetStatus,
+          Drain,
+          PoolControl,
+          Tick,
+          PullLoop.Pulled,
+          PullLoop.PullFailed,
+          PullLoop.Retry,
+          EngineCheck.Probed,
+          WorkerRuns.RunnerFinished,
+          WorkerRuns.RunnerStopped,
+          Housekeeping.Removed,
+          Announcer.PoolStatsArrived,
+          WorkerDrain.Deadline,
+          WorkerDrain.PoolDrained {}
 
   /** What the worker is doing now. */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
@@ -108,23 +107,10 @@ public final class WorkerActor {
   /** The pool's figures; empty without a pool. */
   public record GetPoolStats(ActorRef<PoolStats> replyTo) implements PoolControl {}
 
-  private record PoolDrained(WarmPool.Drained drained) implements Command {}
-
   private enum Tick implements Command {
     ANNOUNCE,
     SWEEP,
-    PROBE,
-    DRAIN_DEADLINE
-  }
-
-  /**
-   * A drain in progress: whom to answer, how many ran when it began, how many were stopped at its
-   * timeout.
-   */
-  private record Draining(ActorRef<Drained> replyTo, int runningAtStart, int stopped) {
-    Draining stopped(int more) {
-      return new Draining(replyTo, runningAtStart, stopped + more);
-    }
+    PROBE
   }
 
   /**
@@ -190,15 +176,11 @@ public final class WorkerActor {
   private final Clock clock;
   private final ActorRef<WarmPool.Command> pool;
   private final EngineCheck engine;
-  private final PullLoop shared;
-  private final PullLoop routed;
+  private final Pulls pulls;
   private final WorkerRuns runs;
   private final Housekeeping housekeeping;
   private final Announcer announcer;
-  /** A pull failed and none has worked since: the failure was logged. */
-  private boolean pullsFailing;
-  /** Set by {@link Drain}: no pull, no announcement from then on. */
-  private Draining draining;
+  private final WorkerDrain drain;
 
   private WorkerActor(
       ActorContext<Command> context,
@@ -220,8 +202,7 @@ public final class WorkerActor {
     this.clock = clock;
     this.pool = pool;
     this.engine = new EngineCheck(context, runtime, settings, engineListener);
-    this.shared = new PullLoop(PullLoop.Lane.SHARED, context, timers, source, settings);
-    this.routed = new PullLoop(PullLoop.Lane.ROUTED, context, timers, source, settings);
+    this.pulls = new Pulls(context, timers, source, settings);
     RunnerPorts runnerPorts =
         new RunnerPorts(
             settings.workerId(), settings.platformName(), containers, store, settings.runner(),
@@ -229,6 +210,7 @@ public final class WorkerActor {
     this.runs = new WorkerRuns(context, settings, runtime, runnerPorts, clock, source::routes);
     this.housekeeping = new Housekeeping(context, runtime, settings);
     this.announcer = new Announcer(context, source, settings, pool, runs::free);
+    this.drain = new WorkerDrain(context, timers, settings, runs, pool);
   }
 
   private Behavior<Command> start() {
@@ -247,7 +229,7 @@ public final class WorkerActor {
             removed ->
                 removed.why() == Housekeeping.Why.START
                     ? onCleanedUp(removed)
-                    : onRemoved(removed))
+                    : then(() -> housekeeping.log(removed)))
         .onMessage(EngineCheck.Probed.class, p -> onProbed(p, false))
         .build();
   }
@@ -257,14 +239,13 @@ public final class WorkerActor {
     return Behaviors.receive(Command.class)
         .onMessageEquals(
             Tick.PROBE,
-            () -> {
-              engine.probe();
-              return Behaviors.same();
-            })
+            () -> then(engine::probe))
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(PoolControl.class, this::onPoolControl)
         .onMessage(Drain.class, this::onDrain)
-        .onMessage(PoolDrained.class, this::onPoolDrained);
+        .onMessage(
+            WorkerDrain.PoolDrained.class,
+            drained -> then(() -> drain.poolDrained(drained)));
   }
 
   /** {@code working}: the worker is past its start-up cleanup and may pull. */
@@ -287,19 +268,29 @@ public final class WorkerActor {
     return removed.why() == Housekeeping.Why.OUTAGE && engine.ok() ? resume() : Behaviors.same();
   }
 
-  private boolean mayAnnounce() {
-    return engine.ok() && draining == null;
+  /** Runs {@code effect}; the behaviour stays. */
+  private static Behavior<Command> then(Runnable effect) {
+    effect.run();
+    return Behaviors.same();
   }
 
-  private void announceWithPool() {
-    if (mayAnnounce()) {
-      announcer.announce();
-    }
+  /** The worker pulls and announces only while its engine works and it is not draining. */
+  private boolean mayTakeWork() {
+    return engine.ok() && !drain.active();
+  }
+
+  /** Runs {@code effect} only while the worker takes work; the behaviour stays. */
+  private Behavior<Command> whenTakingWork(Runnable effect) {
+    return then(() -> {
+      if (mayTakeWork()) {
+        effect.run();
+      }
+    });
   }
 
   /** Announces itself and pulls, as the engine can run what it takes. */
   private Behavior<Command> resume() {
-    announceWithPool();
+    whenTakingWork(announcer::announce);
     return pullWhatIsFree();
   }
 
@@ -317,83 +308,28 @@ public final class WorkerActor {
   private Behavior<Command> working() {
     return common()
         .onMessage(PullLoop.Pulled.class, this::onPulled)
-        .onMessage(PullLoop.PullFailed.class, this::onPullFailed)
-        .onMessage(PullLoop.Retry.class, retry -> pull(retry.lane()))
+        .onMessage(PullLoop.PullFailed.class, failed -> then(() -> pulls.failed(failed)))
+        .onMessage(
+            PullLoop.Retry.class, retry -> whenTakingWork(() -> pulls.open(retry.lane(), free())))
         .onMessage(
             Announcer.PoolStatsArrived.class,
-            stats -> {
-              if (mayAnnounce()) {
-                announcer.announce(stats);
-              }
-              return Behaviors.same();
-            })
+            stats -> whenTakingWork(() -> announcer.announce(stats)))
         .onMessage(WorkerRuns.RunnerFinished.class, f -> onRunnerGone(f.activationId(), false))
         .onMessage(WorkerRuns.RunnerStopped.class, s -> onRunnerGone(s.activationId(), true))
-        .onMessageEquals(
-            Tick.ANNOUNCE,
-            () -> {
-              announceWithPool();
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Tick.SWEEP,
-            () -> {
-              housekeeping.sweep();
-              return Behaviors.same();
-            })
+        .onMessageEquals(Tick.ANNOUNCE, () -> whenTakingWork(announcer::announce))
+        .onMessageEquals(Tick.SWEEP, () -> then(housekeeping::sweep))
         .onMessage(EngineCheck.Probed.class, p -> onProbed(p, true))
         .onMessage(Housekeeping.Removed.class, this::onRemoved)
-        .onMessageEquals(Tick.DRAIN_DEADLINE, this::onDrainDeadline)
+        .onMessageEquals(WorkerDrain.Deadline.INSTANCE, () -> then(drain::deadline))
         .build();
   }
 
-  private Behavior<Command> onDrain(Drain drain) {
-    if (draining != null) {
-      drain.replyTo().tell(new Drained(0, 0, 0));
-      return Behaviors.same();
+  private Behavior<Command> onDrain(Drain request) {
+    if (!drain.active()) {
+      timers.cancel(Tick.ANNOUNCE);
+      pulls.cancelRetries();
     }
-    draining = new Draining(drain.replyTo(), runs.count(), 0);
-    context.getLog().info("Worker [{}] draining: taking no more work, [{}] activations running,"
-        + " [{}] to finish", settings.workerId(), runs.count(), drain.timeout());
-    timers.cancel(Tick.ANNOUNCE);
-    shared.cancelRetry();
-    routed.cancelRetry();
-    timers.startSingleTimer(Tick.DRAIN_DEADLINE, drain.timeout());
-    return drainedWhenIdle();
-  }
-
-  private Behavior<Command> onDrainDeadline() {
-    if (runs.count() == 0) {
-      return Behaviors.same();
-    }
-    context.getLog().warn("Worker [{}] drain time over: stopping [{}] activations still running",
-        settings.workerId(), runs.count());
-    draining = draining.stopped(runs.stopAll());
-    return Behaviors.same();
-  }
-
-  /** Once nothing runs any more, empties the pool; {@link PoolDrained} then answers the drain. */
-  private Behavior<Command> drainedWhenIdle() {
-    if (draining == null || runs.count() > 0) {
-      return Behaviors.same();
-    }
-    timers.cancel(Tick.DRAIN_DEADLINE);
-    if (pool == null) {
-      return onPoolDrained(new PoolDrained(new WarmPool.Drained(0)));
-    }
-    pool.tell(
-        new WarmPool.Drain(context.messageAdapter(WarmPool.Drained.class, PoolDrained::new)));
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onPoolDrained(PoolDrained poolDrained) {
-    if (draining != null) {
-      int finished = Math.max(0, draining.runningAtStart() - draining.stopped());
-      int removed = poolDrained.drained().removed();
-      context.getLog().info("Worker [{}] drained: [{}] activations finished, [{}] stopped, [{}]"
-          + " idle containers removed", settings.workerId(), finished, draining.stopped(), removed);
-      draining.replyTo().tell(new Drained(finished, draining.stopped(), removed));
-    }
+    drain.begin(request);
     return Behaviors.same();
   }
 
@@ -403,70 +339,31 @@ public final class WorkerActor {
 
   /** Opens each pull loop that may pull now. */
   private Behavior<Command> pullWhatIsFree() {
-    pull(PullLoop.Lane.SHARED);
-    return pull(PullLoop.Lane.ROUTED);
-  }
-
-  /**
-   * Opens the loop of {@code lane} if it may pull now: the shared one for the free slots, the
-   * routed one for one item while {@link Routing#mayPullRouted} allows it.
-   */
-  private Behavior<Command> pull(PullLoop.Lane lane) {
-    if (!engine.ok() || draining != null) {
-      return Behaviors.same();
-    }
-    if (lane == PullLoop.Lane.SHARED) {
-      shared.open(free());
-    } else if (source.routes() && Routing.mayPullRouted(shared.inFlight(), shared.max(), free())) {
-      routed.open(1);
-    }
-    return Behaviors.same();
+    return whenTakingWork(() -> pulls.openAll(free()));
   }
 
   private Behavior<Command> onPulled(PullLoop.Pulled pulled) {
-    loop(pulled.lane()).ended();
-    if (pullsFailing) {
-      pullsFailing = false;
-      context.getLog().info("Worker [{}] pulls work again", settings.workerId());
-    }
+    pulls.answered(pulled);
     pulled.items().forEach(runs::take);
     return pullWhatIsFree();
-  }
-
-  /**
-   * Logs a failed pull once per outage (they are retried every {@code pullRetry}, and a NATS
-   * outage would otherwise log one a second); the next pull that works says it is over.
-   */
-  private Behavior<Command> onPullFailed(PullLoop.PullFailed failed) {
-    loop(failed.lane()).failed();
-    String which = failed.lane() == PullLoop.Lane.SHARED ? "pull" : "pull of routed work";
-    if (!pullsFailing) {
-      pullsFailing = true;
-      context.getLog().warn("Worker [{}] {} failed: [{}]; retrying every [{}]",
-          settings.workerId(), which, failed.failure().toString(), settings.pullRetry());
-    } else {
-      context.getLog().debug("Worker [{}] {} failed again: [{}]", settings.workerId(), which,
-          failed.failure().toString());
-    }
-    return Behaviors.same();
   }
 
   private Behavior<Command> onRunnerGone(String id, boolean stopped) {
     if (!runs.gone(id, stopped)) {
       return Behaviors.same();
     }
-    return draining != null ? drainedWhenIdle() : pullWhatIsFree();
-  }
-
-  private PullLoop loop(PullLoop.Lane lane) {
-    return lane == PullLoop.Lane.SHARED ? shared : routed;
+    if (drain.active()) {
+      drain.whenIdle();
+      return Behaviors.same();
+    }
+    return pullWhatIsFree();
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     get.replyTo()
         .tell(
             new Status(settings.workerId(), settings.slots(), free(), runs.ids(),
-                shared.inFlight()));
+                pulls.pulling()));
     return Behaviors.same();
   }
 
