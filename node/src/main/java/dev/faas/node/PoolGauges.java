@@ -1,7 +1,7 @@
 package dev.faas.node;
 
-import dev.faas.actors.worker.pool.PoolListener;
-import dev.faas.actors.worker.pool.PoolStats;
+import dev.faas.actors.warm.PoolListener;
+import dev.faas.actors.warm.PoolStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.activation.WorkSource;
-import dev.faas.actors.worker.pool.PoolStats;
+import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.util.HashSet;
 import java.util.Set;

@@ -5,7 +5,7 @@ import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.worker.pool.PoolKey;
-import dev.faas.actors.worker.pool.PoolListener;
+import dev.faas.actors.warm.PoolListener;
 import dev.faas.actors.worker.pool.PoolSetup;
 import dev.faas.actors.worker.pool.WarmPool;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.model.FunctionSpec;
-import dev.faas.actors.worker.pool.PoolSettings;
+import dev.faas.actors.warm.PoolSettings;
 import java.time.Duration;
 
 /**

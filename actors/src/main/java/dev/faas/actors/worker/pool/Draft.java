@@ -1,5 +1,6 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
 import java.time.Duration;

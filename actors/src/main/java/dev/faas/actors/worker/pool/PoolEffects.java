@@ -1,5 +1,7 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolStats;
+import dev.faas.actors.warm.PoolListener;
 import static dev.faas.actors.Stages.attempt;
 import static dev.faas.actors.Stages.unwrap;
 

@@ -1,5 +1,6 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

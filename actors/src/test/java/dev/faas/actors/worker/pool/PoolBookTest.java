@@ -1,5 +1,7 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.model.FunctionId;
 import static dev.faas.actors.worker.pool.BookDriver.key;
 import static dev.faas.actors.worker.pool.PoolHarness.function;

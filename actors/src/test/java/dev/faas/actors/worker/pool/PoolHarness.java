@@ -1,5 +1,7 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.fakes.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.faas.actors.worker.pool;
+package dev.faas.actors.warm;
 
 /**
  * Told the pool's figures whenever they change, so a node can keep gauges without asking; the

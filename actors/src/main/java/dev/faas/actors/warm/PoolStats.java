@@ -1,4 +1,4 @@
-package dev.faas.actors.worker.pool;
+package dev.faas.actors.warm;
 
 import java.util.List;
 
