@@ -16,10 +16,10 @@ final class PoolGauges implements PoolListener {
     gauge(registry, "faas.pool.containers", "idle", "Pre-started containers waiting", s -> s.idle());
     gauge(registry, "faas.pool.containers", "starting", "Containers being pre-started", s -> s.starting());
     gauge(registry, "faas.pool.containers", "busy", "Activations running in containers from the pool", s -> s.busy());
-    counter(registry, "faas.pool.handed.out", "Activations that got a pre-started container", s -> s.handedOut());
-    counter(registry, "faas.pool.missed", "Activations that found no pre-started container", s -> s.missed());
-    counter(registry, "faas.pool.started", "Containers pre-started", s -> s.started());
-    counter(registry, "faas.pool.replaced.after.death", "Idle containers that died and were replaced", s -> s.replacedAfterDeath());
+    counter(registry, "faas.pool.handed.out", "Activations that got a pre-started container", s -> s.counts().handedOut());
+    counter(registry, "faas.pool.missed", "Activations that found no pre-started container", s -> s.counts().missed());
+    counter(registry, "faas.pool.started", "Containers pre-started", s -> s.counts().started());
+    counter(registry, "faas.pool.replaced.after.death", "Idle containers that died and were replaced", s -> s.counts().replacedAfterDeath());
   }
 
   @Override

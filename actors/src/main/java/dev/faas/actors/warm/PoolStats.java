@@ -9,14 +9,7 @@ import java.util.List;
  * @param starting pre-starts in flight
  * @param busy acquisitions (warm or cold) whose activation is not over
  * @param keys per key, in the order the keys were first asked for
- * @param started pre-starts that succeeded
- * @param handedOut acquisitions answered warm
- * @param missed acquisitions answered cold
- * @param replacedAfterDeath idle containers that exited while waiting
- * @param recycled idle containers removed for their age
- * @param retired idle containers removed because demand fell
- * @param invalidated idle containers removed because their function changed or went away
- * @param startFailures pre-starts that failed or timed out
+ * @param counts what the pool has done since it started
  * @param drained true once drained
  */
 public record PoolStats(
@@ -24,15 +17,32 @@ public record PoolStats(
     int starting,
     int busy,
     List<KeyStats> keys,
-    long started,
-    long handedOut,
-    long missed,
-    long replacedAfterDeath,
-    long recycled,
-    long retired,
-    long invalidated,
-    long startFailures,
+    Counts counts,
     boolean drained) {
+
+  /**
+   * What the pool has done since it started, counted.
+   *
+   * @param started pre-starts that succeeded
+   * @param handedOut acquisitions answered warm
+   * @param missed acquisitions answered cold
+   * @param replacedAfterDeath idle containers that exited while waiting
+   * @param recycled idle containers removed for their age
+   * @param retired idle containers removed because demand fell
+   * @param invalidated idle containers removed because their function changed or went away
+   * @param startFailures pre-starts that failed or timed out
+   */
+  public record Counts(
+      long started,
+      long handedOut,
+      long missed,
+      long replacedAfterDeath,
+      long recycled,
+      long retired,
+      long invalidated,
+      long startFailures) {
+    public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0, 0);
+  }
 
   public PoolStats {
     keys = List.copyOf(keys);
@@ -40,7 +50,7 @@ public record PoolStats(
 
   /** The figures of a worker without a pool. */
   public static PoolStats empty() {
-    return new PoolStats(0, 0, 0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, false);
+    return new PoolStats(0, 0, 0, List.of(), Counts.ZERO, false);
   }
 
   /**

@@ -146,7 +146,7 @@ class WorkerWithPoolTest {
     });
     worker.tell(new WorkerActor.FunctionChanged(fn.id()));
     probe.awaitAssert(() -> {
-      assertEquals(1, poolStats(worker).invalidated());
+      assertEquals(1, poolStats(worker).counts().invalidated());
       return null;
     });
     assertFalse(run(source, store, "stdi000002", fn).warm(), "cold again after the change");

@@ -1,5 +1,7 @@
 package dev.faas.actors.worker.pool;
 
+import dev.faas.actors.warm.PoolStats;
+
 import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
@@ -44,7 +46,7 @@ final class Draft {
     this.keys = new LinkedHashMap<>(book.keys());
     this.starts = new HashMap<>(book.starts());
     this.nextSerial = book.nextSerial();
-    PoolBook.Counts c = book.counts();
+    PoolStats.Counts c = book.counts();
     started = c.started();
     handedOut = c.handedOut();
     missed = c.missed();
@@ -63,7 +65,7 @@ final class Draft {
 
   PoolBook.Step step() {
     PoolBook next = new PoolBook(from.setup(), keys, starts,
-        new PoolBook.Counts(started, handedOut, missed, replacedAfterDeath, recycled, retired,
+        new PoolStats.Counts(started, handedOut, missed, replacedAfterDeath, recycled, retired,
             invalidated, startFailures),
         deferring, new PoolBook.Drain(drained, drainRemoved, removalsPending, drainAnswered),
         nextSerial);

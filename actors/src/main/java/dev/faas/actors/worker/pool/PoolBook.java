@@ -33,24 +33,13 @@ public record PoolBook(
     PoolSetup setup,
     Map<PoolKey, KeyBook> keys,
     Map<Long, Start> starts,
-    Counts counts,
+    PoolStats.Counts counts,
     boolean deferring,
     Drain drainState,
     long nextSerial) {
 
   /** One pre-start in flight, for the key's page of {@code lease}, asked for at {@code at}. */
   public record Start(PoolKey key, long lease, Instant at) {}
-
-  /** The counters of {@link PoolStats}. */
-  public record Counts(
-      long started,
-      long handedOut,
-      long missed,
-      long replacedAfterDeath,
-      long recycled,
-      long retired,
-      long invalidated,
-      long startFailures) {}
 
   /**
    * Where a drain stands.
@@ -77,7 +66,7 @@ public record PoolBook(
 
   /** An empty pool whose leases and tickets start at {@code firstSerial}. */
   public static PoolBook empty(PoolSetup setup, long firstSerial) {
-    return new PoolBook(setup, Map.of(), Map.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0), false,
+    return new PoolBook(setup, Map.of(), Map.of(), PoolStats.Counts.ZERO, false,
         Drain.NONE, firstSerial);
   }
 
@@ -325,10 +314,7 @@ public record PoolBook(
       starting += page.starting();
       busy += page.inFlight();
     }
-    Counts c = counts;
-    return new PoolStats(idle, starting, busy, perKey, c.started(), c.handedOut(), c.missed(),
-        c.replacedAfterDeath(), c.recycled(), c.retired(), c.invalidated(), c.startFailures(),
-        drainState.drained());
+    return new PoolStats(idle, starting, busy, perKey, counts, drainState.drained());
   }
 
   private Step unchanged() {

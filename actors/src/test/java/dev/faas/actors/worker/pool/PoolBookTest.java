@@ -64,7 +64,7 @@ class PoolBookTest {
     d.apply(d.book.deferEnded(d.now));
     assertEquals(2, d.starts().size(), "startDefer is over: two ran at once, two start anyway");
     PoolStats s = d.stats();
-    assertEquals(List.of(1L, 2L, 1L), List.of(s.handedOut(), s.missed(), s.started()));
+    assertEquals(List.of(1L, 2L, 1L), List.of(s.counts().handedOut(), s.counts().missed(), s.counts().started()));
     assertEquals(2, s.busy());
     assertEquals(List.of("alice.fn-a", "alice.fn-b"), s.keys().get(0).functions());
   }
@@ -76,7 +76,7 @@ class PoolBookTest {
     d.exits(K, dead);
     assertEquals(List.of(dead), d.removed());
     assertEquals(1, d.starts().size(), "a first death is retried at once");
-    assertEquals(1, d.stats().replacedAfterDeath());
+    assertEquals(1, d.stats().counts().replacedAfterDeath());
     d.apply(d.book.idleExited(K, dead.id(), d.now));
     assertTrue(d.last.isEmpty(), "an exit told twice counts once");
   }
@@ -88,7 +88,7 @@ class PoolBookTest {
     d.exited.add(dead.id());
     assertInstanceOf(PoolEffect.Miss.class, d.acquire(K, FN));
     assertEquals(List.of(dead), d.removed());
-    assertEquals(1, d.stats().replacedAfterDeath());
+    assertEquals(1, d.stats().counts().replacedAfterDeath());
   }
 
   /** Failures in a row: the pause before the key's next pre-start (min 1 s, max 30 s). */
@@ -110,7 +110,7 @@ class PoolBookTest {
       assertEquals(1, d.tickets().size(), "try " + (i + 1));
       d.fail(d.tickets().get(0), failure);
     }
-    assertEquals(times, d.stats().startFailures());
+    assertEquals(times, d.stats().counts().startFailures());
     if (pauseMs > 0) {
       assertTrue(d.starts().isEmpty(), "not at once");
       d.pass(Duration.ofMillis(pauseMs - 1));
@@ -143,13 +143,13 @@ class PoolBookTest {
     d.release(K, d.acquire(K, FN));
     long late = d.tickets().get(0);
     d.apply(d.book.startTimedOut(late, d.now));
-    assertEquals(1, d.stats().startFailures());
+    assertEquals(1, d.stats().counts().startFailures());
     assertEquals(1, d.starts().size(), "retried at once after a first failure");
     Container arrived = d.container();
     d.apply(d.book.started(late, arrived, null, d.now));
     assertEquals(List.of(arrived), d.removed());
     assertEquals(0, d.stats().idle());
-    assertEquals(0, d.stats().started());
+    assertEquals(0, d.stats().counts().started());
   }
 
   @Test
@@ -166,7 +166,7 @@ class PoolBookTest {
     d.apply(d.book.functionGone(new FunctionId("alice", "fn-b"), "changed", d.now));
     assertEquals(shared, d.removed());
     PoolStats s = d.stats();
-    assertEquals(2, s.invalidated());
+    assertEquals(2, s.counts().invalidated());
     assertEquals(List.of("stderr"), s.keys().stream().map(PoolStats.KeyStats::image).toList(),
         "fn-a's key went with fn-b's");
     assertInstanceOf(PoolEffect.Miss.class, d.acquire(K, FN), "cold again");
@@ -207,13 +207,13 @@ class PoolBookTest {
     assertEquals(List.of(first), d.removed());
     assertEquals(1, d.starts().size(), "still wanted: replaced");
     d.arriveAll();
-    assertEquals(1, d.stats().recycled());
+    assertEquals(1, d.stats().counts().recycled());
 
     d.pass(Duration.ofSeconds(30));
     d.apply(d.book.tick(d.now));
     assertEquals(1, d.removed().size(), "two minutes without a call");
     PoolStats s = d.stats();
-    assertEquals(1, s.retired());
+    assertEquals(1, s.counts().retired());
     assertTrue(s.keys().isEmpty(), "the key is forgotten");
   }
 
@@ -234,7 +234,7 @@ class PoolBookTest {
     d.pass(Duration.ofSeconds(ageS));
     Container got = d.acquireWarm(K, function("fn-x", "echo", timeoutMs));
     assertEquals(warm ? idle : null, got);
-    assertEquals(warm ? 0 : 1, d.stats().recycled());
+    assertEquals(warm ? 0 : 1, d.stats().counts().recycled());
   }
 
   @Test

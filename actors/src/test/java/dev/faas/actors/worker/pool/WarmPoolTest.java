@@ -81,12 +81,12 @@ class WarmPoolTest {
       // The replacement waits while the warm one runs, startDefer at most, then starts anyway.
       PoolStats running = h.stats();
       assertEquals(0, running.starting(), "deferred while an activation runs: " + running);
-      assertEquals(1, running.started());
+      assertEquals(1, running.counts().started());
       h.pass(PoolSettings.defaults().startDefer());
       PoolStats s = h.awaitStats("replaced in the background",
-          st -> st.idle() == 1 && st.started() == 2);
-      assertEquals(1, s.handedOut());
-      assertEquals(1, s.missed());
+          st -> st.idle() == 1 && st.counts().started() == 2);
+      assertEquals(1, s.counts().handedOut());
+      assertEquals(1, s.counts().missed());
       assertEquals(1, s.busy(), "the warm one runs");
       assertEquals(List.of("alice.fn-a"), s.keys().get(0).functions());
       assertEquals(1, s.keys().get(0).target(), "one at a time so far: one is enough");
@@ -138,7 +138,7 @@ class WarmPoolTest {
         assertEquals(List.of("in"), fake(h, a).spec().args());
       }
       PoolStats s = h.stats();
-      assertEquals(0, s.missed() + s.handedOut(), "the pool was never asked");
+      assertEquals(0, s.counts().missed() + s.counts().handedOut(), "the pool was never asked");
       assertTrue(s.keys().isEmpty());
       assertEquals(0, h.runtime.pooledStarts());
     }
@@ -152,7 +152,7 @@ class WarmPoolTest {
       h.awaitStats("one pre-started", s -> s.idle() == 1);
       FakeRuntime.FakeContainer dead = h.runtime.livePooled().get(0);
       dead.kill();
-      h.awaitStats("replaced", s -> s.replacedAfterDeath() == 1 && s.idle() == 1);
+      h.awaitStats("replaced", s -> s.counts().replacedAfterDeath() == 1 && s.idle() == 1);
       assertTrue(dead.removes() > 0, "the dead one is removed");
       ContainerSource.Acquired a = h.acquire(fn);
       assertTrue(a.warm());
@@ -178,10 +178,10 @@ class WarmPoolTest {
         a.container().remove();
       }
       h.awaitStats("died twice, then backing off",
-          s -> s.replacedAfterDeath() == 2 && s.starting() == 0);
+          s -> s.counts().replacedAfterDeath() == 2 && s.starting() == 0);
       assertEquals(2, h.runtime.pooledStarts(), "replaced at once after the first death only");
       h.pass(Duration.ofSeconds(1));
-      h.awaitStats("a third try after one second", s -> s.replacedAfterDeath() == 3);
+      h.awaitStats("a third try after one second", s -> s.counts().replacedAfterDeath() == 3);
       h.runtime.dieAtOnce(false);
       h.pass(Duration.ofSeconds(2));
       h.awaitStats("a live one after two more", s -> s.idle() == 1);
@@ -200,7 +200,7 @@ class WarmPoolTest {
       FakeRuntime.FakeContainer aIdle = only(h, "echo");
 
       h.pool.tell(new WarmPool.FunctionChanged(new FunctionId("alice", "fn-a")));
-      PoolStats s = h.awaitStats("a's emptied", st -> st.idle() == 1 && st.invalidated() == 1);
+      PoolStats s = h.awaitStats("a's emptied", st -> st.idle() == 1 && st.counts().invalidated() == 1);
       assertEquals(List.of("stderr"), s.keys().stream().map(PoolStats.KeyStats::image).toList());
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
@@ -210,7 +210,7 @@ class WarmPoolTest {
       assertFalse(h.acquire(a).warm(), "the changed function starts cold");
 
       h.pool.tell(new WarmPool.FunctionRemoved(new FunctionId("alice", "fn-b")));
-      h.awaitStats("b's emptied", st -> st.invalidated() == 2
+      h.awaitStats("b's emptied", st -> st.counts().invalidated() == 2
           && st.keys().stream().noneMatch(k -> k.image().equals("stderr")));
     }
   }
@@ -244,13 +244,13 @@ class WarmPoolTest {
       String first = h.runtime.livePooled().get(0).id();
 
       h.pass(Duration.ofSeconds(119));
-      h.awaitStats("recycled at 90 s, still wanted", s -> s.recycled() == 1 && s.idle() == 1);
+      h.awaitStats("recycled at 90 s, still wanted", s -> s.counts().recycled() == 1 && s.idle() == 1);
       assertNotEquals(first, h.runtime.livePooled().get(0).id());
 
       h.pass(Duration.ofSeconds(1));
       PoolStats s = h.awaitStats("nothing after 2 min without demand",
           st -> st.keys().isEmpty() && st.idle() == 0);
-      assertEquals(1, s.retired());
+      assertEquals(1, s.counts().retired());
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
         assertTrue(h.runtime.livePooled().isEmpty());
@@ -274,7 +274,7 @@ class WarmPoolTest {
       h.awaitStats("one pre-started", s -> s.idle() == 1);
       h.pass(Duration.ofSeconds(150));
       assertFalse(h.acquire(slow).warm(), "150 s + 316 s would outlive the sweep");
-      h.awaitStats("replaced by a young one", s -> s.recycled() == 1 && s.idle() == 1);
+      h.awaitStats("replaced by a young one", s -> s.counts().recycled() == 1 && s.idle() == 1);
       assertTrue(h.acquire(slow).warm());
     }
   }
@@ -296,7 +296,7 @@ class WarmPoolTest {
         burst.forEach(CompletableFuture::join);
         h.awaitStats("full", s -> s.starting() == 0 && s.idle() == 5);
       }
-      assertTrue(h.stats().handedOut() >= 5, "the second burst found the first's pool");
+      assertTrue(h.stats().counts().handedOut() >= 5, "the second burst found the first's pool");
       for (PoolStats s : h.published) {
         assertTrue(s.idle() + s.starting() <= 5, "over the total: " + s);
         for (PoolStats.KeyStats k : s.keys()) {
@@ -368,11 +368,11 @@ class WarmPoolTest {
       h.runtime.failPreStarts(
           new dev.faas.actors.runtime.ContainerFailure.EngineUnavailable("down", null));
       coldAndDone(h, fn);
-      h.awaitStats("failed twice", s -> s.startFailures() == 2 && s.starting() == 0);
+      h.awaitStats("failed twice", s -> s.counts().startFailures() == 2 && s.starting() == 0);
       assertEquals(2, h.runtime.pooledStarts(), "retried once at once, then backing off");
       coldAndDone(h, fn);
       h.pass(Duration.ofSeconds(1));
-      h.awaitStats("third after 1 s", s -> s.startFailures() == 3);
+      h.awaitStats("third after 1 s", s -> s.counts().startFailures() == 3);
       h.pass(Duration.ofSeconds(1));
       assertEquals(3, h.runtime.pooledStarts(), "the next waits 2 s");
       h.runtime.failPreStarts(null);
@@ -392,12 +392,12 @@ class WarmPoolTest {
       cold.container().remove(); // over: nothing defers the pre-starts
       h.awaitStats("starting", s -> s.starting() == 1);
       h.pass(Duration.ofSeconds(30));
-      h.awaitStats("timed out, retried", s -> s.startFailures() == 1 && s.starting() == 1);
+      h.awaitStats("timed out, retried", s -> s.counts().startFailures() == 1 && s.starting() == 1);
       assertEquals(2, h.runtime.heldCount());
       h.runtime.hold(false);
       assertEquals(2, h.runtime.releaseHeld());
       PoolStats s = h.awaitStats("the retry arrived", st -> st.idle() == 1);
-      assertEquals(1, s.started());
+      assertEquals(1, s.counts().started());
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(() -> {
         assertEquals(1, h.runtime.livePooled().size(), "the late one removed");
@@ -413,12 +413,12 @@ class WarmPoolTest {
       FunctionSpec fn = function("fn-gone", "missing-image", 1000);
       CompletableFuture<ContainerSource.Acquired> cold = h.acquireAsync(fn);
       assertTrue(cold.handle((a, f) -> f).join() != null, "the cold start fails as before");
-      h.awaitStats("one failure, released", s -> s.startFailures() == 1 && s.busy() == 0
+      h.awaitStats("one failure, released", s -> s.counts().startFailures() == 1 && s.busy() == 0
           && s.starting() == 0);
       h.pass(Duration.ofSeconds(29));
       assertEquals(1, h.runtime.pooledStarts());
       h.pass(Duration.ofSeconds(1));
-      h.awaitStats("tried again after 30 s", s -> s.startFailures() == 2);
+      h.awaitStats("tried again after 30 s", s -> s.counts().startFailures() == 2);
     }
   }
 
