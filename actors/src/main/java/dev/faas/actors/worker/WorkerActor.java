@@ -159,21 +159,27 @@ public final class WorkerActor {
       Clock clock,
       ActorRef<WarmPool.Command> pool,
       EngineListener engineListener) {
+    Parts parts =
+        new Parts(settings, source, runtime, containers, store, clock, pool, engineListener);
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers ->
-                    new WorkerActor(ctx, timers, settings, source, runtime, containers, store,
-                            clock, pool, engineListener)
-                        .start()));
+        ctx -> Behaviors.withTimers(timers -> new WorkerActor(ctx, timers, parts).start()));
   }
+
+  /** What a worker is made of: its settings and ports, and its pool when it has one. */
+  private record Parts(
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ContainerSource containers,
+      ActivationStore store,
+      Clock clock,
+      ActorRef<WarmPool.Command> pool,
+      EngineListener engineListener) {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final WorkerSettings settings;
-  private final WorkSource source;
   private final ContainerRuntime runtime;
-  private final Clock clock;
   private final ActorRef<WarmPool.Command> pool;
   private final EngineCheck engine;
   private final Pulls pulls;
@@ -183,33 +189,24 @@ public final class WorkerActor {
   private final WorkerDrain drain;
 
   private WorkerActor(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
-      WorkerSettings settings,
-      WorkSource source,
-      ContainerRuntime runtime,
-      ContainerSource containers,
-      ActivationStore store,
-      Clock clock,
-      ActorRef<WarmPool.Command> pool,
-      EngineListener engineListener) {
+      ActorContext<Command> context, TimerScheduler<Command> timers, Parts parts) {
     this.context = context;
     context.setLoggerName(WorkerActor.class);
     this.timers = timers;
-    this.settings = settings;
-    this.source = source;
-    this.runtime = runtime;
-    this.clock = clock;
-    this.pool = pool;
-    this.engine = new EngineCheck(context, runtime, settings, engineListener);
-    this.pulls = new Pulls(context, timers, source, settings);
+    this.settings = parts.settings();
+    this.runtime = parts.runtime();
+    this.pool = parts.pool();
+    this.engine = new EngineCheck(context, runtime, settings, parts.engineListener());
+    this.pulls = new Pulls(context, timers, parts.source(), settings);
     RunnerPorts runnerPorts =
         new RunnerPorts(
-            settings.workerId(), settings.platformName(), containers, store, settings.runner(),
-            clock);
-    this.runs = new WorkerRuns(context, settings, runtime, runnerPorts, clock, source::routes);
+            settings.workerId(), settings.platformName(), parts.containers(), parts.store(),
+            settings.runner(), parts.clock());
+    this.runs =
+        new WorkerRuns(
+            context, settings, runtime, runnerPorts, parts.clock(), parts.source()::routes);
     this.housekeeping = new Housekeeping(context, runtime, settings);
-    this.announcer = new Announcer(context, source, settings, pool, runs::free);
+    this.announcer = new Announcer(context, parts.source(), settings, pool, runs::free);
     this.drain = new WorkerDrain(context, timers, settings, runs, pool);
   }
 
