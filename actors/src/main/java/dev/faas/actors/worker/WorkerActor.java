@@ -127,15 +127,17 @@ public final class WorkerActor {
       PoolListener listener,
       EngineListener engineListener) {
     if (!settings.pool().enabled()) {
-      return create(settings, source, runtime, new ColdContainerSource(runtime), store, clock,
-          null, engineListener);
+      return create(
+          new Parts(settings, source, runtime, new ColdContainerSource(runtime), store, clock,
+              null, engineListener));
     }
     return Behaviors.setup(
         ctx -> {
           PooledContainerSource pooled =
               PooledContainerSource.spawn(ctx, settings, runtime, clock, listener);
-          return create(settings, source, runtime, pooled, store, clock, pooled.pool(),
-              engineListener);
+          return create(
+              new Parts(settings, source, runtime, pooled, store, clock, pooled.pool(),
+                  engineListener));
         });
   }
 
@@ -147,20 +149,11 @@ public final class WorkerActor {
       ContainerSource containers,
       ActivationStore store,
       Clock clock) {
-    return create(settings, source, runtime, containers, store, clock, null, EngineListener.NONE);
+    return create(
+        new Parts(settings, source, runtime, containers, store, clock, null, EngineListener.NONE));
   }
 
-  private static Behavior<Command> create(
-      WorkerSettings settings,
-      WorkSource source,
-      ContainerRuntime runtime,
-      ContainerSource containers,
-      ActivationStore store,
-      Clock clock,
-      ActorRef<WarmPool.Command> pool,
-      EngineListener engineListener) {
-    Parts parts =
-        new Parts(settings, source, runtime, containers, store, clock, pool, engineListener);
+  private static Behavior<Command> create(Parts parts) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(timers -> new WorkerActor(ctx, timers, parts).start()));
   }
