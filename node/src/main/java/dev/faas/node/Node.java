@@ -110,7 +110,9 @@ final class Node {
     if (api) {
       nats.users().watch(users);
       functionWatchers.add(functions);
-      activations = context.spawn(supervisorBehavior(config, settings, nats), "activations");
+      activations =
+          context.spawn(
+              supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
     }
     if (!functionWatchers.isEmpty()) {
       nats.functions().watch(ChangeListener.all(functionWatchers));
@@ -121,11 +123,11 @@ final class Node {
   }
 
   private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
-      NodeConfig config, PartSettings settings, NatsBridge nats) {
+      NodeConfig config, PartSettings settings, NatsBridge nats, ApiGauges gauges) {
     NatsActivationQueue queue = nats.activationQueue(config.nodeId());
     return Behaviors.supervise(
             ActivationSupervisor.create(
-                queue, nats.activations(), settings.engine(), queue::replyToFor))
+                queue, nats.activations(), settings.engine(), queue::replyToFor, gauges))
         .onFailure(SupervisorStrategy.resume());
   }
 

@@ -59,11 +59,6 @@ public final class ActivationSupervisor {
     }
   }
 
-  /** How many activations this node is handling now. */
-  public record GetActive(ActorRef<Active> replyTo) implements Command {}
-
-  public record Active(int activations) {}
-
   private record ChildStopped(String activationId, OnceReply reply) implements Command {}
 
   /**
@@ -71,31 +66,25 @@ public final class ActivationSupervisor {
    *
    * @param records where workers record outcomes: read when a worker's word went missing
    * @param replyToFor the transport's reply address for an activation id (a NATS subject)
+   * @param inFlight told the count of activations and of node permits whenever it changes
    */
   public static Behavior<Command> create(
       ActivationQueue queue,
       ActivationStore records,
       EngineSettings settings,
-      Function<String, String> replyToFor) {
-    return create(queue, records, settings, replyToFor, Clock.systemUTC());
-  }
-
-  public static Behavior<Command> create(
-      ActivationQueue queue,
-      ActivationStore records,
-      EngineSettings settings,
       Function<String, String> replyToFor,
-      Clock clock) {
+      InFlight inFlight) {
     return Behaviors.setup(
         ctx -> {
           ActorRef<NodeLimiter.Command> limiter =
               ctx.spawn(
-                  Behaviors.supervise(NodeLimiter.create(settings.nodeMaxInFlight()))
+                  Behaviors.supervise(
+                          NodeLimiter.create(settings.nodeMaxInFlight(), inFlight::permits))
                       .onFailure(SupervisorStrategy.restart()),
                   "node-limiter");
-          return new ActivationSupervisor(
-                  ctx, new EnginePorts(queue, records, limiter, settings, replyToFor, clock))
-              .running();
+          EnginePorts ports =
+              new EnginePorts(queue, records, limiter, settings, replyToFor, Clock.systemUTC());
+          return new ActivationSupervisor(ctx, ports, inFlight).running();
         });
   }
 
@@ -106,11 +95,13 @@ public final class ActivationSupervisor {
       ActorRef<NodeLimiter.Command> limiter,
       EngineSettings settings,
       Function<String, String> replyToFor,
-      Clock clock) {
+      Clock clock,
+      InFlight inFlight) {
     return Behaviors.setup(
         ctx ->
             new ActivationSupervisor(
-                    ctx, new EnginePorts(queue, records, limiter, settings, replyToFor, clock))
+                    ctx, new EnginePorts(queue, records, limiter, settings, replyToFor, clock),
+                    inFlight)
                 .running());
   }
 
@@ -125,19 +116,20 @@ public final class ActivationSupervisor {
 
   private final ActorContext<Command> context;
   private final EnginePorts ports;
+  private final InFlight inFlight;
   private final Map<String, ActorRef<ActivationActor.Command>> activations = new HashMap<>();
 
-  private ActivationSupervisor(ActorContext<Command> context, EnginePorts ports) {
+  private ActivationSupervisor(ActorContext<Command> context, EnginePorts ports, InFlight inFlight) {
     this.context = context;
     context.setLoggerName(ActivationSupervisor.class);
     this.ports = ports;
+    this.inFlight = inFlight;
   }
 
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Invoke.class, this::onInvoke)
         .onMessage(ChildStopped.class, this::onChildStopped)
-        .onMessage(GetActive.class, this::onGetActive)
         .build();
   }
 
@@ -156,11 +148,13 @@ public final class ActivationSupervisor {
             "activation-" + id);
     context.watchWith(child, new ChildStopped(id, reply));
     activations.put(id, child);
+    inFlight.activations(activations.size());
     return Behaviors.same();
   }
 
   private Behavior<Command> onChildStopped(ChildStopped stopped) {
     activations.remove(stopped.activationId());
+    inFlight.activations(activations.size());
     if (stopped
         .reply()
         .send(
@@ -171,8 +165,4 @@ public final class ActivationSupervisor {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onGetActive(GetActive get) {
-    get.replyTo().tell(new Active(activations.size()));
-    return Behaviors.same();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.faas.actors.engine;
 
+import java.util.function.IntConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -30,9 +31,6 @@ public final class NodeLimiter {
   /** Gives back {@code holder}'s permit. */
   public record Release(ActorRef<?> holder) implements Command {}
 
-  /** How many permits are held now. */
-  public record GetInUse(ActorRef<InUse> replyTo) implements Command {}
-
   private record HolderStopped(ActorRef<?> holder) implements Command {}
 
   public sealed interface Reply {}
@@ -45,19 +43,21 @@ public final class NodeLimiter {
     INSTANCE
   }
 
-  public record InUse(int inUse, int max) {}
-
-  public static Behavior<Command> create(int maxInFlight) {
-    return Behaviors.setup(ctx -> new NodeLimiter(ctx, new NodePermits(maxInFlight)).running());
+  /** A limiter of {@code maxInFlight} permits, telling {@code inUse} each change of their count. */
+  public static Behavior<Command> create(int maxInFlight, IntConsumer inUse) {
+    return Behaviors.setup(
+        ctx -> new NodeLimiter(ctx, new NodePermits(maxInFlight), inUse).running());
   }
 
   private final ActorContext<Command> context;
   private final NodePermits permits;
+  private final IntConsumer inUse;
 
-  private NodeLimiter(ActorContext<Command> context, NodePermits permits) {
+  private NodeLimiter(ActorContext<Command> context, NodePermits permits, IntConsumer inUse) {
     this.context = context;
     context.setLoggerName(NodeLimiter.class);
     this.permits = permits;
+    this.inUse = inUse;
   }
 
   private Behavior<Command> running() {
@@ -65,7 +65,6 @@ public final class NodeLimiter {
         .onMessage(Acquire.class, this::onAcquire)
         .onMessage(Release.class, r -> onRelease(r.holder(), false))
         .onMessage(HolderStopped.class, s -> onRelease(s.holder(), true))
-        .onMessage(GetInUse.class, this::onGetInUse)
         .build();
   }
 
@@ -74,6 +73,7 @@ public final class NodeLimiter {
     if (permits.tryAcquire(acquire.holder())) {
       if (!already) {
         context.watchWith(acquire.holder(), new HolderStopped(acquire.holder()));
+        inUse.accept(permits.inUse());
       }
       acquire.replyTo().tell(Granted.INSTANCE);
     } else {
@@ -85,6 +85,7 @@ public final class NodeLimiter {
 
   private Behavior<Command> onRelease(ActorRef<?> holder, boolean stopped) {
     if (permits.release(holder)) {
+      inUse.accept(permits.inUse());
       if (stopped) {
         context.getLog().warn("Holder [{}] stopped without releasing its node permit", holder);
       } else {
@@ -94,8 +95,4 @@ public final class NodeLimiter {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onGetInUse(GetInUse get) {
-    get.replyTo().tell(new InUse(permits.inUse(), permits.max()));
-    return Behaviors.same();
-  }
 }

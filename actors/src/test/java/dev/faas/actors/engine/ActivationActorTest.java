@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -53,24 +54,32 @@ class ActivationActorTest {
     }
   }
 
+  /** A real node limiter and the count of permits it last reported. */
+  private record Limiter(ActorRef<NodeLimiter.Command> ref, AtomicInteger inUse) {}
+
+  private static Limiter limiter(int max) {
+    AtomicInteger inUse = new AtomicInteger();
+    return new Limiter(testKit.spawn(NodeLimiter.create(max, inUse::set)), inUse);
+  }
+
   /** One activation actor with its own limiter and caller. */
   private final class Call {
     final String id = ActivationSupervisor.newActivationId();
     final TestProbe<Outcome> caller = testKit.createTestProbe();
-    final ActorRef<NodeLimiter.Command> limiter;
+    final Limiter limiter;
     final ActorRef<ActivationActor.Command> actor;
 
     final List<NodeLimiter.Command> toLimiter = new CopyOnWriteArrayList<>();
     final FakeStore store;
 
-    Call(FunctionSpec function, EngineSettings settings, ActorRef<NodeLimiter.Command> real) {
+    Call(FunctionSpec function, EngineSettings settings, Limiter real) {
       this(function, settings, real, new FakeStore());
     }
 
     Call(
         FunctionSpec function,
         EngineSettings settings,
-        ActorRef<NodeLimiter.Command> real,
+        Limiter real,
         FakeStore store) {
       this.store = store;
       this.limiter = real;
@@ -80,7 +89,7 @@ class ActivationActorTest {
               Behaviors.receiveMessage(
                   (NodeLimiter.Command m) -> {
                     toLimiter.add(m);
-                    real.tell(m);
+                    real.ref().tell(m);
                     return Behaviors.same();
                   }));
       this.actor =
@@ -92,7 +101,7 @@ class ActivationActorTest {
     }
 
     Call(FunctionSpec function, EngineSettings settings) {
-      this(function, settings, testKit.spawn(NodeLimiter.create(settings.nodeMaxInFlight())));
+      this(function, settings, limiter(settings.nodeMaxInFlight()));
     }
 
     Call() {
@@ -129,9 +138,7 @@ class ActivationActorTest {
         assertEquals(permitGranted ? 1 : 0,
             toLimiter.stream().filter(m -> m instanceof NodeLimiter.Release).count(),
             "released explicitly: " + toLimiter);
-        TestProbe<NodeLimiter.InUse> probe = testKit.createTestProbe();
-        limiter.tell(new NodeLimiter.GetInUse(probe.ref()));
-        assertEquals(0, probe.receiveMessage().inUse());
+        assertEquals(0, limiter.inUse().get(), "permits still held");
         return null;
       });
       caller.expectNoMessage(Duration.ofMillis(50));
@@ -141,9 +148,9 @@ class ActivationActorTest {
   @Test
   void nodePermitRefusedIs429WithoutSubmitting() {
     cluster = FakeCluster.withLiveWorkers(8, 1);
-    ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(1));
+    Limiter limiter = limiter(1);
     TestProbe<NodeLimiter.Reply> other = testKit.createTestProbe();
-    limiter.tell(new NodeLimiter.Acquire(other.ref(), other.ref()));
+    limiter.ref().tell(new NodeLimiter.Acquire(other.ref(), other.ref()));
     other.expectMessage(NodeLimiter.Granted.INSTANCE);
 
     Call call = new Call(Fns.function("echo", 10_000), SETTINGS, limiter);
@@ -152,7 +159,7 @@ class ActivationActorTest {
     assertTrue(cluster.submitted().isEmpty());
     assertEquals(0, cluster.listens());
 
-    limiter.tell(new NodeLimiter.Release(other.ref()));
+    limiter.ref().tell(new NodeLimiter.Release(other.ref()));
     call.assertCleanedUp(false);
   }
 
@@ -537,7 +544,7 @@ class ActivationActorTest {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     FakeStore store = new FakeStore().failingGets(3);
     Call call = new Call(Fns.function("hang", 60_000), SETTINGS,
-        testKit.spawn(NodeLimiter.create(4)), store);
+        limiter(4), store);
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     store.preload(Records.success(call.id, INPUT));
@@ -551,7 +558,7 @@ class ActivationActorTest {
     cluster = FakeCluster.withLiveWorkers(8, 1);
     FakeStore store = new FakeStore().failingGets(1_000);
     Call call = new Call(Fns.function("hang", 60_000), SETTINGS,
-        testKit.spawn(NodeLimiter.create(4)), store);
+        limiter(4), store);
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     call.caller.awaitAssert(() -> {
@@ -583,7 +590,7 @@ class ActivationActorTest {
     FakeStore store = new FakeStore().failingGets(1_000);
     Call call = new Call(Fns.function("hang", 200),
         new EngineSettings(SHORT, SHORT, Duration.ofMillis(200), 4).withRecordLookup(SHORT),
-        testKit.spawn(NodeLimiter.create(4)), store);
+        limiter(4), store);
     call.submitted();
     call.emit(new WorkerEvent.Accepted(call.id, "w1"));
     // NATS is away: this node hears nothing and cannot read the record either.

@@ -8,6 +8,7 @@ import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.fakes.CountingInFlight;
 import dev.faas.actors.fakes.FakeCluster;
 import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
@@ -36,18 +37,6 @@ class ActivationSupervisorTest {
     testKit.shutdownTestKit();
   }
 
-  private static int inUse(ActorRef<NodeLimiter.Command> limiter) {
-    TestProbe<NodeLimiter.InUse> probe = testKit.createTestProbe();
-    limiter.tell(new NodeLimiter.GetInUse(probe.ref()));
-    return probe.receiveMessage().inUse();
-  }
-
-  private static int active(ActorRef<ActivationSupervisor.Command> supervisor) {
-    TestProbe<ActivationSupervisor.Active> probe = testKit.createTestProbe();
-    supervisor.tell(new ActivationSupervisor.GetActive(probe.ref()));
-    return probe.receiveMessage().activations();
-  }
-
   @Test
   void idsAreRandomLowerCaseAlphanumerics() {
     Set<String> ids = new HashSet<>();
@@ -62,8 +51,10 @@ class ActivationSupervisorTest {
   @Test
   void invokeRunsAnActivationThatAnswersItsCaller() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      CountingInFlight inFlight = new CountingInFlight();
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS, id -> "r." + id));
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
+              id -> "r." + id, inFlight));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1,
           new byte[] {1, 2}, caller.ref()));
@@ -79,7 +70,9 @@ class ActivationSupervisorTest {
       assertEquals(request.activationId(),
           caller.expectMessageClass(Outcome.Succeeded.class).activationId());
       caller.awaitAssert(() -> {
-        assertEquals(0, active(supervisor));
+        assertEquals(1, inFlight.peakActivations());
+        assertEquals(0, inFlight.activations());
+        assertEquals(0, inFlight.permits());
         return null;
       });
     }
@@ -88,8 +81,10 @@ class ActivationSupervisorTest {
   @Test
   void aMalformedOrDuplicateIdIsRefused() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      CountingInFlight inFlight = new CountingInFlight();
       ActorRef<ActivationSupervisor.Command> supervisor =
-          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS, id -> "r." + id));
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
+              id -> "r." + id, inFlight));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke("Not-Valid", Fns.function("echo", 1000), 1,
           new byte[0], caller.ref()));
@@ -99,7 +94,7 @@ class ActivationSupervisorTest {
       supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
           new byte[0], caller.ref()));
       caller.expectMessageClass(Outcome.Unavailable.class);
-      assertEquals(1, active(supervisor));
+      assertEquals(1, inFlight.activations());
     }
   }
 
@@ -145,10 +140,12 @@ class ActivationSupervisorTest {
               return Link.UP;
             }
           };
-      ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(4));
+      CountingInFlight inFlight = new CountingInFlight();
+      ActorRef<NodeLimiter.Command> limiter =
+          testKit.spawn(NodeLimiter.create(4, inFlight::permits));
       ActorRef<ActivationSupervisor.Command> supervisor =
           testKit.spawn(ActivationSupervisor.create(broken, new FakeStore(), limiter, SETTINGS, id -> "r." + id,
-              Clock.systemUTC()));
+              Clock.systemUTC(), inFlight));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1, new byte[0],
           caller.ref()));
@@ -157,9 +154,10 @@ class ActivationSupervisorTest {
       assertEquals("the platform failed while handling the activation", answer.reason());
       caller.expectNoMessage(Duration.ofMillis(100));
       caller.awaitAssert(() -> {
-        assertEquals(0, inUse(limiter));
+        assertEquals(1, inFlight.peakActivations());
+        assertEquals(0, inFlight.permits());
         assertEquals(0, cluster.openListeners());
-        assertEquals(0, active(supervisor));
+        assertEquals(0, inFlight.activations());
         return null;
       });
     }

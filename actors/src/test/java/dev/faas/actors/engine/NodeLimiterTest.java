@@ -3,6 +3,7 @@ package dev.faas.actors.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,15 +20,10 @@ class NodeLimiterTest {
     testKit.shutdownTestKit();
   }
 
-  private static int inUse(ActorRef<NodeLimiter.Command> limiter) {
-    TestProbe<NodeLimiter.InUse> probe = testKit.createTestProbe();
-    limiter.tell(new NodeLimiter.GetInUse(probe.ref()));
-    return probe.receiveMessage().inUse();
-  }
-
   @Test
   void grantsExactlyTheBoundAndRefusesAtOnce() {
-    ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(2));
+    AtomicInteger inUse = new AtomicInteger();
+    ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(2, inUse::set));
     TestProbe<NodeLimiter.Reply> a = testKit.createTestProbe();
     TestProbe<NodeLimiter.Reply> b = testKit.createTestProbe();
     TestProbe<NodeLimiter.Reply> c = testKit.createTestProbe();
@@ -37,7 +33,7 @@ class NodeLimiterTest {
     b.expectMessage(NodeLimiter.Granted.INSTANCE);
     limiter.tell(new NodeLimiter.Acquire(c.ref(), c.ref()));
     c.expectMessage(NodeLimiter.Refused.INSTANCE);
-    assertEquals(2, inUse(limiter));
+    assertEquals(2, inUse.get());
 
     limiter.tell(new NodeLimiter.Release(a.ref()));
     limiter.tell(new NodeLimiter.Release(a.ref()));
@@ -45,12 +41,13 @@ class NodeLimiterTest {
     c.expectMessage(NodeLimiter.Granted.INSTANCE);
     limiter.tell(new NodeLimiter.Acquire(a.ref(), a.ref()));
     a.expectMessage(NodeLimiter.Refused.INSTANCE);
-    assertEquals(2, inUse(limiter));
+    assertEquals(2, inUse.get());
   }
 
   @Test
   void aHolderThatCrashesLosesItsPermit() {
-    ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(1));
+    AtomicInteger inUse = new AtomicInteger();
+    ActorRef<NodeLimiter.Command> limiter = testKit.spawn(NodeLimiter.create(1, inUse::set));
     TestProbe<String> events = testKit.createTestProbe();
     Behavior<String> holder =
         Behaviors.setup(
@@ -77,7 +74,7 @@ class NodeLimiterTest {
     events.expectMessage("crash");
     events.expectTerminated(h, Duration.ofSeconds(3));
     events.awaitAssert(() -> {
-      assertEquals(0, inUse(limiter));
+      assertEquals(0, inUse.get());
       return null;
     });
     limiter.tell(new NodeLimiter.Acquire(other.ref(), other.ref()));

@@ -216,6 +216,11 @@ class NodeEndToEndIT {
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.body().contains("http_server_requests"), "request metrics are exported");
     assertTrue(metrics.body().contains("jvm_memory"), "JVM metrics are exported");
+    // Nothing is running now: the API node answers no activation and holds no permit.
+    assertTrue(metrics.body().matches("(?s).*\nfaas_api_activations\\{[^}]*} 0\\.0\n.*"),
+        "activations in flight: " + metrics.body());
+    assertTrue(metrics.body().matches("(?s).*\nfaas_api_permits\\{[^}]*} 0\\.0\n.*"),
+        "node permits held");
     HttpResponse<String> openapi = call("GET", "/v1/openapi.yaml", null);
     assertEquals(200, openapi.statusCode());
     assertTrue(openapi.body().contains("/v1/functions/{name}"));
