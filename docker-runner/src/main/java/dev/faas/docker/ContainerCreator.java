@@ -1,5 +1,7 @@
 package dev.faas.docker;
 
+import dev.faas.actors.model.Names;
+import dev.faas.actors.runtime.ContainerFailure;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
@@ -30,6 +32,11 @@ final class ContainerCreator {
    *     installed on the engine); null for docker-init
    */
   Created create(ContainerSpec spec, FaasInit init) {
+    if (Names.isImageId(spec.image())) {
+      // A function registered before image ids were refused: the engine would look the reference
+      // up as an id prefix and run whatever local image it matches. It is not found, by rule.
+      throw new ContainerFailure.ImageNotFound(spec.image(), null);
+    }
     try {
       CreateContainerCmd create =
           docker

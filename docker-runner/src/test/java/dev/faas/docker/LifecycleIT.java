@@ -40,6 +40,18 @@ class LifecycleIT extends DockerFixture {
         runtime.start(spec(TestImages.MISSING, List.of("arg"), 64 * MIB, 64, Map.of())));
   }
 
+  /**
+   * An image id prefix is never looked up as an id: a function stored with one (before the API
+   * refused them) finds no image, even though a local image has that id.
+   */
+  @Test
+  void anImageIdPrefixFindsNoImage() {
+    String id = docker.inspectImageCmd(TestImages.CAT).exec().getId(); // sha256:<64 hex>
+    String prefix = id.substring("sha256:".length(), "sha256:".length() + 12);
+    assertFailsWith(ContainerFailure.ImageNotFound.class, runtime.start(spec(prefix)));
+    assertFailsWith(ContainerFailure.ImageNotFound.class, runtime.start(spec(id)));
+  }
+
   /** With faas-init as PID 1, the engine starts the container and init reports the failure. */
   @Test
   void commandThatCannotRunIsANonZeroExit() throws Exception {

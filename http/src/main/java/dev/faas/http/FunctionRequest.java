@@ -82,6 +82,12 @@ record FunctionRequest(
 
   private static FunctionRequest read(JsonFields fields, String name) {
     String image = fields.requiredString("image");
+    if (Names.isImageId(image)) {
+      throw new InvalidRequest(
+          "field 'image' looks like an image id, which could run any local image with that id;"
+              + " name the image by its reference, with a tag if its name is all hex digits"
+              + " (such as 'cafe:1')");
+    }
     if (!Names.isImageReference(image)) {
       throw new InvalidRequest(
           "field 'image' must be a Docker image reference such as 'busybox:1.36' or"

@@ -214,10 +214,10 @@ class FunctionsApiTest {
             .firstValue("ETag")
             .orElseThrow();
     int first =
-        api.call("PUT", "/v1/functions/race", token, "{\"image\":\"a1\"}", "If-Match", etag)
+        api.call("PUT", "/v1/functions/race", token, "{\"image\":\"img-a1\"}", "If-Match", etag)
             .statusCode();
     int second =
-        api.call("PUT", "/v1/functions/race", token, "{\"image\":\"a2\"}", "If-Match", etag)
+        api.call("PUT", "/v1/functions/race", token, "{\"image\":\"img-a2\"}", "If-Match", etag)
             .statusCode();
     assertEquals(List.of(200, 412), List.of(first, second));
   }
@@ -258,14 +258,14 @@ class FunctionsApiTest {
     String token = api.newUserToken();
     long rev =
         json(check(api.createFunction(token, "tags", "busybox"), 201)).get("revision").asLong();
-    check(api.call("PUT", "/v1/functions/tags", token, "{\"image\":\"a\"}", "If-Match", "*"), 200);
+    check(api.call("PUT", "/v1/functions/tags", token, "{\"image\":\"img-a\"}", "If-Match", "*"), 200);
     long now = json(api.call("GET", "/v1/functions/tags", token, null)).get("revision").asLong();
     check(
         api.call(
             "PUT",
             "/v1/functions/tags",
             token,
-            "{\"image\":\"b\"}",
+            "{\"image\":\"img-b\"}",
             "If-Match",
             "\"" + rev + "\", \"" + now + "\""),
         200);
@@ -275,12 +275,12 @@ class FunctionsApiTest {
             "PUT",
             "/v1/functions/tags",
             token,
-            "{\"image\":\"c\"}",
+            "{\"image\":\"img-c\"}",
             "If-Match",
             "W/\"" + latest + "\""),
         412);
     assertProblemNaming(
-        api.call("PUT", "/v1/functions/tags", token, "{\"image\":\"c\"}", "If-Match", "garbage"),
+        api.call("PUT", "/v1/functions/tags", token, "{\"image\":\"img-c\"}", "If-Match", "garbage"),
         400,
         "If-Match");
   }
@@ -443,6 +443,25 @@ class FunctionsApiTest {
       })
   void invalidImageReferencesAre400NamingTheField(String image) {
     assertProblemNaming(api.createFunction(api.newUserToken(), "img", image), 400, "image");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "4a8f",
+        "0123456789ab",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "sha256:4a8f"
+      })
+  void imageIdsAndIdPrefixesAreRefused(String image) {
+    assertProblemNaming(api.createFunction(api.newUserToken(), "img", image), 400, "image id");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cafe:1", "4a8f:latest", "registry.example/4a8f", "acme/4a8f"})
+  void allHexNamesWithATagOrARepositoryAreNames(String image) {
+    check(api.createFunction(api.newUserToken(), "img", image), 201);
   }
 
   @Test

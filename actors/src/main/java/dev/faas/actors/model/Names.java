@@ -26,6 +26,12 @@ public final class Names {
           "^(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*"
               + "(?::" + TAG + ")?" + "(?:@" + DIGEST + ")?$");
   private static final int MAX_IMAGE_LENGTH = 255;
+  /**
+   * What the engine would take for an image id rather than a name: a bare run of hex digits (the
+   * engine looks a name without tag, digest or registry up as an id prefix when no image has that
+   * name) or {@code sha256:<hex>}.
+   */
+  private static final Pattern IMAGE_ID = Pattern.compile("^(?:sha256:)?[0-9a-f]+$");
 
   private Names() {}
 
@@ -39,6 +45,16 @@ public final class Names {
 
   public static boolean isActivationId(String s) {
     return s != null && ACTIVATION_ID.matcher(s).matches();
+  }
+
+  /**
+   * True when {@code s} could name an image by its id or an id prefix ({@code 4a8f},
+   * {@code sha256:4a8f...}): the engine would run whatever local image that id starts, so such a
+   * reference is never accepted. A name that is all hex digits is still a name with a tag
+   * ({@code cafe:1}).
+   */
+  public static boolean isImageId(String s) {
+    return s != null && IMAGE_ID.matcher(s).matches();
   }
 
   /** True when {@code s} is a Docker image reference by the reference grammar. */
