@@ -1,11 +1,11 @@
 package dev.faas.docker;
 
-import dev.faas.actors.model.Names;
-import dev.faas.actors.runtime.ContainerFailure;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
+import dev.faas.actors.model.Names;
+import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.util.List;
 

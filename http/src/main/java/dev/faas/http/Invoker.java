@@ -1,9 +1,8 @@
 package dev.faas.http;
 
-import dev.faas.actors.outcome.Outcome;
-
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
+import dev.faas.actors.outcome.Outcome;
 import java.util.concurrent.CompletionStage;
 
 /**

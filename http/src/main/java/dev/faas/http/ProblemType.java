@@ -1,11 +1,11 @@
 package dev.faas.http;
 
 import dev.faas.actors.outcome.FailureKind;
-import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.outcome.Outcome.Failed;
 import dev.faas.actors.outcome.Outcome.Rejected;
 import dev.faas.actors.outcome.Outcome.TimedOut;
 import dev.faas.actors.outcome.Outcome.Unavailable;
+import dev.faas.actors.outcome.Outcome;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 

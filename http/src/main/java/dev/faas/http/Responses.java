@@ -1,8 +1,8 @@
 package dev.faas.http;
 
-import dev.faas.actors.Stages;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.store.StoreException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -1,8 +1,8 @@
 package dev.faas.http;
 
-import dev.faas.actors.fakes.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.faas.actors.fakes.MutableClock;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.WatchedCache;

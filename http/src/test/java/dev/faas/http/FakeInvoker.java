@@ -1,11 +1,10 @@
 package dev.faas.http;
 
-import dev.faas.actors.outcome.Outcome;
-
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
+import dev.faas.actors.outcome.Outcome;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,8 +1,5 @@
 package dev.faas.http;
 
-import dev.faas.actors.fakes.FakeStore;
-import dev.faas.actors.outcome.Outcome;
-
 import static dev.faas.http.ApiFixture.check;
 import static dev.faas.http.ApiFixture.json;
 import static dev.faas.http.ProblemAssert.assertProblem;
@@ -14,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
+import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.outcome.FailureKind;
+import dev.faas.actors.outcome.Outcome;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.faas.http;
 
-import dev.faas.actors.fakes.FakeStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faas.actors.fakes.FakeStore;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

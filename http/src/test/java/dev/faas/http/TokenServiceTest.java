@@ -1,6 +1,5 @@
 package dev.faas.http;
 
-import dev.faas.actors.fakes.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.faas.actors.fakes.MutableClock;
 import dev.faas.actors.model.User;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.faas.node;
 
 import dev.faas.actors.engine.EngineSettings;
+import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
-import dev.faas.actors.warm.PoolSettings;
 import dev.faas.docker.DockerSettings;
 import dev.faas.http.HttpSettings;
 import dev.faas.nats.NatsSettings;

@@ -1,11 +1,10 @@
 package dev.faas.node;
 
-import dev.faas.actors.outcome.Outcome;
-
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
+import dev.faas.actors.outcome.Outcome;
 import dev.faas.http.Invoker;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;

@@ -1,11 +1,10 @@
 package dev.faas.actors.engine;
 
-import dev.faas.actors.outcome.Outcome;
-
 import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Names;
+import dev.faas.actors.outcome.Outcome;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;

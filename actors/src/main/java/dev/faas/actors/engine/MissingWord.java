@@ -4,9 +4,9 @@ import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.outcome.Outcome.Failed;
-import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.outcome.Outcome.Succeeded;
 import dev.faas.actors.outcome.Outcome.TimedOut;
+import dev.faas.actors.outcome.Outcome;
 import java.util.Optional;
 
 /**

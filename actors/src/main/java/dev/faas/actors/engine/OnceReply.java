@@ -1,7 +1,6 @@
 package dev.faas.actors.engine;
 
 import dev.faas.actors.outcome.Outcome;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 

@@ -5,8 +5,8 @@ import static dev.faas.actors.Stages.unwrap;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
-import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkItem;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
 import dev.faas.actors.worker.ActivationRecords.Verdict;

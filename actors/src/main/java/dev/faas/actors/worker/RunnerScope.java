@@ -1,7 +1,6 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.Stages;
-
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;

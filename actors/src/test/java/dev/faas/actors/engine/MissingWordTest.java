@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.outcome.FailureKind;
-import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.engine.MissingWord.Why;
 import dev.faas.actors.fakes.Records;
+import dev.faas.actors.outcome.FailureKind;
+import dev.faas.actors.outcome.Outcome;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,13 +1,10 @@
 package dev.faas.actors.simulation;
 
-import dev.faas.actors.outcome.Outcome;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.engine.NodeLimiter;
@@ -17,6 +14,8 @@ import dev.faas.actors.fakes.FakeRuntime;
 import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.outcome.FailureKind;
+import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.worker.ColdContainerSource;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerActor;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
-import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.fakes.FakeRuntime;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.model.InputMode;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.runtime.PreCall;
 import java.nio.charset.StandardCharsets;

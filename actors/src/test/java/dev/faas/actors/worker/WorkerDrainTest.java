@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationRecord;
-import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.fakes.FakeCluster;
 import dev.faas.actors.fakes.FakeRuntime;
 import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
+import dev.faas.actors.outcome.FailureKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.node.it.Await;
 import dev.faas.node.it.DockerEngine;
-import dev.faas.node.it.FaasClient;
 import dev.faas.node.it.FaasClient.Reply;
+import dev.faas.node.it.FaasClient;
 import dev.faas.node.it.FunctionImages;
 import dev.faas.node.it.NodeProcess;
 import dev.faas.node.it.TestCluster;

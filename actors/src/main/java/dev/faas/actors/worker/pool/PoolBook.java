@@ -1,11 +1,11 @@
 package dev.faas.actors.worker.pool;
 
-import dev.faas.actors.warm.PoolSettings;
-import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package dev.faas.actors.worker.pool;
 
-import dev.faas.actors.warm.PoolStats;
-import dev.faas.actors.warm.PoolListener;
 import static dev.faas.actors.Stages.attempt;
 import static dev.faas.actors.Stages.unwrap;
 
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.warm.PoolListener;
+import dev.faas.actors.warm.PoolStats;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package dev.faas.actors.worker.pool;
 
-import dev.faas.actors.warm.PoolSettings;
-import dev.faas.actors.warm.PoolStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +8,8 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

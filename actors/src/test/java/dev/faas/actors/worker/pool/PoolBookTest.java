@@ -1,8 +1,5 @@
 package dev.faas.actors.worker.pool;
 
-import dev.faas.actors.warm.PoolSettings;
-import dev.faas.actors.warm.PoolStats;
-import dev.faas.actors.model.FunctionId;
 import static dev.faas.actors.worker.pool.BookDriver.key;
 import static dev.faas.actors.worker.pool.PoolHarness.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

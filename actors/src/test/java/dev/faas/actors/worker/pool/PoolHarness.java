@@ -1,13 +1,13 @@
 package dev.faas.actors.worker.pool;
 
-import dev.faas.actors.warm.PoolSettings;
-import dev.faas.actors.warm.PoolStats;
-import dev.faas.actors.fakes.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.fakes.Fns;
+import dev.faas.actors.fakes.MutableClock;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.worker.ContainerSource;
 import dev.faas.actors.worker.ContainerSpecs;
 import dev.faas.actors.worker.PooledContainerSource;

@@ -1,8 +1,5 @@
 package dev.faas.actors.worker.pool;
 
-import dev.faas.actors.warm.PoolSettings;
-import dev.faas.actors.warm.PoolStats;
-import dev.faas.actors.model.FunctionId;
 import static dev.faas.actors.worker.pool.PoolHarness.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.fakes.FakeRuntime;
 import dev.faas.actors.fakes.Fns;
+import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.runtime.PreCall;
+import dev.faas.actors.warm.PoolSettings;
+import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.worker.ContainerSource;
 import java.time.Duration;
 import java.util.ArrayList;
