@@ -44,16 +44,18 @@ final class DockerClients {
   }
 
   /**
-   * A client for pulls: streaming, as a pull's progress lasts as long as the download, and with
-   * {@link DockerSettings#pullTimeout()} as the deadline of the engine's answer, since the engine
-   * may answer only once the registry has (the call deadline would cut a slow registry short).
+   * A client for pulls: streaming, as a pull's progress lasts as long as the download. The engine
+   * answers a pull only once the registry has, so the call deadline would cut a slow registry
+   * short: the answer's deadline is the pull's ({@link DockerSettings#pullTimeout()}), plus the
+   * call deadline so that {@link ImagePuller}'s own wait, on the same limit, ends first and says
+   * why; this one only frees the thread and connection of a pull whose engine never answered.
    */
   static DockerClient pulls(DockerSettings settings, Deadlines deadlines) {
     return build(
         settings,
         PULL_CONNECTIONS,
         null,
-        settings.pullTimeout(),
+        settings.pullTimeout().plus(settings.callTimeout()),
         deadlines,
         DeadlineHttpClient.Mode.STREAM);
   }

@@ -7,6 +7,10 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +129,48 @@ class ImagePullIT extends DockerFixture {
       assertTrue(failure.getMessage().contains("pull failed"), failure.getMessage());
     } finally {
       registry.resume();
+    }
+  }
+
+  /**
+   * A registry that takes connections and never answers: the pull ends at its own deadline, well
+   * before the engine would give up, and the start fails as image not found, saying so.
+   */
+  @Test
+  void aPullEndsAtItsDeadline() throws Exception {
+    try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        DockerContainerRuntime patient =
+            new DockerContainerRuntime(
+                settings().withPullTimeout(Duration.ofSeconds(2)), executor)) {
+      Thread holder = new Thread(() -> acceptForever(blackHole), "black-hole-registry");
+      holder.setDaemon(true);
+      holder.start();
+      String silent = "127.0.0.1:" + blackHole.getLocalPort() + "/" + platform + "/silent:it";
+
+      Throwable failure =
+          LifecycleIT.assertFailsWith(
+              ContainerFailure.ImageNotFound.class, patient.start(spec(silent)));
+
+      assertTrue(failure.getMessage().contains("not pulled within 2000 ms"), failure.getMessage());
+      assertEquals(1, patient.stats().pullsFailed(), "pulls failed");
+    }
+  }
+
+  /** Takes connections and holds them, unanswered, until the socket closes. */
+  private static void acceptForever(ServerSocket socket) {
+    List<Socket> held = new ArrayList<>();
+    try {
+      while (true) {
+        held.add(socket.accept());
+      }
+    } catch (IOException closed) {
+      for (Socket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // Closing anyway.
+        }
+      }
     }
   }
 
