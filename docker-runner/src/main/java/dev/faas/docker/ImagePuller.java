@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ImagePuller {
   private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+  private static final Pattern ENGINE_MESSAGE =
+      Pattern.compile("^Status \\d+: \\{\"message\":\"(.*)\"\\}$");
 
   private final DockerClient docker;
   private final Executor executor;
@@ -127,7 +131,7 @@ final class ImagePuller {
   private static ContainerFailure failure(String reference, RuntimeException e) {
     Throwable t = Async.cause(e);
     if (t instanceof DockerException) {
-      return notPulled(reference, oneLine(t.getMessage()), t);
+      return notPulled(reference, engineReason(t.getMessage()), t);
     }
     return EngineErrors.of("pull " + reference, t);
   }
@@ -135,6 +139,16 @@ final class ImagePuller {
   /** The image is not found; its reason rides in the message, after the reference. */
   private static ContainerFailure notPulled(String reference, String reason, Throwable cause) {
     return new ContainerFailure.ImageNotFound(reference + " (pull failed: " + reason + ")", cause);
+  }
+
+  /**
+   * The engine's own words from docker-java's {@code Status 404: {"message":"..."}}, or the whole
+   * message when it has another shape.
+   */
+  static String engineReason(String message) {
+    String line = oneLine(message);
+    Matcher m = ENGINE_MESSAGE.matcher(line);
+    return m.find() ? m.group(1).replace("\\\"", "\"") : line;
   }
 
   private static String oneLine(String message) {
