@@ -48,6 +48,8 @@ ensure_test_packages() {
   local missing=()
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  # The CNCF Distribution registry: docker-runner's ITs pull from one on a loopback port.
+  [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   if [ ${#missing[@]} -gt 0 ]; then
     say "Installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Creates (but does not start) sandboxed containers. Never pulls: an image that is not on the
- * engine is the function's fault ({@code ImageNotFound}), and nodes may not reach a registry.
+ * engine fails the create with {@code ImageNotFound}, and the runtime decides whether to pull it
+ * ({@link ImagePuller}) and create again.
  */
 final class ContainerCreator {
   private final DockerClient docker;

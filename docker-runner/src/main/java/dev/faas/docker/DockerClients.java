@@ -16,6 +16,9 @@ import java.time.Duration;
  * DockerSettings#callTimeout()} whatever the engine does.
  */
 final class DockerClients {
+  /** Pulls of distinct images at once; more wait for a connection, within their deadline. */
+  static final int PULL_CONNECTIONS = 4;
+
   private DockerClients() {}
 
   /** A client for calls that answer at once: create, start, inspect, kill, remove, list, ping. */
@@ -23,6 +26,7 @@ final class DockerClients {
     return build(
         settings,
         settings.maxControlConnections(),
+        settings.callTimeout(),
         settings.callTimeout(),
         deadlines,
         DeadlineHttpClient.Mode.CALL);
@@ -34,6 +38,24 @@ final class DockerClients {
         settings,
         settings.maxStreamConnections(),
         null,
+        settings.callTimeout(),
+        deadlines,
+        DeadlineHttpClient.Mode.STREAM);
+  }
+
+  /**
+   * A client for pulls: streaming, as a pull's progress lasts as long as the download. The engine
+   * answers a pull only once the registry has, so the call deadline would cut a slow registry
+   * short: the answer's deadline is the pull's ({@link DockerSettings#pullTimeout()}), plus the
+   * call deadline so that {@link ImagePuller}'s own wait, on the same limit, ends first and says
+   * why; this one only frees the thread and connection of a pull whose engine never answered.
+   */
+  static DockerClient pulls(DockerSettings settings, Deadlines deadlines) {
+    return build(
+        settings,
+        PULL_CONNECTIONS,
+        null,
+        settings.pullTimeout().plus(settings.callTimeout()),
         deadlines,
         DeadlineHttpClient.Mode.STREAM);
   }
@@ -42,6 +64,7 @@ final class DockerClients {
       DockerSettings settings,
       int connections,
       Duration timeout,
+      Duration answerDeadline,
       Deadlines deadlines,
       DeadlineHttpClient.Mode mode) {
     DefaultDockerClientConfig config =
@@ -59,6 +82,6 @@ final class DockerClients {
       http.responseTimeout(timeout);
     }
     return DockerClientImpl.getInstance(
-        config, new DeadlineHttpClient(http.build(), deadlines, settings.callTimeout(), mode));
+        config, new DeadlineHttpClient(http.build(), deadlines, answerDeadline, mode));
   }
 }

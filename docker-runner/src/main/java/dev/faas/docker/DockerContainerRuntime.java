@@ -3,6 +3,7 @@ package dev.faas.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import dev.faas.actors.model.Names;
 import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +54,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final Deadlines deadlines = new Deadlines();
   private final DockerClient control;
   private final DockerClient streams;
+  private final DockerClient pulls;
   private final ContainerCreator creator;
+  private final ImagePuller puller;
   private final DieEvents dieEvents;
   private final StuckContainers stuck;
   private final Set<String> owned = ConcurrentHashMap.newKeySet();
@@ -80,7 +84,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     this.executor = executor;
     this.control = DockerClients.control(settings, deadlines);
     this.streams = DockerClients.streaming(settings, deadlines);
+    this.pulls = DockerClients.pulls(settings, deadlines);
     this.creator = new ContainerCreator(control, settings);
+    this.puller = new ImagePuller(pulls, executor, settings.pullTimeout());
     this.dieEvents = new DieEvents(streams, settings.platform());
     this.stuck =
         new StuckContainers(
@@ -91,36 +97,53 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     this.lease = new WorkerLease(control, streams, settings, probeImage);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An image missing from the engine is pulled, then the container created again, once; starts
+   * of an image whose pull is under way wait for that pull (see {@link ImagePuller}).
+   */
   @Override
   public CompletionStage<dev.faas.actors.runtime.Container> start(ContainerSpec spec) {
-    boolean startsOnRun = !spec.args().isEmpty();
     return Async.unwrapped(
-        Async.supply(
-            executor,
-            () -> {
-              ContainerCreator.Created created;
-              try {
-                created = creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
-              } catch (ContainerFailure.EngineUnavailable e) {
-                probe.failed();
-                throw e;
-              }
-              String id = created.id();
-              owned.add(id);
-              DockerContainer container =
-                  new DockerContainer(
-                      id, spec.image(), startsOnRun, created.underFaasInit(), engine);
-              if (!startsOnRun) {
-                attachOrRemove(container);
-                startOrRemove(container, spec.image());
-                probe.started();
-                container.boundBeforeCall();
-                // Watched from now on: the wait call is open before any run, like the attaches.
-                container.exitFuture();
-              }
-              log.debug("Container [{}] ready for image [{}]", id, spec.image());
-              return container;
-            }));
+        Async.supply(executor, () -> startNow(spec))
+            .exceptionallyCompose(
+                failure -> {
+                  Throwable cause = Async.cause(failure);
+                  if (!(cause instanceof ContainerFailure.ImageNotFound)
+                      || Names.isImageId(spec.image())) {
+                    return CompletableFuture.failedFuture(cause);
+                  }
+                  return puller
+                      .pull(spec.image())
+                      .thenCompose(pulled -> Async.supply(executor, () -> startNow(spec)));
+                }));
+  }
+
+  /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */
+  private dev.faas.actors.runtime.Container startNow(ContainerSpec spec) {
+    boolean startsOnRun = !spec.args().isEmpty();
+    ContainerCreator.Created created;
+    try {
+      created = creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
+    } catch (ContainerFailure.EngineUnavailable e) {
+      probe.failed();
+      throw e;
+    }
+    String id = created.id();
+    owned.add(id);
+    DockerContainer container =
+        new DockerContainer(id, spec.image(), startsOnRun, created.underFaasInit(), engine);
+    if (!startsOnRun) {
+      attachOrRemove(container);
+      startOrRemove(container, spec.image());
+      probe.started();
+      container.boundBeforeCall();
+      // Watched from now on: the wait call is open before any run, like the attaches.
+      container.exitFuture();
+    }
+    log.debug("Container [{}] ready for image [{}]", id, spec.image());
+    return container;
   }
 
   /**
@@ -179,7 +202,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         stuck.count(),
         stuck.setAsideTotal(),
         stuck.removedTotal(),
-        deadlines.expiredCount());
+        deadlines.expiredCount(),
+        puller.started(),
+        puller.succeeded(),
+        puller.failed());
   }
 
   /**
@@ -190,9 +216,19 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * @param setAsideTotal containers set aside since the runtime started
    * @param removedAfterStuck of those, removed by a later attempt
    * @param callsCut engine calls cut at their deadline since the runtime started
+   * @param pullsStarted image pulls started since the runtime started (joined pulls not counted)
+   * @param pullsSucceeded of those, pulls that ended with the image on the engine
+   * @param pullsFailed of those, pulls that failed
    */
   public record EngineStats(
-      int containers, int stuck, long setAsideTotal, long removedAfterStuck, long callsCut) {}
+      int containers,
+      int stuck,
+      long setAsideTotal,
+      long removedAfterStuck,
+      long callsCut,
+      long pullsStarted,
+      long pullsSucceeded,
+      long pullsFailed) {}
 
   /**
    * faas-init installed on the engine, or null for docker-init: when it is off, when this build
@@ -256,7 +292,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     try {
       control.close();
     } finally {
-      streams.close();
+      try {
+        streams.close();
+      } finally {
+        pulls.close();
+      }
     }
   }
 
@@ -275,7 +315,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       try {
         streams.close();
       } finally {
-        deadlines.close();
+        try {
+          pulls.close();
+        } finally {
+          deadlines.close();
+        }
       }
     }
   }

@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param precallCpu how much CPU a pre-started container may use before its call; past it,
  *     faas-init freezes it until the call comes. A container faas-init does not watch is paused
  *     by the engine once it has waited this long, as wall time (docs/decisions/0008)
+ * @param pullTimeout the deadline of pulling a missing image, answer and progress stream
+ *     together: a pull is a long streaming call, so {@code callTimeout} does not bound it
  */
 public record DockerSettings(
     URI dockerHost,
@@ -49,7 +51,8 @@ public record DockerSettings(
     Duration exitedAttachGrace,
     long containerLogMaxBytes,
     boolean faasInit,
-    Duration precallCpu) {
+    Duration precallCpu,
+    Duration pullTimeout) {
 
   /** The local engine's socket. */
   public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
@@ -64,6 +67,7 @@ public record DockerSettings(
     Objects.requireNonNull(callTimeout, "callTimeout");
     Objects.requireNonNull(exitedAttachGrace, "exitedAttachGrace");
     Objects.requireNonNull(precallCpu, "precallCpu");
+    Objects.requireNonNull(pullTimeout, "pullTimeout");
     if (platform == null || platform.isBlank()) {
       throw new IllegalArgumentException("platform name is required");
     }
@@ -78,6 +82,9 @@ public record DockerSettings(
     }
     if (precallCpu.isNegative()) {
       throw new IllegalArgumentException("precallCpu must not be negative");
+    }
+    if (pullTimeout.isNegative() || pullTimeout.isZero()) {
+      throw new IllegalArgumentException("pullTimeout must be positive");
     }
   }
 
@@ -95,7 +102,8 @@ public record DockerSettings(
         Duration.ofSeconds(1),
         8L * 1024 * 1024,
         true,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5));
   }
 
   /** The same settings for another engine address. */
@@ -112,7 +120,8 @@ public record DockerSettings(
         exitedAttachGrace,
         containerLogMaxBytes,
         faasInit,
-        precallCpu);
+        precallCpu,
+        pullTimeout);
   }
 
   /** The same settings speaking another API version. */
@@ -129,7 +138,8 @@ public record DockerSettings(
         exitedAttachGrace,
         containerLogMaxBytes,
         faasInit,
-        precallCpu);
+        precallCpu,
+        pullTimeout);
   }
 
   /** The same settings with another deadline for engine calls (and engine answers). */
@@ -146,7 +156,8 @@ public record DockerSettings(
         exitedAttachGrace,
         containerLogMaxBytes,
         faasInit,
-        precallCpu);
+        precallCpu,
+        pullTimeout);
   }
 
   /** The same settings with another number of connections for control calls. */
@@ -163,7 +174,8 @@ public record DockerSettings(
         exitedAttachGrace,
         containerLogMaxBytes,
         faasInit,
-        precallCpu);
+        precallCpu,
+        pullTimeout);
   }
 
   /** The same settings, with faas-init on or off. */
@@ -180,7 +192,8 @@ public record DockerSettings(
         exitedAttachGrace,
         containerLogMaxBytes,
         on,
-        precallCpu);
+        precallCpu,
+        pullTimeout);
   }
 
   /** The same settings with another pre-call CPU budget. */
@@ -197,6 +210,25 @@ public record DockerSettings(
         exitedAttachGrace,
         containerLogMaxBytes,
         faasInit,
-        budget);
+        budget,
+        pullTimeout);
+  }
+
+  /** The same settings with another deadline for pulling a missing image. */
+  public DockerSettings withPullTimeout(Duration timeout) {
+    return new DockerSettings(
+        dockerHost,
+        apiVersion,
+        platform,
+        maxControlConnections,
+        maxStreamConnections,
+        connectTimeout,
+        callTimeout,
+        outputBufferFrames,
+        exitedAttachGrace,
+        containerLogMaxBytes,
+        faasInit,
+        precallCpu,
+        timeout);
   }
 }

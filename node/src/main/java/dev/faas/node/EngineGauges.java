@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.ToDoubleFunction;
 
-/** The worker's engine as metrics: what its runtime holds, sets aside and cuts short. */
+/** The worker's engine as metrics: what its runtime holds, sets aside, cuts short and pulls. */
 final class EngineGauges {
   private EngineGauges() {}
 
@@ -25,6 +25,14 @@ final class EngineGauges {
         "Set-aside containers removed by a later attempt", s -> s.removedAfterStuck());
     counter(registry, runtime, "faas.engine.calls.cut",
         "Engine calls cut at their deadline", s -> s.callsCut());
+    counter(registry, runtime, "faas.engine.pulls.started",
+        "Pulls of images a start found missing (starts that joined a pull under way not counted)",
+        s -> s.pullsStarted());
+    counter(registry, runtime, "faas.engine.pulls.succeeded",
+        "Pulls that ended with the image on the engine", s -> s.pullsSucceeded());
+    counter(registry, runtime, "faas.engine.pulls.failed",
+        "Pulls that failed: the starts waiting for them failed as image not found",
+        s -> s.pullsFailed());
   }
 
   private static void gauge(

@@ -50,7 +50,8 @@ public record NodeConfig(
     String dockerHost,
     String dockerApiVersion,
     Duration dockerCallTimeout,
-    boolean faasInit) {
+    boolean faasInit,
+    Duration pullTimeout) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -97,7 +98,8 @@ public record NodeConfig(
             c.getString("docker.host"),
             c.getString("docker.api-version"),
             c.getDuration("docker.call-timeout"),
-            c.getBoolean("docker.faas-init"));
+            c.getBoolean("docker.faas-init"),
+            c.getDuration("docker.pull-timeout"));
     config.check();
     return config;
   }
@@ -145,6 +147,8 @@ public record NodeConfig(
     require(
         dockerCallTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
         "FAAS_DOCKER_CALL_TIMEOUT must be at least 1s");
+    require(
+        pullTimeout.compareTo(Duration.ofSeconds(1)) >= 0, "FAAS_PULL_TIMEOUT must be at least 1s");
     require(!poolPrecallCpu.isNegative(), "FAAS_POOL_PRECALL_CPU must not be negative");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(

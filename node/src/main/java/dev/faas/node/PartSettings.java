@@ -61,6 +61,7 @@ record PartSettings(
         .withDockerHost(URI.create(config.dockerHost()))
         .withApiVersion(config.dockerApiVersion())
         .withCallTimeout(config.dockerCallTimeout())
+        .withPullTimeout(config.pullTimeout())
         .withFaasInit(config.faasInit())
         .withPrecallCpu(config.poolPrecallCpu());
   }

@@ -58,6 +58,7 @@ class PartSettingsTest {
         row("FAAS_DOCKER_API_VERSION", "1.43", s -> s.docker().apiVersion(), "1.43"),
         row("FAAS_DOCKER_CALL_TIMEOUT", "40s", s -> s.docker().callTimeout(), Duration.ofSeconds(40)),
         row("FAAS_DOCKER_FAAS_INIT", "false", s -> s.docker().faasInit(), false),
+        row("FAAS_PULL_TIMEOUT", "90s", s -> s.docker().pullTimeout(), Duration.ofSeconds(90)),
         row("FAAS_POOL_PRECALL_CPU", "250ms", s -> s.docker().precallCpu(), Duration.ofMillis(250)),
         // The worker and its runners.
         row("FAAS_WORKER_SLOTS", "3", s -> s.worker().slots(), 3),

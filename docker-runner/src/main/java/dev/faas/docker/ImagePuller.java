@@ -1,0 +1,179 @@
+package dev.faas.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.PullResponseItem;
+import dev.faas.actors.runtime.ContainerFailure;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls an image reference into the engine, once at a time per reference: starts that find the
+ * same reference missing while its pull is under way wait for that pull instead of starting their
+ * own (single flight). A pull that ended, however, is not remembered: a later miss pulls again.
+ *
+ * <p>A pull is a long streaming call: it goes through a client whose answer deadline is the pull's
+ * own ({@link DockerSettings#pullTimeout()}), not the engine-call deadline, and its progress
+ * stream is bounded by the same deadline here. It blocks a thread of the runtime's executor for
+ * its length.
+ */
+final class ImagePuller {
+  private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+  private static final Pattern ENGINE_MESSAGE =
+      Pattern.compile("^Status \\d+: \\{\"message\":\"(.*)\"\\}$");
+
+  private final DockerClient docker;
+  private final Executor executor;
+  private final Duration timeout;
+  private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+  private final AtomicLong started = new AtomicLong();
+  private final AtomicLong succeeded = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+
+  /**
+   * @param docker a streaming client whose answer deadline is {@code timeout}
+   * @param executor where pulls block
+   */
+  ImagePuller(DockerClient docker, Executor executor, Duration timeout) {
+    this.docker = docker;
+    this.executor = executor;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Pulls {@code reference}, or joins its pull under way. The stage fails with {@link
+   * ContainerFailure.ImageNotFound} naming the engine's reason when the engine could not pull it
+   * (registry unreachable, no such image, unauthorized, deadline passed), and with {@link
+   * ContainerFailure.EngineUnavailable} when the engine itself failed.
+   */
+  CompletableFuture<Void> pull(String reference) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = inFlight.putIfAbsent(reference, mine);
+    if (running != null) {
+      return running.copy();
+    }
+    started.incrementAndGet();
+    Async.run(executor, () -> pullNow(reference))
+        .whenComplete(
+            (done, failure) -> {
+              // Out of the map before anyone hears: a start after this one pulls anew.
+              inFlight.remove(reference, mine);
+              if (failure == null) {
+                succeeded.incrementAndGet();
+                mine.complete(null);
+              } else {
+                failed.incrementAndGet();
+                Throwable cause = Async.cause(failure);
+                // Once per failed pull, however many starts waited for it.
+                log.warn("Pull of image [{}] failed: [{}]", reference, cause.getMessage());
+                mine.completeExceptionally(cause);
+              }
+            });
+    return mine.copy();
+  }
+
+  /** Pulls started, succeeded and failed since this puller was made. */
+  long started() {
+    return started.get();
+  }
+
+  long succeeded() {
+    return succeeded.get();
+  }
+
+  long failed() {
+    return failed.get();
+  }
+
+  /** Pulls {@code reference} on the current thread, within the deadline. */
+  private void pullNow(String reference) {
+    ImageReference ref = ImageReference.parse(reference);
+    long begin = System.nanoTime();
+    log.info("Pulling image [{}]", reference);
+    Progress progress = new Progress();
+    boolean done;
+    try {
+      docker.pullImageCmd(ref.repository()).withTag(ref.tag()).exec(progress);
+      done = progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerFailure.EngineUnavailable("interrupted pulling " + reference, e);
+    } catch (RuntimeException e) {
+      throw failure(reference, e);
+    } finally {
+      closeQuietly(progress);
+    }
+    if (!done) {
+      throw notPulled(reference, "not pulled within " + timeout.toMillis() + " ms", null);
+    }
+    String error = progress.error;
+    if (error != null) {
+      throw notPulled(reference, error, null);
+    }
+    log.info("Pulled image [{}] in [{}] ms", reference,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+  }
+
+  /**
+   * What a failed pull call means: the engine answered with an error status (the registry's
+   * refusal, passed on) → the image cannot be had; anything else → the engine is at fault.
+   */
+  private static ContainerFailure failure(String reference, RuntimeException e) {
+    Throwable t = Async.cause(e);
+    if (t instanceof DockerException) {
+      return notPulled(reference, engineReason(t.getMessage()), t);
+    }
+    return EngineErrors.of("pull " + reference, t);
+  }
+
+  /** The image is not found; its reason rides in the message, after the reference. */
+  private static ContainerFailure notPulled(String reference, String reason, Throwable cause) {
+    return new ContainerFailure.ImageNotFound(reference + " (pull failed: " + reason + ")", cause);
+  }
+
+  /**
+   * The engine's own words from docker-java's {@code Status 404: {"message":"..."}}, or the whole
+   * message when it has another shape.
+   */
+  static String engineReason(String message) {
+    String line = oneLine(message);
+    Matcher m = ENGINE_MESSAGE.matcher(line);
+    return m.find() ? m.group(1).replace("\\\"", "\"") : line;
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "no reason given" : message.strip().replace('\n', ' ');
+  }
+
+  private static void closeQuietly(Progress progress) {
+    try {
+      progress.close();
+    } catch (Exception e) {
+      log.debug("Closing a pull's stream failed", e);
+    }
+  }
+
+  /** The pull's progress stream: only an error in it matters here. */
+  private static final class Progress extends ResultCallback.Adapter<PullResponseItem> {
+    private volatile String error;
+
+    @Override
+    public void onNext(PullResponseItem item) {
+      if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+        error = oneLine(item.getErrorDetail().getMessage());
+      } else if (item.getError() != null) {
+        error = oneLine(item.getError());
+      }
+    }
+  }
+}
