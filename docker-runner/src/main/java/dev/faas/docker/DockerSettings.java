@@ -4,6 +4,7 @@ import dev.faas.actors.runtime.ContainerSpec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How the runtime reaches the Docker engine and the few choices it makes on its own.
@@ -108,127 +109,83 @@ public record DockerSettings(
 
   /** The same settings for another engine address. */
   public DockerSettings withDockerHost(URI host) {
-    return new DockerSettings(
-        host,
-        apiVersion,
-        platform,
-        maxControlConnections,
-        maxStreamConnections,
-        connectTimeout,
-        callTimeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        faasInit,
-        precallCpu,
-        pullTimeout);
+    return change(c -> c.dockerHost = host);
   }
 
   /** The same settings speaking another API version. */
   public DockerSettings withApiVersion(String version) {
-    return new DockerSettings(
-        dockerHost,
-        version,
-        platform,
-        maxControlConnections,
-        maxStreamConnections,
-        connectTimeout,
-        callTimeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        faasInit,
-        precallCpu,
-        pullTimeout);
+    return change(c -> c.apiVersion = version);
   }
 
   /** The same settings with another deadline for engine calls (and engine answers). */
   public DockerSettings withCallTimeout(Duration timeout) {
-    return new DockerSettings(
-        dockerHost,
-        apiVersion,
-        platform,
-        maxControlConnections,
-        maxStreamConnections,
-        connectTimeout,
-        timeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        faasInit,
-        precallCpu,
-        pullTimeout);
+    return change(c -> c.callTimeout = timeout);
   }
 
   /** The same settings with another number of connections for control calls. */
   public DockerSettings withMaxControlConnections(int connections) {
-    return new DockerSettings(
-        dockerHost,
-        apiVersion,
-        platform,
-        connections,
-        maxStreamConnections,
-        connectTimeout,
-        callTimeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        faasInit,
-        precallCpu,
-        pullTimeout);
+    return change(c -> c.maxControlConnections = connections);
   }
 
   /** The same settings, with faas-init on or off. */
   public DockerSettings withFaasInit(boolean on) {
-    return new DockerSettings(
-        dockerHost,
-        apiVersion,
-        platform,
-        maxControlConnections,
-        maxStreamConnections,
-        connectTimeout,
-        callTimeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        on,
-        precallCpu,
-        pullTimeout);
+    return change(c -> c.faasInit = on);
   }
 
   /** The same settings with another pre-call CPU budget. */
   public DockerSettings withPrecallCpu(Duration budget) {
-    return new DockerSettings(
-        dockerHost,
-        apiVersion,
-        platform,
-        maxControlConnections,
-        maxStreamConnections,
-        connectTimeout,
-        callTimeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        faasInit,
-        budget,
-        pullTimeout);
+    return change(c -> c.precallCpu = budget);
   }
 
   /** The same settings with another deadline for pulling a missing image. */
   public DockerSettings withPullTimeout(Duration timeout) {
-    return new DockerSettings(
-        dockerHost,
-        apiVersion,
-        platform,
-        maxControlConnections,
-        maxStreamConnections,
-        connectTimeout,
-        callTimeout,
-        outputBufferFrames,
-        exitedAttachGrace,
-        containerLogMaxBytes,
-        faasInit,
-        precallCpu,
-        timeout);
+    return change(c -> c.pullTimeout = timeout);
+  }
+
+  /** These settings with {@code edit} applied to a copy; checked again as any new settings. */
+  private DockerSettings change(Consumer<Copy> edit) {
+    Copy copy = new Copy(this);
+    edit.accept(copy);
+    return copy.settings();
+  }
+
+  /** A working copy of the settings for one wither: every field once, here only. */
+  private static final class Copy {
+    URI dockerHost;
+    String apiVersion;
+    final String platform;
+    int maxControlConnections;
+    final int maxStreamConnections;
+    final Duration connectTimeout;
+    Duration callTimeout;
+    final int outputBufferFrames;
+    final Duration exitedAttachGrace;
+    final long containerLogMaxBytes;
+    boolean faasInit;
+    Duration precallCpu;
+    Duration pullTimeout;
+
+    Copy(DockerSettings s) {
+      dockerHost = s.dockerHost;
+      apiVersion = s.apiVersion;
+      platform = s.platform;
+      maxControlConnections = s.maxControlConnections;
+      maxStreamConnections = s.maxStreamConnections;
+      connectTimeout = s.connectTimeout;
+      callTimeout = s.callTimeout;
+      outputBufferFrames = s.outputBufferFrames;
+      exitedAttachGrace = s.exitedAttachGrace;
+      containerLogMaxBytes = s.containerLogMaxBytes;
+      faasInit = s.faasInit;
+      precallCpu = s.precallCpu;
+      pullTimeout = s.pullTimeout;
+    }
+
+    DockerSettings settings() {
+      return new DockerSettings(
+          dockerHost, apiVersion, platform, maxControlConnections, maxStreamConnections,
+          connectTimeout, callTimeout, outputBufferFrames, exitedAttachGrace,
+          containerLogMaxBytes, faasInit, precallCpu, pullTimeout);
+    }
   }
 }
