@@ -252,9 +252,14 @@ public final class FakeCluster implements ActivationQueue, AutoCloseable {
       return false;
     }
 
+    /**
+     * Nothing is ever routed here: as a real long poll on an empty subject, it answers no item
+     * once {@code wait} has passed.
+     */
     @Override
     public CompletionStage<List<WorkItem>> pullRouted(int max, Duration wait) {
-      throw new UnsupportedOperationException("FakeCluster routes nothing to a worker");
+      return CompletableFuture.supplyAsync(
+          List::of, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
