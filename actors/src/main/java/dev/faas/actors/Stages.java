@@ -1,11 +1,13 @@
 package dev.faas.actors;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
+import org.slf4j.Logger;
 
 /**
  * The few helpers every caller of an asynchronous port needs, in one copy: a port's call as a
@@ -37,6 +39,24 @@ public final class Stages {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  /**
+   * {@code stage} with its failure logged as a warning, then forgotten: the stage returned
+   * completes normally either way. {@code format} has one placeholder more than {@code args}, for
+   * the failure ({@code log.warn(format, args..., failure)}).
+   */
+  public static CompletionStage<Void> logged(
+      CompletionStage<?> stage, Logger log, String format, Object... args) {
+    return stage.handle(
+        (ok, failure) -> {
+          if (failure != null) {
+            Object[] all = Arrays.copyOf(args, args.length + 1);
+            all[args.length] = unwrap(failure).toString();
+            log.warn(format, all);
+          }
+          return null;
+        });
   }
 
   /**

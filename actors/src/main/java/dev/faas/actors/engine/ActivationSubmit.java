@@ -224,13 +224,7 @@ final class ActivationSubmit {
 
   /** Withdraws the request of {@code ticket}; a failure is logged. Completes when it is done. */
   private CompletionStage<Void> withdraw(long ticket) {
-    return Stages.attempt(() -> a.ports.queue().withdraw(ticket))
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null) {
-                ASYNC_LOG.warn("Activation [{}] could not be withdrawn: [{}]", a.id,
-                    failure.toString());
-              }
-            });
+    return Stages.logged(Stages.attempt(() -> a.ports.queue().withdraw(ticket)), ASYNC_LOG,
+        "Activation [{}] could not be withdrawn: [{}]", a.id);
   }
 }

@@ -69,14 +69,6 @@ record RunnerScope(
 
   /** {@code stage}, its failure logged and then forgotten. */
   CompletionStage<Void> logged(CompletionStage<?> stage, String what) {
-    String id = id();
-    return stage.handle(
-        (ok, failure) -> {
-          if (failure != null) {
-            ASYNC_LOG.warn("Activation [{}]: [{}] failed: [{}]", id, what,
-                Stages.unwrap(failure).toString());
-          }
-          return null;
-        });
+    return Stages.logged(stage, ASYNC_LOG, "Activation [{}]: [{}] failed: [{}]", id(), what);
   }
 }

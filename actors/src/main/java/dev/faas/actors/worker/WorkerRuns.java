@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -117,7 +116,8 @@ final class WorkerRuns {
 
   private void drop(WorkItem item, String reason) {
     String id = item.request().activationId();
-    logFailure(Stages.attempt(item::drop), "Activation [{}] could not be dropped: [{}]", id);
+    Stages.logged(
+        Stages.attempt(item::drop), ASYNC_LOG, "Activation [{}] could not be dropped: [{}]", id);
     item.reply(new WorkerEvent.Dropped(id, reason, settings.workerId()));
   }
 
@@ -152,16 +152,8 @@ final class WorkerRuns {
         Map.of(
             ContainerSpec.PLATFORM_LABEL, settings.platformName(),
             ContainerSpec.ACTIVATION_LABEL, id);
-    logFailure(Stages.attempt(() -> runtime.removeLabelled(labels)),
+    Stages.logged(Stages.attempt(() -> runtime.removeLabelled(labels)), ASYNC_LOG,
         "Container of activation [{}] not removed: [{}]", id);
   }
 
-  private static void logFailure(CompletionStage<?> stage, String message, String id) {
-    stage.whenComplete(
-        (ok, failure) -> {
-          if (failure != null) {
-            ASYNC_LOG.warn(message, id, failure.toString());
-          }
-        });
-  }
 }

@@ -3,6 +3,7 @@ package dev.faas.actors.worker.pool;
 import static dev.faas.actors.Stages.attempt;
 import static dev.faas.actors.Stages.unwrap;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
@@ -171,15 +172,8 @@ final class PoolEffects {
     if (container == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return attempt(container::remove)
-        .handle(
-            (ok, failure) -> {
-              if (failure != null) {
-                ASYNC_LOG.warn("Pooled container [{}] ({}) not removed: [{}]", container.id(),
-                    why, unwrap(failure).toString());
-              }
-              return null;
-            });
+    return Stages.logged(attempt(container::remove), ASYNC_LOG,
+        "Pooled container [{}] ({}) not removed: [{}]", container.id(), why);
   }
 
   private void log(PoolEffect.Log l) {
