@@ -21,6 +21,14 @@ public record FunctionId(String owner, String name) {
 
   /** {@code <owner>.<name>}. */
   public String key() {
+    return key(owner, name);
+  }
+
+  /**
+   * The key of the function {@code owner}/{@code name}, both already checked (a stored function's):
+   * built without checking them again, as it is on every activation's way.
+   */
+  static String key(String owner, String name) {
     return owner + "." + name;
   }
 

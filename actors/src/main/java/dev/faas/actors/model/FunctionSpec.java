@@ -50,6 +50,6 @@ public record FunctionSpec(
 
   /** The store key, {@link FunctionId#key()}: owner first, the key space segmented by user. */
   public String key() {
-    return id().key();
+    return FunctionId.key(owner, name);
   }
 }
