@@ -3,7 +3,6 @@ package dev.faas.actors.worker;
 import dev.faas.actors.Stages;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -95,9 +94,5 @@ final class PullLoop {
   /** No retry any more (the worker is draining). */
   void cancelRetry() {
     timers.cancel(new Retry(lane));
-  }
-
-  Duration retryEvery() {
-    return settings.pullRetry();
   }
 }
