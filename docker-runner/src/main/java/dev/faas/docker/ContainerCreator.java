@@ -4,8 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
-import dev.faas.actors.model.Names;
-import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.util.List;
 
@@ -33,11 +31,6 @@ final class ContainerCreator {
    *     installed on the engine); null for docker-init
    */
   Created create(ContainerSpec spec, FaasInit init) {
-    if (Names.isImageId(spec.image())) {
-      // A function registered before image ids were refused: the engine would look the reference
-      // up as an id prefix and run whatever local image it matches. It is not found, by rule.
-      throw new ContainerFailure.ImageNotFound(spec.image(), null);
-    }
     try {
       CreateContainerCmd create =
           docker

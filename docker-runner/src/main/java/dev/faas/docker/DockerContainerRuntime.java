@@ -101,17 +101,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * {@inheritDoc}
    *
    * <p>An image missing from the engine is pulled, then the container created again, once; starts
-   * of an image whose pull is under way wait for that pull (see {@link ImagePuller}).
+   * of an image whose pull is under way wait for that pull (see {@link ImagePuller}). An image id
+   * or id prefix is never looked up, created from or pulled: a function registered before the API
+   * refused them finds no image (the engine would run whatever local image has that id).
    */
   @Override
   public CompletionStage<dev.faas.actors.runtime.Container> start(ContainerSpec spec) {
+    if (Names.isImageId(spec.image())) {
+      return CompletableFuture.failedFuture(
+          new ContainerFailure.ImageNotFound(spec.image(), null));
+    }
     return Async.unwrapped(
         Async.supply(executor, () -> startNow(spec))
             .exceptionallyCompose(
                 failure -> {
                   Throwable cause = Async.cause(failure);
-                  if (!(cause instanceof ContainerFailure.ImageNotFound)
-                      || Names.isImageId(spec.image())) {
+                  if (!(cause instanceof ContainerFailure.ImageNotFound)) {
                     return CompletableFuture.failedFuture(cause);
                   }
                   return puller
