@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.faas.actors.model.ImageNames;
 import dev.faas.actors.runtime.ContainerFailure;
 import java.time.Duration;
 import java.util.Map;
@@ -97,13 +98,17 @@ final class ImagePuller {
 
   /** Pulls {@code reference} on the current thread, within the deadline. */
   private void pullNow(String reference) {
-    ImageReference ref = ImageReference.parse(reference);
+    String repository = ImageNames.repository(reference);
+    String digest = ImageNames.digest(reference);
+    // The engine takes a digest where the tag goes; a reference with neither means latest (a
+    // bare repository would pull every tag of it).
+    String tag = digest != null ? digest : ImageNames.tag(reference);
     long begin = System.nanoTime();
     log.info("Pulling image [{}]", reference);
     Progress progress = new Progress();
     boolean done;
     try {
-      docker.pullImageCmd(ref.repository()).withTag(ref.tag()).exec(progress);
+      docker.pullImageCmd(repository).withTag(tag).exec(progress);
       done = progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

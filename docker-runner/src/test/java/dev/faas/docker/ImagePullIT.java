@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.registry.testing.LoopbackRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param owner the username that registered it; functions are never shared
  * @param name the function's name, unique per owner
- * @param image a validated Docker image reference
+ * @param image a validated Docker image reference, as the user gave it
+ * @param imageState what the reference was pinned to, and whether it can run
  * @param timeoutMs the most an activation may run before its container is killed
  * @param memoryMb the container's memory limit
  * @param description free text, may be empty
@@ -22,6 +23,7 @@ public record FunctionSpec(
     String owner,
     String name,
     String image,
+    ImageState imageState,
     int timeoutMs,
     int memoryMb,
     String description,
@@ -39,9 +41,44 @@ public record FunctionSpec(
   public static final int MAX_MEMORY_MB = 4096;
 
   public FunctionSpec {
+    imageState = imageState == null ? ImageState.asIs() : imageState;
     env = env == null ? Map.of() : Map.copyOf(env);
     description = description == null ? "" : description;
     inputMode = inputMode == null ? InputMode.STDIN : inputMode;
+  }
+
+  /** A function whose image is run as it is, not pinned: what tests and old records build. */
+  public FunctionSpec(
+      String owner,
+      String name,
+      String image,
+      int timeoutMs,
+      int memoryMb,
+      String description,
+      Map<String, String> env,
+      InputMode inputMode,
+      boolean network,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        owner, name, image, ImageState.asIs(), timeoutMs, memoryMb, description, env, inputMode,
+        network, createdAt, updatedAt);
+  }
+
+  /**
+   * What activations run: {@code repository@digest} when the image is pinned (the tag, if any,
+   * dropped: the digest decides), else the reference as it is.
+   */
+  public String runImage() {
+    String digest = imageState.digest();
+    return digest == null ? image : ImageNames.repository(image) + "@" + digest;
+  }
+
+  /** This function with its image in {@code state}. */
+  public FunctionSpec withImageState(ImageState state) {
+    return new FunctionSpec(
+        owner, name, image, state, timeoutMs, memoryMb, description, env, inputMode, network,
+        createdAt, updatedAt);
   }
 
   public FunctionId id() {

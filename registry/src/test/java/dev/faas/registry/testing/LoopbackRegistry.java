@@ -1,4 +1,4 @@
-package dev.faas.docker;
+package dev.faas.registry.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * treats 127.0.0.0/8 registries as insecure-allowed, so it pushes to and pulls from it over plain
  * HTTP with no daemon change. It can be stopped and started again on the same port and storage.
  */
-final class LoopbackRegistry implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/bin/docker-registry");
+public final class LoopbackRegistry implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/bin/docker-registry");
   private static final Duration READY_WITHIN = Duration.ofSeconds(20);
 
   private final Path root;
@@ -49,7 +49,7 @@ final class LoopbackRegistry implements AutoCloseable {
   }
 
   /** Starts a registry on a free port and waits until it answers. */
-  static LoopbackRegistry start() throws IOException, InterruptedException {
+  public static LoopbackRegistry start() throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           BINARY + " is missing: install Debian's docker-registry (./test.sh does)");
@@ -61,12 +61,12 @@ final class LoopbackRegistry implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:port}: the prefix of references to this registry's images. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
   /** Starts the registry again after {@link #stop()}, with the images it had. */
-  void resume() throws IOException, InterruptedException {
+  public void resume() throws IOException, InterruptedException {
     process =
         new ProcessBuilder(BINARY.toString(), "serve", config.toString())
             .redirectErrorStream(true)
@@ -76,7 +76,7 @@ final class LoopbackRegistry implements AutoCloseable {
   }
 
   /** Stops the registry; its storage stays. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process == null) {
       return;
     }
