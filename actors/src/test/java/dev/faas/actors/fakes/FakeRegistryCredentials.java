@@ -65,7 +65,11 @@ public final class FakeRegistryCredentials implements RegistryCredentials {
 
   @Override
   public CompletionStage<Boolean> delete(String owner, String host) {
-    return answer(() -> byOwner.getOrDefault(owner, Map.of()).remove(host) != null);
+    return answer(
+        () -> {
+          Map<String, Stored> hosts = byOwner.get(owner);
+          return hosts != null && hosts.remove(host) != null;
+        });
   }
 
   @Override
