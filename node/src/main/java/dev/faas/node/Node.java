@@ -1,6 +1,7 @@
 package dev.faas.node;
 
 import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
@@ -12,6 +13,7 @@ import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
 import dev.faas.nats.NatsActivationQueue;
 import dev.faas.nats.NatsBridge;
+import dev.faas.registry.SealedRegistryCredentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -43,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * each registers for metrics ({@code registry}), for /readyz ({@link #readiness}) and for
  * shutdown ({@link Shutdown}). Every node has metrics, NATS and an HTTP(S) listener; a worker adds
  * the Docker engine and its {@link WorkerActor}; an API node adds the user and function caches,
- * the activation supervisor and, once the token key is read, the REST API. {@link Guardian} owns
- * the lifecycle: it assembles the node once, binds it, fetches the key and tells when the API is
- * served.
+ * the activation supervisor and, once the token and registry keys are read, the REST API. {@link
+ * Guardian} owns the lifecycle: it assembles the node once, binds it, fetches the keys and tells
+ * when the API is served.
  */
 final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -62,6 +64,16 @@ final class Node {
   private final WatchedCache<FunctionSpec> functions;
   private final ActorRef<ActivationSupervisor.Command> activations;
   private final BooleanSupplier apiServed;
+  // The first read of the registry key that did not fail; a failed one is tried again next time.
+  private CompletableFuture<RegistryCredentials> registries; // guarded by this
+
+  /**
+   * What the API needs from the config bucket before it can serve.
+   *
+   * @param tokens signs and checks tokens with the cluster's token key
+   * @param registries users' registry credentials, sealed with the cluster's registry key
+   */
+  record ApiKeys(TokenService tokens, RegistryCredentials registries) {}
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -204,13 +216,32 @@ final class Node {
             });
   }
 
-  /** Reads the cluster's token signing key from NATS; fails while NATS is away. */
-  CompletionStage<TokenService> tokenService() {
-    return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl());
+  /** Reads the cluster's token and registry keys from NATS; fails while NATS is away. */
+  CompletionStage<ApiKeys> apiKeys() {
+    return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl())
+        .thenCombine(registryCredentials(), ApiKeys::new);
   }
 
-  /** Serves the whole REST API from now on, its tokens signed and checked with {@code tokens}. */
-  void serveApi(TokenService tokens) {
+  /**
+   * Users' registry credentials, sealed in the {@code registries} bucket with the cluster's
+   * registry key: usable once the key has been read from the config bucket (created there by the
+   * first node). Every part of this node that needs credentials (the API, and a worker pulling
+   * with its functions' owners' credentials) takes them from here, so the key is read once; a
+   * read that fails while NATS is away is tried again by the next call.
+   */
+  synchronized CompletionStage<RegistryCredentials> registryCredentials() {
+    if (registries == null || registries.isCompletedExceptionally()) {
+      registries =
+          SealedRegistryCredentials.fromConfig(
+                  nats.config(), nats.registryCredentials(), Clock.systemUTC())
+              .<RegistryCredentials>thenApply(credentials -> credentials)
+              .toCompletableFuture();
+    }
+    return registries;
+  }
+
+  /** Serves the whole REST API from now on, with the keys read from the config bucket. */
+  void serveApi(ApiKeys keys) {
     HttpApi.Dependencies deps =
         new HttpApi.Dependencies(
             nats.users(),
@@ -218,7 +249,8 @@ final class Node {
             users,
             functions,
             new PasswordHasher(crypto),
-            tokens,
+            keys.tokens(),
+            keys.registries(),
             registry,
             this::readiness,
             Clock.systemUTC());
