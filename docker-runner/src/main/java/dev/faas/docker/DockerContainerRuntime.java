@@ -57,6 +57,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DockerClient pulls;
   private final ContainerCreator creator;
   private final ImagePuller puller;
+  private final EngineImages images;
   private final DieEvents dieEvents;
   private final StuckContainers stuck;
   private final Set<String> owned = ConcurrentHashMap.newKeySet();
@@ -80,13 +81,21 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    *     that complete them
    */
   public DockerContainerRuntime(DockerSettings settings, Executor executor) {
+    this(settings, executor, PullLogins.ANONYMOUS);
+  }
+
+  /**
+   * A runtime as above whose pulls use the credentials {@code logins} names for an image.
+   */
+  public DockerContainerRuntime(DockerSettings settings, Executor executor, PullLogins logins) {
     this.settings = settings;
     this.executor = executor;
     this.control = DockerClients.control(settings, deadlines);
     this.streams = DockerClients.streaming(settings, deadlines);
     this.pulls = DockerClients.pulls(settings, deadlines);
     this.creator = new ContainerCreator(control, settings);
-    this.puller = new ImagePuller(pulls, executor, settings.pullTimeout());
+    this.puller = new ImagePuller(pulls, executor, settings.pullTimeout(), logins);
+    this.images = new EngineImages(control, executor);
     this.dieEvents = new DieEvents(streams, settings.platform());
     this.stuck =
         new StuckContainers(
@@ -123,6 +132,29 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                       .pull(spec.image())
                       .thenCompose(pulled -> Async.supply(executor, () -> startNow(spec)));
                 }));
+  }
+
+  /** What images this runtime's engine has (for the local-first policy). */
+  public EngineImages localImages() {
+    return images;
+  }
+
+  /**
+   * Pulls {@code image} unless the engine has it already: a function registered or updated is
+   * pulled ahead of its first call. Joins a pull of it under way (single flight); fails as {@link
+   * #start} does when the image cannot be had.
+   */
+  public CompletionStage<Void> prefetch(String image) {
+    if (Names.isImageId(image)) {
+      return CompletableFuture.failedFuture(new ContainerFailure.ImageNotFound(image, null));
+    }
+    return images
+        .repoDigests(image)
+        .thenCompose(
+            found ->
+                found.isPresent()
+                    ? CompletableFuture.<Void>completedFuture(null)
+                    : puller.pull(image));
   }
 
   /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */

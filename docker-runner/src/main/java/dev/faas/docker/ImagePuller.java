@@ -2,12 +2,16 @@ package dev.faas.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.faas.actors.image.RegistryLogin;
 import dev.faas.actors.model.ImageNames;
 import dev.faas.actors.runtime.ContainerFailure;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -36,6 +40,7 @@ final class ImagePuller {
   private final DockerClient docker;
   private final Executor executor;
   private final Duration timeout;
+  private final PullLogins logins;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong succeeded = new AtomicLong();
@@ -44,11 +49,13 @@ final class ImagePuller {
   /**
    * @param docker a streaming client whose answer deadline is {@code timeout}
    * @param executor where pulls block
+   * @param logins whose registry credentials a pull uses
    */
-  ImagePuller(DockerClient docker, Executor executor, Duration timeout) {
+  ImagePuller(DockerClient docker, Executor executor, Duration timeout, PullLogins logins) {
     this.docker = docker;
     this.executor = executor;
     this.timeout = timeout;
+    this.logins = logins;
   }
 
   /**
@@ -64,7 +71,10 @@ final class ImagePuller {
       return running.copy();
     }
     started.incrementAndGet();
-    Async.run(executor, () -> pullNow(reference))
+    logins
+        .forImage(reference)
+        .toCompletableFuture()
+        .thenCompose(login -> Async.run(executor, () -> pullNow(reference, login)))
         .whenComplete(
             (done, failure) -> {
               // Out of the map before anyone hears: a start after this one pulls anew.
@@ -96,19 +106,28 @@ final class ImagePuller {
     return failed.get();
   }
 
-  /** Pulls {@code reference} on the current thread, within the deadline. */
-  private void pullNow(String reference) {
+  /** Pulls {@code reference} on the current thread, within the deadline, as {@code login}. */
+  private void pullNow(String reference, Optional<RegistryLogin> login) {
     String repository = ImageNames.repository(reference);
     String digest = ImageNames.digest(reference);
     // The engine takes a digest where the tag goes; a reference with neither means latest (a
     // bare repository would pull every tag of it).
     String tag = digest != null ? digest : ImageNames.tag(reference);
     long begin = System.nanoTime();
-    log.info("Pulling image [{}]", reference);
+    log.info("Pulling image [{}]{}", reference,
+        login.map(l -> " as [" + l.username() + "]").orElse(""));
     Progress progress = new Progress();
     boolean done;
     try {
-      docker.pullImageCmd(repository).withTag(tag).exec(progress);
+      PullImageCmd pull = docker.pullImageCmd(repository).withTag(tag);
+      login.ifPresent(
+          l ->
+              pull.withAuthConfig(
+                  new AuthConfig()
+                      .withRegistryAddress(l.host())
+                      .withUsername(l.username())
+                      .withPassword(l.password())));
+      pull.exec(progress);
       done = progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

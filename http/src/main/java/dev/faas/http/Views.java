@@ -1,11 +1,13 @@
 package dev.faas.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,6 +30,9 @@ final class Views {
   record FunctionView(
       String name,
       String image,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String imageDigest,
+      String status,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String statusDetail,
       int timeoutMs,
       int memoryMb,
       String description,
@@ -42,6 +47,9 @@ final class Views {
       return new FunctionView(
           f.name(),
           f.image(),
+          f.imageState().digest(),
+          f.imageState().status().name().toLowerCase(Locale.ROOT),
+          f.imageState().detail().isEmpty() ? null : f.imageState().detail(),
           f.timeoutMs(),
           f.memoryMb(),
           f.description(),

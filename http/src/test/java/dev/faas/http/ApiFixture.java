@@ -2,6 +2,7 @@ package dev.faas.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.MutableClock;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
@@ -41,6 +42,7 @@ final class ApiFixture implements AutoCloseable {
   final InMemoryUserStore userStore = new InMemoryUserStore();
   final InMemoryFunctionStore functionStore = new InMemoryFunctionStore();
   final InMemoryConfigStore configStore = new InMemoryConfigStore();
+  final FakeImageResolver images = new FakeImageResolver();
   final WatchedCache<User> users = new WatchedCache<>();
   final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   final MutableClock clock = new MutableClock(START);
@@ -84,6 +86,7 @@ final class ApiFixture implements AutoCloseable {
         new HttpApi.Dependencies(
             userStore,
             functionStore,
+            images,
             users,
             functions,
             hasher,

@@ -1,17 +1,25 @@
 package dev.faas.node;
 
 import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.image.ImagePolicy;
+import dev.faas.actors.image.ImageResolver;
+import dev.faas.actors.image.LocalImages;
+import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
+import dev.faas.docker.EngineImages;
 import dev.faas.http.HttpApi;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
 import dev.faas.nats.NatsActivationQueue;
 import dev.faas.nats.NatsBridge;
+import dev.faas.registry.PlatformImageResolver;
+import dev.faas.registry.RegistryClient;
+import dev.faas.registry.SealedRegistryCredentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -20,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -62,6 +71,8 @@ final class Node {
   private final WatchedCache<FunctionSpec> functions;
   private final ActorRef<ActivationSupervisor.Command> activations;
   private final BooleanSupplier apiServed;
+  private final RegistryCredentials credentials;
+  private final ImageResolver images;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -78,13 +89,25 @@ final class Node {
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
     NatsBridge nats = NatsBridge.connect(settings.nats(), blocking);
+    // Every function, from the functions' watch: what an API node answers from, and what a
+    // worker's pulls find their credentials through.
+    WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+    // Users' registry credentials, sealed with the platform's key (read from NATS at first use).
+    RegistryCredentials credentials =
+        new NodeCredentials(
+            new LoadedOnce<>(
+                () ->
+                    SealedRegistryCredentials.fromConfig(
+                        nats.config(), nats.registryCredentials(), Clock.systemUTC())));
     // A worker: the Docker engine, whose health is a gauge and the docker readiness check.
     DockerContainerRuntime docker = null;
     EngineHealth engine = null;
     if (worker) {
       docker =
           new DockerContainerRuntime(
-              settings.docker(), dispatcher(system, "faas-docker-dispatcher"));
+              settings.docker(),
+              dispatcher(system, "faas-docker-dispatcher"),
+              new FunctionPullLogins(functions, credentials));
       engine = new EngineHealth();
       EngineGauges.register(registry, docker, engine);
     }
@@ -101,25 +124,52 @@ final class Node {
       if (config.warmPool()) {
         functionWatchers.add(new PoolFeed(workerActor));
       }
+      functionWatchers.add(new PrePulls(docker));
       Shutdown.drainWorker(system, workerActor, config.drainTimeout());
     }
     // An API node: users and functions cached from their watches, the activation supervisor.
     WatchedCache<User> users = new WatchedCache<>();
-    WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+    functionWatchers.add(functions);
     ActorRef<ActivationSupervisor.Command> activations = null;
     if (api) {
       nats.users().watch(users);
-      functionWatchers.add(functions);
       activations =
           context.spawn(
               supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
     }
-    if (!functionWatchers.isEmpty()) {
-      nats.functions().watch(ChangeListener.all(functionWatchers));
-    }
+    nats.functions().watch(ChangeListener.all(functionWatchers));
+    ImageResolver images =
+        api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed);
+        engine, users, functions, activations, apiServed, credentials, images);
+  }
+
+  /**
+   * An API node's resolver of functions' images: the policy, the allow-list and the registries;
+   * under local-first, the node's own engine first (the worker's, or one it asks just for this).
+   */
+  private static ImageResolver imageResolver(
+      NodeConfig config,
+      PartSettings settings,
+      RegistryCredentials credentials,
+      DockerContainerRuntime docker,
+      Executor blocking) {
+    ImageConfig images = config.images();
+    Optional<LocalImages> local = Optional.empty();
+    if (images.policy() == ImagePolicy.LOCAL_FIRST) {
+      local =
+          Optional.of(
+              docker != null
+                  ? docker.localImages()
+                  : EngineImages.connect(settings.docker(), blocking));
+    }
+    return new PlatformImageResolver(
+        images.policy(),
+        images.allowedRegistries(),
+        credentials,
+        new RegistryClient(images.certsDir(), images.registryTimeout(), blocking),
+        local);
   }
 
   private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
@@ -164,8 +214,12 @@ final class Node {
       WatchedCache<User> users,
       WatchedCache<FunctionSpec> functions,
       ActorRef<ActivationSupervisor.Command> activations,
-      BooleanSupplier apiServed) {
+      BooleanSupplier apiServed,
+      RegistryCredentials credentials,
+      ImageResolver images) {
     this.config = config;
+    this.credentials = credentials;
+    this.images = images;
     this.settings = settings;
     this.system = system;
     this.crypto = crypto;
@@ -215,6 +269,7 @@ final class Node {
         new HttpApi.Dependencies(
             nats.users(),
             nats.functions(),
+            images,
             users,
             functions,
             new PasswordHasher(crypto),

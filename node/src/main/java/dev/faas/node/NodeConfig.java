@@ -51,7 +51,8 @@ public record NodeConfig(
     String dockerApiVersion,
     Duration dockerCallTimeout,
     boolean faasInit,
-    Duration pullTimeout) {
+    Duration pullTimeout,
+    ImageConfig images) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -99,7 +100,8 @@ public record NodeConfig(
             c.getString("docker.api-version"),
             c.getDuration("docker.call-timeout"),
             c.getBoolean("docker.faas-init"),
-            c.getDuration("docker.pull-timeout"));
+            c.getDuration("docker.pull-timeout"),
+            ImageConfig.from(c));
     config.check();
     return config;
   }

@@ -96,7 +96,8 @@ record PartSettings(
         Math.round(config.containerCpus() * 1_000_000_000L),
         config.pidsLimit(),
         config.tmpfsBytes(),
-        defaults.acquireTimeout(),
+        // A start may pull the image first: that has its own deadline, not charged to timeoutMs.
+        defaults.acquireTimeout().plus(config.pullTimeout()),
         defaults.killGrace(),
         defaults.removeTimeout(),
         defaults.settleTimeout());
@@ -129,7 +130,8 @@ record PartSettings(
         config.nodeMaxInFlight(),
         EngineSettings.DEFAULT_ROUTE_TIMEOUT,
         EngineSettings.DEFAULT_ROUTE_GRACE,
-        EngineSettings.DEFAULT_RECORD_LOOKUP);
+        EngineSettings.DEFAULT_RECORD_LOOKUP,
+        config.pullTimeout());
   }
 
   private static HttpSettings http(NodeConfig config) {
