@@ -14,6 +14,9 @@ sealed interface ApiResult {
   /** A delete; answered 204. */
   record Deleted() implements ApiResult {}
 
+  /** A write with nothing to show back (write-only secrets); answered 204. */
+  record Written() implements ApiResult {}
+
   /** The forward-auth check passed; answered 200 with an empty body and {@code X-User}. */
   record Verified(String username) implements ApiResult {}
 

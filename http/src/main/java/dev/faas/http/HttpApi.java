@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.image.ImageResolver;
+import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.FunctionStore;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The platform's REST API as one pekko-http {@link Route}: users and tokens, functions, and the
+ * The platform's REST API as one pekko-http {@link Route}: users and tokens, functions, registry
+ * credentials, and the
  * operational endpoints, plus whatever endpoints other modules contribute (invocation,
  * activations). The node creates it once and binds {@link #serverRoute()}; TLS and the binding are
  * the node's.
@@ -43,6 +45,7 @@ public final class HttpApi {
    *     <owner>.<name>}; the API also applies its own writes to it
    * @param passwordHasher Argon2id on the node's blocking dispatcher
    * @param tokenService signs and verifies tokens with the cluster's shared key
+   * @param registries users' registry credentials, sealed at rest; a user's go when the user does
    * @param meterRegistry where request timers go and what {@code /metrics} scrapes
    * @param readiness the node's component checks for {@code /readyz} (for example {@code nats},
    *     {@code kv}, {@code docker}), read on every probe; the API adds its two caches' catch-up
@@ -56,6 +59,7 @@ public final class HttpApi {
       WatchedCache<FunctionSpec> functions,
       PasswordHasher passwordHasher,
       TokenService tokenService,
+      RegistryCredentials registries,
       PrometheusMeterRegistry meterRegistry,
       Supplier<Map<String, Boolean>> readiness,
       Clock clock) {
@@ -68,6 +72,7 @@ public final class HttpApi {
       Objects.requireNonNull(functions, "functions");
       Objects.requireNonNull(passwordHasher, "passwordHasher");
       Objects.requireNonNull(tokenService, "tokenService");
+      Objects.requireNonNull(registries, "registries");
       Objects.requireNonNull(meterRegistry, "meterRegistry");
       Objects.requireNonNull(readiness, "readiness");
       Objects.requireNonNull(clock, "clock");
@@ -97,6 +102,7 @@ public final class HttpApi {
             deps.functionStore(),
             deps.users(),
             deps.functions(),
+            deps.registries(),
             lookups,
             deps.passwordHasher(),
             deps.tokenService(),
@@ -112,6 +118,7 @@ public final class HttpApi {
     List<Endpoint> endpoints = new ArrayList<>();
     endpoints.addAll(new UserRoutes(userOps).endpoints());
     endpoints.addAll(new FunctionRoutes(functionOps).endpoints());
+    endpoints.addAll(new RegistryRoutes(new RegistryOperations(deps.registries())).endpoints());
     endpoints.addAll(
         new OperationsRoutes(
                 () -> withCacheChecks(deps.readiness().get(), deps.users(), deps.functions()),

@@ -53,7 +53,7 @@ final class Responses {
     if (outcome instanceof ApiResult.Ok ok) {
       return withETag(Json.response(StatusCodes.OK, ok.body()), ok.revision());
     }
-    if (outcome instanceof ApiResult.Deleted) {
+    if (outcome instanceof ApiResult.Deleted || outcome instanceof ApiResult.Written) {
       return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
     }
     if (outcome instanceof ApiResult.Verified verified) {

@@ -1,6 +1,7 @@
 package dev.faas.http;
 
 import dev.faas.actors.Stages;
+import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
@@ -22,6 +23,7 @@ final class UserOperations {
   private final FunctionStore functionStore;
   private final WatchedCache<User> users;
   private final WatchedCache<FunctionSpec> functions;
+  private final RegistryCredentials registries;
   private final Lookups lookups;
   private final PasswordHasher hasher;
   private final TokenService tokens;
@@ -32,6 +34,7 @@ final class UserOperations {
       FunctionStore functionStore,
       WatchedCache<User> users,
       WatchedCache<FunctionSpec> functions,
+      RegistryCredentials registries,
       Lookups lookups,
       PasswordHasher hasher,
       TokenService tokens,
@@ -40,6 +43,7 @@ final class UserOperations {
     this.functionStore = functionStore;
     this.users = users;
     this.functions = functions;
+    this.registries = registries;
     this.lookups = lookups;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -103,15 +107,16 @@ final class UserOperations {
   }
 
   /**
-   * Deletes the caller's functions, then the caller. The functions are listed from the store, not
-   * the cache, so none is left behind for lack of a watch event; the user goes last so a failure
-   * half way can be retried with the same token.
+   * Deletes the caller's functions and registry credentials, then the caller. The functions are
+   * listed from the store, not the cache, so none is left behind for lack of a watch event; the
+   * user goes last so a failure half way can be retried with the same token.
    */
   CompletionStage<ApiResult> delete(AuthenticatedUser caller) {
     String username = caller.username();
     return functionStore
         .list(username)
         .thenCompose(owned -> deleteAll(username, owned))
+        .thenCompose(done -> registries.deleteAll(username))
         .thenCompose(done -> userStore.delete(username))
         .thenApply(
             done -> {

@@ -3,6 +3,7 @@ package dev.faas.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.faas.actors.fakes.FakeImageResolver;
+import dev.faas.actors.fakes.FakeRegistryCredentials;
 import dev.faas.actors.fakes.MutableClock;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
@@ -46,6 +47,7 @@ final class ApiFixture implements AutoCloseable {
   final WatchedCache<User> users = new WatchedCache<>();
   final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   final MutableClock clock = new MutableClock(START);
+  final FakeRegistryCredentials registries = new FakeRegistryCredentials(clock);
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final Map<String, Boolean> readiness = new ConcurrentHashMap<>(Map.of("nats", true));
   final byte[] signingKey;
@@ -91,6 +93,7 @@ final class ApiFixture implements AutoCloseable {
             functions,
             hasher,
             tokens,
+            registries,
             registry,
             () -> Map.copyOf(readiness),
             clock);

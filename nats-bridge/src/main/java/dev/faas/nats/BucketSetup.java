@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the four buckets exist, creating the missing ones. Every node runs it on every
+ * Makes sure the buckets exist, creating the missing ones. Every node runs it on every
  * (re)connect: it is idempotent, and it also brings back buckets a server lost with its store.
  */
 final class BucketSetup {
@@ -50,7 +50,12 @@ final class BucketSetup {
         bucket(Buckets.USERS, "registered users by username", settings, null),
         bucket(Buckets.FUNCTIONS, "functions by <owner>.<name>", settings, null),
         bucket(Buckets.ACTIVATIONS, "activation records", settings, settings.activationTtl()),
-        bucket(Buckets.CONFIG, "cluster-wide settings", settings, null));
+        bucket(Buckets.CONFIG, "cluster-wide settings", settings, null),
+        bucket(
+            Buckets.REGISTRIES,
+            "users' sealed registry credentials by <owner>.<base64url host>",
+            settings,
+            null));
   }
 
   private static KeyValueConfiguration bucket(

@@ -25,6 +25,7 @@ final class Buckets {
   static final String FUNCTIONS = "functions";
   static final String ACTIVATIONS = "activations";
   static final String CONFIG = "config";
+  static final String REGISTRIES = "registries";
 
   private static final Logger log = LoggerFactory.getLogger(Buckets.class);
 

@@ -2,6 +2,9 @@ package dev.faas.nats;
 
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.Names;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -11,6 +14,9 @@ import java.util.regex.Pattern;
 final class Keys {
   // Dot-separated tokens of the characters NATS KV allows in a key, no wildcards.
   private static final Pattern CONFIG_KEY = Pattern.compile("^[A-Za-z0-9_=-]+(\\.[A-Za-z0-9_=-]+)*$");
+
+  private static final Base64.Encoder HOST_ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder HOST_DECODER = Base64.getUrlDecoder();
 
   private Keys() {}
 
@@ -49,6 +55,38 @@ final class Keys {
    */
   static String ownerFilter(String owner) {
     return user(owner) + ".>";
+  }
+
+  /**
+   * {@code <owner>.<host>} with the host in base64url without padding: a host has dots (which
+   * would split the key into tokens) and maybe a colon or brackets (not allowed in a key), and
+   * the encoding keeps it reversible for {@link #registryHost}.
+   *
+   * @throws IllegalArgumentException when the owner or the host is invalid
+   */
+  static String registry(String owner, String host) {
+    if (!Names.isRegistryHost(host)) {
+      throw new IllegalArgumentException("invalid registry host: " + host);
+    }
+    return user(owner) + "." + HOST_ENCODER.encodeToString(host.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The host of a key {@link #registry} built; empty for a key it cannot have built (written by
+   * hand, or by a newer node with another scheme).
+   */
+  static Optional<String> registryHost(String key) {
+    int dot = key.indexOf('.');
+    if (dot < 0 || key.indexOf('.', dot + 1) >= 0) {
+      return Optional.empty();
+    }
+    try {
+      String host =
+          new String(HOST_DECODER.decode(key.substring(dot + 1)), StandardCharsets.UTF_8);
+      return Names.isRegistryHost(host) ? Optional.of(host) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** @throws IllegalArgumentException when {@code key} is not a plain key */

@@ -4,6 +4,7 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.store.ConfigStore;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.RegistryCredentialStore;
 import dev.faas.actors.store.UserStore;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener.Events;
@@ -46,6 +47,7 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsUserStore users;
   private final NatsFunctionStore functions;
   private final NatsConfigStore config;
+  private final NatsRegistryCredentialStore registries;
   private final NatsActivationStore activations;
   private final NatsWorkSource workSource;
   private final Executor blocking;
@@ -73,6 +75,9 @@ public final class NatsBridge implements AutoCloseable {
             control,
             settings.requestTimeout());
     this.config = new NatsConfigStore(new KvCalls(buckets, Buckets.CONFIG, blocking));
+    this.registries =
+        new NatsRegistryCredentialStore(
+            new KvCalls(buckets, Buckets.REGISTRIES, blocking), settings.requestTimeout());
     this.activations =
         new NatsActivationStore(
             new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
@@ -114,6 +119,11 @@ public final class NatsBridge implements AutoCloseable {
   /** Cluster-wide settings such as the token signing key. */
   public ConfigStore config() {
     return config;
+  }
+
+  /** Users' sealed registry credentials, keyed by {@code <owner>.<base64url host>}. */
+  public RegistryCredentialStore registryCredentials() {
+    return registries;
   }
 
   /** Activation records, keyed by {@code <owner>.<activationId>}, kept for the settings' TTL. */

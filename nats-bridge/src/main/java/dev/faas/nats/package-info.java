@@ -17,6 +17,9 @@
  *   <li>Creates and updates are compare-and-set on the entry's revision; JetStream's "wrong last
  *       sequence" (10071) becomes {@code AlreadyExists} or {@code RevisionConflict}, anything
  *       else {@code Unavailable}.
+ *   <li>Registry credentials ({@code registries}) are keyed {@code <owner>.<host>} with the host
+ *       in base64url without padding (a host has dots and maybe a colon); their passwords arrive
+ *       sealed, and the bucket never sees one in clear.
  *   <li>Watches are re-created after every reconnect and deliver the whole bucket again: jnats'
  *       own watch recovers from a server restart only after its heartbeat alarm, about 30 s.
  * </ul>

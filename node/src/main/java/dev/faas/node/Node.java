@@ -274,6 +274,7 @@ final class Node {
             functions,
             new PasswordHasher(crypto),
             tokens,
+            credentials,
             registry,
             this::readiness,
             Clock.systemUTC());

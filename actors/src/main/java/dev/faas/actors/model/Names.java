@@ -26,6 +26,8 @@ public final class Names {
           "^(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*"
               + "(?::" + TAG + ")?" + "(?:@" + DIGEST + ")?$");
   private static final int MAX_IMAGE_LENGTH = 255;
+  private static final Pattern REGISTRY_HOST = Pattern.compile("^" + DOMAIN + "$");
+  private static final int MAX_REGISTRY_HOST_LENGTH = 255;
   /**
    * What the engine would take for an image id rather than a name: a bare run of hex digits (the
    * engine looks a name without tag, digest or registry up as an id prefix when no image has that
@@ -69,6 +71,26 @@ public final class Names {
     // enforces that for path components. A domain-looking first part is only a domain when it
     // has a dot, a colon or is localhost, which the grammar accepts either way.
     return true;
+  }
+
+  /**
+   * True when {@code s} is a registry host, {@code host[:port]}, as the first part of an image
+   * reference names it: the reference grammar's domain, and one the engine takes for a registry
+   * rather than for a path component, so with a dot, a port, {@code localhost} or an IPv6 address
+   * ({@code docker.io}, {@code registry.example:5000}, {@code localhost:5000}, {@code [::1]:5000}).
+   * Credentials stored for a host no reference can name would never be used.
+   */
+  public static boolean isRegistryHost(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_REGISTRY_HOST_LENGTH) {
+      return false;
+    }
+    if (!REGISTRY_HOST.matcher(s).matches()) {
+      return false;
+    }
+    return s.indexOf('.') >= 0
+        || s.indexOf(':') >= 0
+        || s.startsWith("[")
+        || s.equals("localhost");
   }
 
   public static boolean isPassword(String s) {
