@@ -66,9 +66,10 @@ class PartSettingsTest {
         row("FAAS_LOG_CAP_BYTES", "4096", s -> s.worker().runner().logCapBytes(), 4096),
         row("FAAS_CONTAINER_CPUS", "0.5", s -> s.worker().runner().nanoCpus(), 500_000_000L),
         row("FAAS_CONTAINER_PIDS", "128", s -> s.worker().runner().pidsLimit(), 128L),
-        // The sweep leaves alone any container younger than the longest activation can last.
+        // The sweep leaves alone any container younger than the longest activation can last,
+        // a pull of its image (FAAS_PULL_TIMEOUT, 5 min) included.
         row("FAAS_MAX_FUNCTION_TIMEOUT_MS", "60000", s -> s.worker().sweepAge(),
-            Duration.ofSeconds(60 + 10 + 5).plusMinutes(2)),
+            Duration.ofSeconds(60 + 10 + 5).plusMinutes(2).plusMinutes(5)),
         // The warm pool.
         row("FAAS_WARM_POOL", "false", s -> s.worker().pool().enabled(), false),
         row("FAAS_POOL_MAX_PER_FUNCTION", "2", s -> s.worker().pool().maxIdlePerKey(), 2),
