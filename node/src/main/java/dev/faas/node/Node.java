@@ -7,6 +7,7 @@ import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
+import dev.faas.docker.ImageJanitor;
 import dev.faas.http.HttpApi;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node assembled: {@link #assemble} creates, in order, the parts each role needs, with what
  * each registers for metrics ({@code registry}), for /readyz ({@link #readiness}) and for
- * shutdown ({@link Shutdown}). Every node has metrics, NATS and an HTTP(S) listener; a worker adds
- * the Docker engine and its {@link WorkerActor}; an API node adds the user and function caches,
+ * shutdown ({@link Shutdown}). Every node has metrics, NATS, the function cache and an HTTP(S)
+ * listener; a worker adds the Docker engine, its image janitor and its {@link WorkerActor}; an
+ * API node adds the user cache,
  * the activation supervisor and, once the token key is read, the REST API. {@link Guardian} owns
  * the lifecycle: it assembles the node once, binds it, fetches the key and tells when the API is
  * served.
@@ -103,20 +105,24 @@ final class Node {
       }
       Shutdown.drainWorker(system, workerActor, config.drainTimeout());
     }
-    // An API node: users and functions cached from their watches, the activation supervisor.
-    WatchedCache<User> users = new WatchedCache<>();
+    // Every function cached from the watch: an API node reads its functions there, a worker's
+    // image janitor keeps the images they run.
     WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+    functionWatchers.add(functions);
+    if (worker) {
+      ImageJanitor janitor = docker.startImageJanitor(new RunImages(functions));
+      Shutdown.stopImageJanitor(system, janitor);
+    }
+    // An API node: users cached from their watch, the activation supervisor.
+    WatchedCache<User> users = new WatchedCache<>();
     ActorRef<ActivationSupervisor.Command> activations = null;
     if (api) {
       nats.users().watch(users);
-      functionWatchers.add(functions);
       activations =
           context.spawn(
               supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
     }
-    if (!functionWatchers.isEmpty()) {
-      nats.functions().watch(ChangeListener.all(functionWatchers));
-    }
+    nats.functions().watch(ChangeListener.all(functionWatchers));
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
         engine, users, functions, activations, apiServed);
