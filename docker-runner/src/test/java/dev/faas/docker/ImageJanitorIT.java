@@ -129,6 +129,25 @@ class ImageJanitorIT extends DockerFixture {
   }
 
   @Test
+  void startedItLooksOnItsOwnEveryPeriod() throws Exception {
+    String image = pulled("periodic");
+    try (ImageJanitor janitor =
+        new ImageJanitor(
+            control, executor, new ImageCacheSettings(0, Duration.ZERO, Duration.ofMillis(200)),
+            () -> Optional.of(Set.of()), Clock.systemUTC(), this::mine)) {
+      janitor.start();
+
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      // Counted once the engine has answered the removal: the image is gone a moment before.
+      while (janitor.removedTotal() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, janitor.removedTotal(), "removed by the periodic rounds");
+      assertFalse(exists(image), image + " still on the engine");
+    }
+  }
+
+  @Test
   void aLocallyBuiltImageStays() throws Exception {
     String image = "faas-it-local/" + token() + "/built:it";
     TestImages.distinct(docker, Path.of("target", "test-images"), image);
