@@ -209,7 +209,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   /**
    * Starts keeping the engine's image store bounded as {@link DockerSettings#imageCache()} says
-   * (see {@link ImageJanitor}); once per runtime. The janitor stops when the runtime closes.
+   * (see {@link ImageJanitor}), unless it says never; once per runtime. The janitor stops when the
+   * runtime closes.
    *
    * @param referenced the run images of all functions, or empty while they are not known yet
    * @throws IllegalStateException when a janitor was started already
@@ -222,6 +223,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         new ImageJanitor(
             control, executor, settings.imageCache(), referenced, Clock.systemUTC(), image -> true);
     janitor = j;
+    if (!settings.imageCache().enabled()) {
+      log.info("Image cache: not looked after (the engine's images are left as they are)");
+      return j;
+    }
     j.start();
     log.info(
         "Image cache: at most [{}] bytes{}, unreferenced images kept [{}], checked every [{}]",

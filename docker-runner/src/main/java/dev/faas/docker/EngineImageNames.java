@@ -30,6 +30,8 @@ final class EngineImageNames {
       repository = host + "/" + path;
     }
     String digest = ImageNames.digest(reference);
-    return digest != null ? repository + "@" + digest : repository + ":" + ImageNames.tag(reference);
+    return digest != null
+        ? repository + "@" + digest
+        : repository + ":" + ImageNames.tag(reference);
   }
 }

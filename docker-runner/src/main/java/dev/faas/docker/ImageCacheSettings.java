@@ -12,7 +12,8 @@ import java.util.Objects;
  *     0: no size bound, only the grace rule removes images
  * @param grace how long a pulled image must have been unreferenced before it is removed: a
  *     function updated back to its old image, or created again, finds it still there
- * @param every how often the janitor looks
+ * @param every how often the janitor looks; 0: never, the image store is left as it is (for an
+ *     engine the worker shares with images of its own operator's, which would otherwise go too)
  */
 public record ImageCacheSettings(long capBytes, Duration grace, Duration every) {
   /** 10 GiB. */
@@ -27,14 +28,19 @@ public record ImageCacheSettings(long capBytes, Duration grace, Duration every) 
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative");
     }
-    if (every.isNegative() || every.isZero()) {
-      throw new IllegalArgumentException("every must be positive");
+    if (every.isNegative()) {
+      throw new IllegalArgumentException("every must not be negative");
     }
   }
 
   /** 10 GiB, unreferenced images kept 10 minutes, a look every minute. */
   public static ImageCacheSettings defaults() {
     return new ImageCacheSettings(DEFAULT_CAP_BYTES, Duration.ofMinutes(10), Duration.ofMinutes(1));
+  }
+
+  /** Whether the janitor runs at all. */
+  public boolean enabled() {
+    return !every.isZero();
   }
 
   /** Whether the store has a size bound. */

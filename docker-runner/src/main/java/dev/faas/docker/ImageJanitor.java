@@ -138,12 +138,18 @@ public final class ImageJanitor implements AutoCloseable {
     }
     try {
       timer.schedule(
-          () -> sweep().whenComplete((round, failure) -> {
-            if (failure != null) {
-              log.warn("Image cache round failed: [{}]", Async.cause(failure).getMessage());
-            }
-            scheduleNext();
-          }),
+          () ->
+              sweep()
+                  .whenComplete(
+                      (round, failure) -> {
+                        if (failure != null) {
+                          log.warn(
+                              "Image cache round failed: [{}]",
+                              Async.cause(failure).getMessage());
+                        }
+                        // The next round a period after this one ended: rounds never overlap.
+                        scheduleNext();
+                      }),
           settings.every().toNanos(),
           TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException stopped) {

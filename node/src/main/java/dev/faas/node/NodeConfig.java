@@ -157,7 +157,8 @@ public record NodeConfig(
         pullTimeout.compareTo(Duration.ofSeconds(1)) >= 0, "FAAS_PULL_TIMEOUT must be at least 1s");
     require(!imageGcGrace.isNegative(), "FAAS_IMAGE_GC_GRACE must not be negative");
     require(
-        imageGcEvery.compareTo(Duration.ofSeconds(1)) >= 0, "FAAS_IMAGE_GC_EVERY must be at least 1s");
+        imageGcEvery.isZero() || imageGcEvery.compareTo(Duration.ofSeconds(1)) >= 0,
+        "FAAS_IMAGE_GC_EVERY must be 0 (off) or at least 1s");
     require(!poolPrecallCpu.isNegative(), "FAAS_POOL_PRECALL_CPU must not be negative");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(
