@@ -8,6 +8,7 @@ import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final EngineProbe probe;
   private final WorkerLease lease;
   private final Object faasInitLock = new Object();
+  private volatile ImageJanitor janitor;
   private volatile FaasInit faasInit;
   /** faas-init is not tried before this (System.nanoTime()): set after a failed install. */
   private long faasInitRetryAt = System.nanoTime();
@@ -169,6 +172,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
     String id = created.id();
     owned.add(id);
+    ImageJanitor j = janitor;
+    if (j != null) {
+      j.used(spec.image());
+    }
     DockerContainer container =
         new DockerContainer(id, spec.image(), startsOnRun, created.underFaasInit(), engine);
     if (!startsOnRun) {
@@ -232,6 +239,36 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return Async.unwrapped(probe.check());
   }
 
+  /**
+   * Starts keeping the engine's image store bounded as {@link DockerSettings#imageCache()} says
+   * (see {@link ImageJanitor}), unless it says never; once per runtime. The janitor stops when the
+   * runtime closes.
+   *
+   * @param referenced the run images of all functions, or empty while they are not known yet
+   * @throws IllegalStateException when a janitor was started already
+   */
+  public synchronized ImageJanitor startImageJanitor(Supplier<Optional<Set<String>>> referenced) {
+    if (janitor != null) {
+      throw new IllegalStateException("the image janitor is started already");
+    }
+    ImageJanitor j =
+        new ImageJanitor(
+            control, executor, settings.imageCache(), referenced, Clock.systemUTC(), image -> true);
+    janitor = j;
+    if (!settings.imageCache().enabled()) {
+      log.info("Image cache: not looked after (the engine's images are left as they are)");
+      return j;
+    }
+    j.start();
+    log.info(
+        "Image cache: at most [{}] bytes{}, unreferenced images kept [{}], checked every [{}]",
+        settings.imageCache().capBytes(),
+        settings.imageCache().bounded() ? "" : " (no bound)",
+        settings.imageCache().grace(),
+        settings.imageCache().every());
+    return j;
+  }
+
   /** What this runtime holds and has set aside, for the node's metrics. */
   public EngineStats stats() {
     return new EngineStats(
@@ -242,7 +279,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         deadlines.expiredCount(),
         puller.started(),
         puller.succeeded(),
-        puller.failed());
+        puller.failed(),
+        janitor == null ? 0 : janitor.imagesBytes(),
+        janitor == null ? 0 : janitor.removedTotal());
   }
 
   /**
@@ -256,6 +295,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * @param pullsStarted image pulls started since the runtime started (joined pulls not counted)
    * @param pullsSucceeded of those, pulls that ended with the image on the engine
    * @param pullsFailed of those, pulls that failed
+   * @param imagesBytes the engine's images' total size at the image janitor's last round (0
+   *     without a janitor)
+   * @param imagesRemoved images the janitor removed since the runtime started
    */
   public record EngineStats(
       int containers,
@@ -265,7 +307,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       long callsCut,
       long pullsStarted,
       long pullsSucceeded,
-      long pullsFailed) {}
+      long pullsFailed,
+      long imagesBytes,
+      long imagesRemoved) {}
 
   /**
    * faas-init installed on the engine, or null for docker-init: when it is off, when this build
@@ -343,6 +387,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    */
   @Override
   public void close() throws IOException {
+    ImageJanitor j = janitor;
+    if (j != null) {
+      j.close();
+    }
     lease.close();
     dieEvents.close();
     stuck.close();

@@ -12,6 +12,7 @@ import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.docker.EngineImages;
+import dev.faas.docker.ImageJanitor;
 import dev.faas.http.HttpApi;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
@@ -50,8 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node assembled: {@link #assemble} creates, in order, the parts each role needs, with what
  * each registers for metrics ({@code registry}), for /readyz ({@link #readiness}) and for
- * shutdown ({@link Shutdown}). Every node has metrics, NATS and an HTTP(S) listener; a worker adds
- * the Docker engine and its {@link WorkerActor}; an API node adds the user and function caches,
+ * shutdown ({@link Shutdown}). Every node has metrics, NATS, the function cache and an HTTP(S)
+ * listener; a worker adds the Docker engine, its image janitor and its {@link WorkerActor}; an
+ * API node adds the user cache,
  * the activation supervisor and, once the token key is read, the REST API. {@link Guardian} owns
  * the lifecycle: it assembles the node once, binds it, fetches the key and tells when the API is
  * served.
@@ -127,9 +129,14 @@ final class Node {
       functionWatchers.add(new PrePulls(docker));
       Shutdown.drainWorker(system, workerActor, config.drainTimeout());
     }
-    // An API node: users and functions cached from their watches, the activation supervisor.
-    WatchedCache<User> users = new WatchedCache<>();
     functionWatchers.add(functions);
+    if (worker) {
+      // The worker's image janitor keeps the images functions run (from the same cache).
+      ImageJanitor janitor = docker.startImageJanitor(new RunImages(functions));
+      Shutdown.stopImageJanitor(system, janitor);
+    }
+    // An API node: users cached from their watch, the activation supervisor.
+    WatchedCache<User> users = new WatchedCache<>();
     ActorRef<ActivationSupervisor.Command> activations = null;
     if (api) {
       nats.users().watch(users);

@@ -5,6 +5,7 @@ import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
 import dev.faas.docker.DockerSettings;
+import dev.faas.docker.ImageCacheSettings;
 import dev.faas.http.HttpSettings;
 import dev.faas.nats.NatsSettings;
 import java.net.URI;
@@ -62,6 +63,9 @@ record PartSettings(
         .withApiVersion(config.dockerApiVersion())
         .withCallTimeout(config.dockerCallTimeout())
         .withPullTimeout(config.pullTimeout())
+        .withImageCache(
+            new ImageCacheSettings(
+                config.imageCacheBytes(), config.imageGcGrace(), config.imageGcEvery()))
         .withFaasInit(config.faasInit())
         .withPrecallCpu(config.poolPrecallCpu());
   }
