@@ -89,6 +89,9 @@ final class ImageEviction {
    * @param images every image on the engine
    * @param inUse ids of images some container uses
    * @param referenced the functions' run images in the engine's form ({@link EngineImageNames})
+   * @param known every image, in the same form, this platform has had a part in during this
+   *     process: run by a function now or before, or a container started from it. Only those are
+   *     ever removed: an engine shared with other work keeps everything else of it
    * @param unreferencedSince per image id, when it was first seen unreferenced ({@link
    *     #unreferencedSince})
    * @param lastUsed per image id, when a container last used it (or it was first seen); an image
@@ -101,6 +104,7 @@ final class ImageEviction {
       List<Image> images,
       Set<String> inUse,
       Set<String> referenced,
+      Set<String> known,
       Map<String, Instant> unreferencedSince,
       Map<String, Instant> lastUsed,
       Instant now,
@@ -110,6 +114,7 @@ final class ImageEviction {
       images = List.copyOf(images);
       inUse = Set.copyOf(inUse);
       referenced = Set.copyOf(referenced);
+      known = Set.copyOf(known);
       unreferencedSince = Map.copyOf(unreferencedSince);
       lastUsed = Map.copyOf(lastUsed);
       Objects.requireNonNull(now, "now");
@@ -146,7 +151,13 @@ final class ImageEviction {
   /** The images to remove, in the order to remove them. */
   static List<Removal> decide(Snapshot s) {
     List<Image> removable =
-        s.images().stream().filter(i -> i.candidate() && !s.inUse().contains(i.id())).toList();
+        s.images().stream()
+            .filter(
+                i ->
+                    i.candidate()
+                        && i.referencedBy(s.known())
+                        && !s.inUse().contains(i.id()))
+            .toList();
     List<Removal> removals = new ArrayList<>();
     List<Image> unreferenced = new ArrayList<>();
     List<Image> referenced = new ArrayList<>();

@@ -56,6 +56,11 @@ public final class ImageJanitor implements AutoCloseable {
   private volatile boolean closed;
   /** Round state, only read and written inside {@link #round()}, one round at a time. */
   private Map<String, Instant> unreferencedSince = Map.of();
+  /**
+   * The images this platform has had a part in (see {@link ImageEviction.Snapshot#known}): grows
+   * for the process's life (a name per image a function ever ran), guarded by this.
+   */
+  private final Set<String> known = new HashSet<>();
 
   private Map<String, Instant> lastUsed = Map.of();
 
@@ -166,6 +171,8 @@ public final class ImageJanitor implements AutoCloseable {
     }
     Set<String> references = new HashSet<>();
     functions.get().forEach(r -> references.add(EngineImageNames.of(r)));
+    known.addAll(references);
+    known.addAll(usedByReference.keySet());
     List<Image> images = listImages();
     Set<String> inUse = imagesInUse();
     Instant now = clock.instant();
@@ -174,7 +181,7 @@ public final class ImageJanitor implements AutoCloseable {
     lastUsed = lastUsed(images, inUse, now);
     ImageEviction.Snapshot snapshot =
         new ImageEviction.Snapshot(
-            images, inUse, references, unreferencedSince, lastUsed, now, settings.grace(),
+            images, inUse, references, known, unreferencedSince, lastUsed, now, settings.grace(),
             settings.capBytes());
     long total = snapshot.totalBytes();
     List<Removal> done = new ArrayList<>();

@@ -45,6 +45,8 @@ class ImageEvictionTest {
     List<Image> images = List.of();
     Set<String> inUse = Set.of();
     Set<String> referenced = Set.of();
+    /** Null: every image is one the platform had a part in. */
+    Set<String> known;
     Map<String, Instant> since = new HashMap<>();
     Map<String, Instant> lastUsed = new HashMap<>();
     long capBytes;
@@ -74,6 +76,12 @@ class ImageEvictionTest {
       return this;
     }
 
+    /** Only these references are the platform's. */
+    Given known(String... refs) {
+      known = Set.of(refs);
+      return this;
+    }
+
     Given cap(long mb) {
       capBytes = mb * MB;
       return this;
@@ -81,7 +89,18 @@ class ImageEvictionTest {
 
     List<Removal> decide() {
       return ImageEviction.decide(
-          new Snapshot(images, inUse, referenced, since, lastUsed, NOW, GRACE, capBytes));
+          new Snapshot(
+              images, inUse, referenced, known != null ? known : allNames(), since, lastUsed,
+              NOW, GRACE, capBytes));
+    }
+
+    private Set<String> allNames() {
+      Set<String> names = new java.util.HashSet<>();
+      images.forEach(i -> {
+        names.addAll(i.repoTags());
+        names.addAll(i.repoDigests());
+      });
+      return names;
     }
   }
 
@@ -104,6 +123,21 @@ class ImageEvictionTest {
             .decide();
     assertEquals(List.of("id-exact", "id-old"), ids(removals), "never-seen fresh is kept too");
     assertTrue(removals.stream().allMatch(r -> r.reason() == Reason.UNREFERENCED));
+  }
+
+  @Test
+  void anImageThePlatformNeverHadAPartInIsNeverRemovedEvenOverTheCap() {
+    Image theirs = pulled("someone-elses", 50);
+    Image ours = pulled("ours", 50);
+    List<Removal> removals =
+        new Given()
+            .images(theirs, ours)
+            .known(ref("ours"))
+            .unreferencedFor(theirs, GRACE.multipliedBy(3))
+            .unreferencedFor(ours, GRACE.multipliedBy(3))
+            .cap(1)
+            .decide();
+    assertEquals(List.of("id-ours"), ids(removals), "an engine shared with other work keeps theirs");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +80,7 @@ class ImageJanitorIT extends DockerFixture {
   void anUnreferencedPulledImagePastItsGraceIsRemoved() throws Exception {
     String image = pulled("gone");
     String other = pulled("other");
-    try (ImageJanitor janitor = janitor(Set.of())) {
+    try (ImageJanitor janitor = janitorOnceReferencing(Set.of(image, other), Set.of())) {
       ImageJanitor.Round round = await(janitor.sweep());
 
       assertFalse(round.skipped());
@@ -101,7 +102,8 @@ class ImageJanitorIT extends DockerFixture {
     String digest = docker.inspectImageCmd(pinned).exec().getRepoDigests().get(0);
     String unreferenced = pulled("unreferenced");
     // A function pinned to a digest runs repo@digest, whatever its tag.
-    try (ImageJanitor janitor = janitor(Set.of(byTag, digest))) {
+    try (ImageJanitor janitor =
+        janitorOnceReferencing(Set.of(byTag, digest, unreferenced), Set.of(byTag, digest))) {
       await(janitor.sweep());
 
       assertTrue(exists(byTag), byTag + " removed");
@@ -115,7 +117,7 @@ class ImageJanitorIT extends DockerFixture {
     String image = pulled("busy");
     // A stdin-mode start: the container waits for its input, as a pre-started one does.
     Container container = await(runtime.start(spec(image)));
-    try (ImageJanitor janitor = janitor(Set.of())) {
+    try (ImageJanitor janitor = janitorOnceReferencing(Set.of(image), Set.of())) {
       try {
         assertEquals(List.of(), await(janitor.sweep()).removed());
         assertTrue(exists(image), image + " removed under its container");
@@ -131,10 +133,13 @@ class ImageJanitorIT extends DockerFixture {
   @Test
   void startedItLooksOnItsOwnEveryPeriod() throws Exception {
     String image = pulled("periodic");
+    AtomicReference<Set<String>> runImages = new AtomicReference<>(Set.of(image));
     try (ImageJanitor janitor =
         new ImageJanitor(
             control, executor, new ImageCacheSettings(0, Duration.ZERO, Duration.ofMillis(200)),
-            () -> Optional.of(Set.of()), Clock.systemUTC(), this::mine)) {
+            () -> Optional.of(runImages.get()), Clock.systemUTC(), this::mine)) {
+      assertEquals(List.of(), await(janitor.sweep()).removed(), "referenced, it stays");
+      runImages.set(Set.of());
       janitor.start();
 
       long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -144,6 +149,16 @@ class ImageJanitorIT extends DockerFixture {
       }
       assertEquals(1, janitor.removedTotal(), "removed by the periodic rounds");
       assertFalse(exists(image), image + " still on the engine");
+    }
+  }
+
+  @Test
+  void aPulledImageNoFunctionEverRanStays() throws Exception {
+    // Someone else's image on a shared engine: the platform never had a part in it.
+    String image = pulled("someone-elses");
+    try (ImageJanitor janitor = janitor(Set.of())) {
+      assertEquals(List.of(), await(janitor.sweep()).removed());
+      assertTrue(exists(image), image + " removed");
     }
   }
 
@@ -175,6 +190,22 @@ class ImageJanitorIT extends DockerFixture {
   private ImageJanitor janitor(Set<String> runImages) {
     return new ImageJanitor(
         control, executor, NO_GRACE, () -> Optional.of(runImages), Clock.systemUTC(), this::mine);
+  }
+
+  /**
+   * A janitor that has seen the functions reference {@code before} in one round (so those are
+   * images the platform had a part in), and from now on sees {@code now}.
+   */
+  private ImageJanitor janitorOnceReferencing(Set<String> before, Set<String> now)
+      throws Exception {
+    AtomicReference<Set<String>> runImages = new AtomicReference<>(before);
+    ImageJanitor janitor =
+        new ImageJanitor(
+            control, executor, NO_GRACE, () -> Optional.of(runImages.get()), Clock.systemUTC(),
+            this::mine);
+    assertEquals(List.of(), await(janitor.sweep()).removed(), "referenced images stay");
+    runImages.set(now);
+    return janitor;
   }
 
   /** True for the images this test made: named after its token. */
