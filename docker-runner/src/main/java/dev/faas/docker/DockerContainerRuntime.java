@@ -59,6 +59,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DockerClient pulls;
   private final ContainerCreator creator;
   private final ImagePuller puller;
+  private final PullListener pullListener;
   private final EngineImages images;
   private final DieEvents dieEvents;
   private final StuckContainers stuck;
@@ -91,13 +92,24 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * A runtime as above whose pulls use the credentials {@code logins} names for an image.
    */
   public DockerContainerRuntime(DockerSettings settings, Executor executor, PullLogins logins) {
+    this(settings, executor, logins, PullListener.NONE);
+  }
+
+  /**
+   * A runtime as above whose pulls use the credentials {@code logins} names for an image, and
+   * end by telling {@code pullListener} (prefetches of an image the engine has included).
+   */
+  public DockerContainerRuntime(
+      DockerSettings settings, Executor executor, PullLogins logins, PullListener pullListener) {
+    this.pullListener = pullListener;
     this.settings = settings;
     this.executor = executor;
     this.control = DockerClients.control(settings, deadlines);
     this.streams = DockerClients.streaming(settings, deadlines);
     this.pulls = DockerClients.pulls(settings, deadlines);
     this.creator = new ContainerCreator(control, settings);
-    this.puller = new ImagePuller(pulls, executor, settings.pullTimeout(), logins);
+    this.puller =
+        new ImagePuller(pulls, executor, settings.pullTimeout(), logins, pullListener);
     this.images = new EngineImages(control, executor);
     this.dieEvents = new DieEvents(streams, settings.platform());
     this.stuck =
@@ -154,10 +166,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return images
         .repoDigests(image)
         .thenCompose(
-            found ->
-                found.isPresent()
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : puller.pull(image));
+            found -> {
+              if (found.isPresent()) {
+                pullListener.ended(image, Optional.empty());
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              return puller.pull(image);
+            });
   }
 
   /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */

@@ -41,6 +41,7 @@ final class ImagePuller {
   private final Executor executor;
   private final Duration timeout;
   private final PullLogins logins;
+  private final PullListener listener;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong succeeded = new AtomicLong();
@@ -50,8 +51,15 @@ final class ImagePuller {
    * @param docker a streaming client whose answer deadline is {@code timeout}
    * @param executor where pulls block
    * @param logins whose registry credentials a pull uses
+   * @param listener hears how each pull ended
    */
-  ImagePuller(DockerClient docker, Executor executor, Duration timeout, PullLogins logins) {
+  ImagePuller(
+      DockerClient docker,
+      Executor executor,
+      Duration timeout,
+      PullLogins logins,
+      PullListener listener) {
+    this.listener = listener;
     this.docker = docker;
     this.executor = executor;
     this.timeout = timeout;
@@ -81,16 +89,27 @@ final class ImagePuller {
               inFlight.remove(reference, mine);
               if (failure == null) {
                 succeeded.incrementAndGet();
+                tell(reference, Optional.empty());
                 mine.complete(null);
               } else {
                 failed.incrementAndGet();
                 Throwable cause = Async.cause(failure);
                 // Once per failed pull, however many starts waited for it.
                 log.warn("Pull of image [{}] failed: [{}]", reference, cause.getMessage());
+                tell(reference, Optional.ofNullable(cause.getMessage()).or(() -> Optional.of(
+                    cause.getClass().getSimpleName())));
                 mine.completeExceptionally(cause);
               }
             });
     return mine.copy();
+  }
+
+  private void tell(String reference, Optional<String> failure) {
+    try {
+      listener.ended(reference, failure);
+    } catch (RuntimeException e) {
+      log.warn("A pull listener failed for image [{}]", reference, e);
+    }
   }
 
   /** Pulls started, succeeded and failed since this puller was made. */

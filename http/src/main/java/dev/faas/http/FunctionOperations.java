@@ -1,10 +1,12 @@
 package dev.faas.http;
 
 import dev.faas.actors.Stages;
+import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.image.ImageResolution;
 import dev.faas.actors.image.ImageResolution.Pinned;
 import dev.faas.actors.image.ImageResolution.Refused;
 import dev.faas.actors.image.ImageResolver;
+import dev.faas.actors.image.ImageStatuses;
 import dev.faas.actors.model.ImageState;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
@@ -14,6 +16,7 @@ import dev.faas.actors.store.WatchedCache;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +34,7 @@ final class FunctionOperations {
   private static final Logger log = LoggerFactory.getLogger(FunctionOperations.class);
   private final FunctionStore store;
   private final ImageResolver images;
+  private final WatchedCache<ImagePullReport> pulls;
   private final WatchedCache<FunctionSpec> cache;
   private final Lookups lookups;
   private final Clock clock;
@@ -39,12 +43,14 @@ final class FunctionOperations {
   FunctionOperations(
       FunctionStore store,
       ImageResolver images,
+      WatchedCache<ImagePullReport> pulls,
       WatchedCache<FunctionSpec> cache,
       Lookups lookups,
       Clock clock,
       int updateAttempts) {
     this.store = store;
     this.images = images;
+    this.pulls = pulls;
     this.cache = cache;
     this.lookups = lookups;
     this.clock = clock;
@@ -80,14 +86,14 @@ final class FunctionOperations {
               }
               cache.put(created.value().key(), created);
               return new ApiResult.Created(
-                  Views.FunctionView.of(created), location(request.name()), created.revision());
+                  view(created), location(request.name()), created.revision());
             });
   }
 
   ApiResult list(String owner) {
     return new ApiResult.Ok(
         new Views.FunctionList(
-            lookups.functionsOf(owner).stream().map(Views.FunctionView::of).toList()),
+            lookups.functionsOf(owner).stream().map(this::view).toList()),
         null);
   }
 
@@ -97,7 +103,7 @@ final class FunctionOperations {
         .thenApply(
             found ->
                 found
-                    .<ApiResult>map(f -> new ApiResult.Ok(Views.FunctionView.of(f), f.revision()))
+                    .<ApiResult>map(f -> new ApiResult.Ok(view(f), f.revision()))
                     .orElseGet(() -> missing(name)));
   }
 
@@ -213,7 +219,7 @@ final class FunctionOperations {
               }
               cache.put(spec.key(), updated);
               return Optional.of(
-                  new ApiResult.Ok(Views.FunctionView.of(updated), updated.revision()));
+                  new ApiResult.Ok(view(updated), updated.revision()));
             });
   }
 
@@ -233,6 +239,17 @@ final class FunctionOperations {
               }
               return resolved;
             });
+  }
+
+  /**
+   * The function as the API shows it: its image status from the workers' pull reports
+   * ({@link ImageStatuses}), read from the watch-fed cache of the images bucket.
+   */
+  private Views.FunctionView view(Versioned<FunctionSpec> entry) {
+    String prefix = ImagePullReport.imageKey(entry.value().runImage()) + ".";
+    List<ImagePullReport> reports =
+        pulls.withKeyPrefix(prefix).stream().map(Versioned::value).toList();
+    return Views.FunctionView.of(entry, ImageStatuses.of(entry.value(), reports));
   }
 
   private static ImageState stateOf(ImageResolution resolved) {

@@ -2,6 +2,7 @@ package dev.faas.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.ImageState;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
@@ -42,14 +43,15 @@ final class Views {
       Instant createdAt,
       Instant updatedAt,
       long revision) {
-    static FunctionView of(Versioned<FunctionSpec> entry) {
+    /** The function, its image in {@code image} (its status as of now). */
+    static FunctionView of(Versioned<FunctionSpec> entry, ImageState image) {
       FunctionSpec f = entry.value();
       return new FunctionView(
           f.name(),
           f.image(),
-          f.imageState().digest(),
-          f.imageState().status().name().toLowerCase(Locale.ROOT),
-          f.imageState().detail().isEmpty() ? null : f.imageState().detail(),
+          image.digest(),
+          image.status().name().toLowerCase(Locale.ROOT),
+          image.detail().isEmpty() ? null : image.detail(),
           f.timeoutMs(),
           f.memoryMb(),
           f.description(),

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.FakeRegistryCredentials;
 import dev.faas.actors.fakes.MutableClock;
+import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.WatchedCache;
@@ -44,6 +45,7 @@ final class ApiFixture implements AutoCloseable {
   final InMemoryFunctionStore functionStore = new InMemoryFunctionStore();
   final InMemoryConfigStore configStore = new InMemoryConfigStore();
   final FakeImageResolver images = new FakeImageResolver();
+  final WatchedCache<ImagePullReport> imagePulls = new WatchedCache<>();
   final WatchedCache<User> users = new WatchedCache<>();
   final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   final MutableClock clock = new MutableClock(START);
@@ -89,6 +91,7 @@ final class ApiFixture implements AutoCloseable {
             userStore,
             functionStore,
             images,
+            imagePulls,
             users,
             functions,
             hasher,

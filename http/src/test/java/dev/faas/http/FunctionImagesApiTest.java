@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.image.ImageResolution.Local;
 import dev.faas.actors.image.ImageResolution.Pinned;
 import dev.faas.actors.image.ImageResolution.Reason;
 import dev.faas.actors.image.ImageResolution.Refused;
+import dev.faas.actors.model.Versioned;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +30,7 @@ class FunctionImagesApiTest {
   private static final String D2 = "sha256:" + "2".repeat(64);
 
   private final ApiFixture api = new ApiFixture();
+  private long reports;
 
   @AfterAll
   void stop() {
@@ -35,7 +38,7 @@ class FunctionImagesApiTest {
   }
 
   @Test
-  void aResolvedImageIsPinnedToItsDigestAndReady() {
+  void aResolvedImageIsPinnedAndPendingUntilAWorkerHasIt() {
     api.images.answer("reg.example:5000/team/pinned:1", new Pinned(D1));
     String token = api.newUserToken();
 
@@ -46,9 +49,29 @@ class FunctionImagesApiTest {
     for (JsonNode f : List.of(created, read)) {
       assertEquals("reg.example:5000/team/pinned:1", f.get("image").asText());
       assertEquals(D1, f.get("imageDigest").asText());
-      assertEquals("ready", f.get("status").asText());
+      assertEquals("pending", f.get("status").asText());
       assertFalse(f.has("statusDetail"));
     }
+
+    report("reg.example:5000/team/pinned@" + D1, "w1", false, "connection refused");
+    JsonNode failed = json(check(api.call("GET", "/v1/functions/pinned", token, null), 200));
+    assertEquals("failed", failed.get("status").asText());
+    assertTrue(failed.get("statusDetail").asText().contains("connection refused"));
+
+    report("reg.example:5000/team/pinned@" + D1, "w2", true, "");
+    JsonNode ready = json(check(api.call("GET", "/v1/functions/pinned", token, null), 200));
+    assertEquals("ready", ready.get("status").asText());
+    assertFalse(ready.has("statusDetail"));
+    assertEquals(
+        "ready",
+        json(check(api.call("GET", "/v1/functions", token, null), 200))
+            .get("functions").get(0).get("status").asText());
+  }
+
+  private void report(String image, String worker, boolean pulled, String detail) {
+    ImagePullReport report =
+        new ImagePullReport(image, worker, pulled, detail, api.clock.instant());
+    api.imagePulls.put(report.key(), new Versioned<>(report, ++reports));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.faas.node;
 
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.image.ImagePolicy;
+import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.image.ImageResolver;
 import dev.faas.actors.image.LocalImages;
 import dev.faas.actors.image.RegistryCredentials;
@@ -75,6 +76,7 @@ final class Node {
   private final BooleanSupplier apiServed;
   private final RegistryCredentials credentials;
   private final ImageResolver images;
+  private final WatchedCache<ImagePullReport> imagePulls;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -109,7 +111,8 @@ final class Node {
           new DockerContainerRuntime(
               settings.docker(),
               dispatcher(system, "faas-docker-dispatcher"),
-              new FunctionPullLogins(functions, credentials));
+              new FunctionPullLogins(functions, credentials),
+              new PullReports(nats.imagePulls(), settings.worker().workerId(), Clock.systemUTC()));
       engine = new EngineHealth();
       EngineGauges.register(registry, docker, engine);
     }
@@ -138,8 +141,11 @@ final class Node {
     // An API node: users cached from their watch, the activation supervisor.
     WatchedCache<User> users = new WatchedCache<>();
     ActorRef<ActivationSupervisor.Command> activations = null;
+    // An API node's image statuses come from the workers' pull reports.
+    WatchedCache<ImagePullReport> imagePulls = new WatchedCache<>();
     if (api) {
       nats.users().watch(users);
+      nats.imagePulls().watch(imagePulls);
       activations =
           context.spawn(
               supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
@@ -149,7 +155,7 @@ final class Node {
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed, credentials, images);
+        engine, users, functions, activations, apiServed, credentials, images, imagePulls);
   }
 
   /**
@@ -223,8 +229,10 @@ final class Node {
       ActorRef<ActivationSupervisor.Command> activations,
       BooleanSupplier apiServed,
       RegistryCredentials credentials,
-      ImageResolver images) {
+      ImageResolver images,
+      WatchedCache<ImagePullReport> imagePulls) {
     this.config = config;
+    this.imagePulls = imagePulls;
     this.credentials = credentials;
     this.images = images;
     this.settings = settings;
@@ -277,6 +285,7 @@ final class Node {
             nats.users(),
             nats.functions(),
             images,
+            imagePulls,
             users,
             functions,
             new PasswordHasher(crypto),

@@ -84,10 +84,10 @@ class RegistryImagesIT {
 
     JsonNode created = create(alice, "open-echo", image);
 
-    assertEquals("ready", created.get("status").asText());
     assertTrue(created.get("imageDigest").asText().startsWith("sha256:"), created.toString());
-    // Registering pulls it ahead of the first call.
+    // Registering pulls it ahead of the first call; the function is ready once a worker has it.
     Await.until(PULLED, () -> image + " pre-pulled", () -> onEngine(runImage(created)));
+    Await.until(PULLED, () -> "status ready", () -> status(alice, "open-echo").equals("ready"));
     assertEquals(1, metric("faas_engine_pulls_started_total") - pullsBefore, "pulls");
     assertEquals("hello-from-open", alice.invoke("open-echo", "").text());
   }
@@ -189,6 +189,26 @@ class RegistryImagesIT {
   }
 
   @Test
+  void aPrePullThatFailsShowsAsFailedUntilAPullSucceeds() throws Exception {
+    String image = push(open, "flaky", "back-again");
+    String viaProxy = image.replace(open.host(), slow.host());
+    // Resolved through the slow proxy; the registry goes away before the pre-pull reaches it.
+    create(alice, "flaky", viaProxy);
+    open.stop();
+    try {
+      JsonNode failed =
+          Await.until(
+              PULLED, "status failed", () -> alice.get("/v1/functions/flaky").json(),
+              f -> f.get("status").asText().equals("failed"));
+      assertTrue(failed.get("statusDetail").asText().contains(slow.host()), failed.toString());
+    } finally {
+      open.resume();
+    }
+    assertEquals("back-again", alice.invoke("flaky", "").text(), "a call pulls it again");
+    assertEquals("ready", status(alice, "flaky"));
+  }
+
+  @Test
   void aRegistryTheOperatorDoesNotAllowIsRefused() throws Exception {
     assertImageRefused(
         alice.call("POST", "/v1/functions", fn("elsewhere", "registry.example:5000/team/fn:1")),
@@ -215,6 +235,10 @@ class RegistryImagesIT {
     Reply created = client.call("POST", "/v1/functions", body);
     assertEquals(201, created.status(), created.text());
     return created.json();
+  }
+
+  private static String status(FaasClient client, String name) throws Exception {
+    return client.get("/v1/functions/" + name).json().get("status").asText();
   }
 
   private static String runImage(JsonNode function) {

@@ -12,7 +12,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A TCP proxy on a loopback port that holds every new connection for a while before it connects
- * it to its target: a registry behind it answers, only slowly (a pull that takes seconds).
+ * it to its target: a registry behind it answers, only slowly (a pull that takes seconds), and a
+ * registry stopped meanwhile is not reached at all.
  */
 public final class SlowProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -49,15 +50,21 @@ public final class SlowProxy implements AutoCloseable {
   }
 
   private void serve(Socket client) {
-    try (client;
-        Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+    try (client) {
+      // Held before the target is even asked: a target that goes away meanwhile is not reached.
       Thread.sleep(delay.toMillis());
-      threads.execute(() -> pipe(target, client));
-      pipe(client, target);
+      serve(client, new Socket(InetAddress.getLoopbackAddress(), targetPort));
     } catch (IOException e) {
-      // The connection ended.
+      // The connection ended, or the target is not there.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void serve(Socket client, Socket target) throws IOException {
+    try (target) {
+      threads.execute(() -> pipe(target, client));
+      pipe(client, target);
     }
   }
 
