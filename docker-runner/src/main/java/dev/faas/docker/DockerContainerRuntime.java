@@ -295,6 +295,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         puller.started(),
         puller.succeeded(),
         puller.failed(),
+        puller.inFlight(),
         janitor == null ? 0 : janitor.imagesBytes(),
         janitor == null ? 0 : janitor.removedTotal());
   }
@@ -310,6 +311,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * @param pullsStarted image pulls started since the runtime started (joined pulls not counted)
    * @param pullsSucceeded of those, pulls that ended with the image on the engine
    * @param pullsFailed of those, pulls that failed
+   * @param pullsInFlight pulls under way now
    * @param imagesBytes the engine's images' total size at the image janitor's last round (0
    *     without a janitor)
    * @param imagesRemoved images the janitor removed since the runtime started
@@ -323,6 +325,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       long pullsStarted,
       long pullsSucceeded,
       long pullsFailed,
+      int pullsInFlight,
       long imagesBytes,
       long imagesRemoved) {}
 

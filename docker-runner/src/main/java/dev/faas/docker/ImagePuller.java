@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ImagePuller {
   private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+  /** How often a pull under way logs its progress. */
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private static final Pattern ENGINE_MESSAGE =
       Pattern.compile("^Status \\d+: \\{\"message\":\"(.*)\"\\}$");
 
@@ -125,6 +127,11 @@ final class ImagePuller {
     return failed.get();
   }
 
+  /** Pulls under way now. */
+  int inFlight() {
+    return inFlight.size();
+  }
+
   /** Pulls {@code reference} on the current thread, within the deadline, as {@code login}. */
   private void pullNow(String reference, Optional<RegistryLogin> login) {
     String repository = ImageNames.repository(reference);
@@ -135,7 +142,7 @@ final class ImagePuller {
     long begin = System.nanoTime();
     log.info("Pulling image [{}]{}", reference,
         login.map(l -> " as [" + l.username() + "]").orElse(""));
-    Progress progress = new Progress();
+    Progress progress = new Progress(reference);
     boolean done;
     try {
       PullImageCmd pull = docker.pullImageCmd(repository).withTag(tag);
@@ -206,9 +213,20 @@ final class ImagePuller {
     }
   }
 
-  /** The pull's progress stream: only an error in it matters here. */
+  /**
+   * The pull's progress stream: an error in it fails the pull; the layers' progress is logged at
+   * most every {@link #PROGRESS_EVERY}, so a long pull says how far it got.
+   */
   private static final class Progress extends ResultCallback.Adapter<PullResponseItem> {
+    private final String reference;
+    private final Map<String, String> layers = new ConcurrentHashMap<>();
+    private final Map<String, Long> downloaded = new ConcurrentHashMap<>();
     private volatile String error;
+    private volatile long lastLog = System.nanoTime();
+
+    Progress(String reference) {
+      this.reference = reference;
+    }
 
     @Override
     public void onNext(PullResponseItem item) {
@@ -216,7 +234,29 @@ final class ImagePuller {
         error = oneLine(item.getErrorDetail().getMessage());
       } else if (item.getError() != null) {
         error = oneLine(item.getError());
+      } else if (item.getId() != null && item.getStatus() != null) {
+        layers.put(item.getId(), item.getStatus());
+        if (item.getProgressDetail() != null && item.getProgressDetail().getCurrent() != null
+            && item.getStatus().startsWith("Downloading")) {
+          downloaded.put(item.getId(), item.getProgressDetail().getCurrent());
+        }
+        logNowAndThen();
       }
+    }
+
+    private void logNowAndThen() {
+      long now = System.nanoTime();
+      if (now - lastLog < PROGRESS_EVERY.toNanos()) {
+        return;
+      }
+      lastLog = now;
+      long done =
+          layers.values().stream()
+              .filter(st -> st.startsWith("Pull complete") || st.startsWith("Already exists"))
+              .count();
+      long bytes = downloaded.values().stream().mapToLong(Long::longValue).sum();
+      log.info("Pulling image [{}]: [{}] of [{}] layers done, [{}] MB downloaded so far",
+          reference, done, layers.size(), bytes / 1_000_000);
     }
   }
 }

@@ -36,6 +36,9 @@ final class EngineGauges {
     counter(registry, runtime, "faas.engine.pulls.failed",
         "Pulls that failed: the starts waiting for them failed as image not found",
         s -> s.pullsFailed());
+    gauge(registry, runtime, "faas.engine.pulls.in.flight",
+        "Image pulls under way now (one per image, however many starts wait for it)",
+        s -> s.pullsInFlight());
     gauge(registry, runtime, "faas.engine.images.bytes",
         "The engine's images' total size at the image janitor's last look (shared layers counted"
             + " in each image)",
