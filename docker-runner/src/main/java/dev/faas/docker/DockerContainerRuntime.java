@@ -8,6 +8,7 @@ import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final DockerClient pulls;
   private final ContainerCreator creator;
   private final ImagePuller puller;
+  private final PullListener pullListener;
+  private final EngineImages images;
   private final DieEvents dieEvents;
   private final StuckContainers stuck;
   private final Set<String> owned = ConcurrentHashMap.newKeySet();
@@ -67,6 +71,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final EngineProbe probe;
   private final WorkerLease lease;
   private final Object faasInitLock = new Object();
+  private volatile ImageJanitor janitor;
   private volatile FaasInit faasInit;
   /** faas-init is not tried before this (System.nanoTime()): set after a failed install. */
   private long faasInitRetryAt = System.nanoTime();
@@ -80,13 +85,32 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    *     that complete them
    */
   public DockerContainerRuntime(DockerSettings settings, Executor executor) {
+    this(settings, executor, PullLogins.ANONYMOUS);
+  }
+
+  /**
+   * A runtime as above whose pulls use the credentials {@code logins} names for an image.
+   */
+  public DockerContainerRuntime(DockerSettings settings, Executor executor, PullLogins logins) {
+    this(settings, executor, logins, PullListener.NONE);
+  }
+
+  /**
+   * A runtime as above whose pulls use the credentials {@code logins} names for an image, and
+   * end by telling {@code pullListener} (prefetches of an image the engine has included).
+   */
+  public DockerContainerRuntime(
+      DockerSettings settings, Executor executor, PullLogins logins, PullListener pullListener) {
+    this.pullListener = pullListener;
     this.settings = settings;
     this.executor = executor;
     this.control = DockerClients.control(settings, deadlines);
     this.streams = DockerClients.streaming(settings, deadlines);
     this.pulls = DockerClients.pulls(settings, deadlines);
     this.creator = new ContainerCreator(control, settings);
-    this.puller = new ImagePuller(pulls, executor, settings.pullTimeout());
+    this.puller =
+        new ImagePuller(pulls, executor, settings.pullTimeout(), logins, pullListener);
+    this.images = new EngineImages(control, executor);
     this.dieEvents = new DieEvents(streams, settings.platform());
     this.stuck =
         new StuckContainers(
@@ -125,6 +149,32 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 }));
   }
 
+  /** What images this runtime's engine has (for the local-first policy). */
+  public EngineImages localImages() {
+    return images;
+  }
+
+  /**
+   * Pulls {@code image} unless the engine has it already: a function registered or updated is
+   * pulled ahead of its first call. Joins a pull of it under way (single flight); fails as {@link
+   * #start} does when the image cannot be had.
+   */
+  public CompletionStage<Void> prefetch(String image) {
+    if (Names.isImageId(image)) {
+      return CompletableFuture.failedFuture(new ContainerFailure.ImageNotFound(image, null));
+    }
+    return images
+        .repoDigests(image)
+        .thenCompose(
+            found -> {
+              if (found.isPresent()) {
+                pullListener.ended(image, Optional.empty());
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              return puller.pull(image);
+            });
+  }
+
   /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */
   private dev.faas.actors.runtime.Container startNow(ContainerSpec spec) {
     boolean startsOnRun = !spec.args().isEmpty();
@@ -137,6 +187,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
     String id = created.id();
     owned.add(id);
+    ImageJanitor j = janitor;
+    if (j != null) {
+      j.used(spec.image());
+    }
     DockerContainer container =
         new DockerContainer(id, spec.image(), startsOnRun, created.underFaasInit(), engine);
     if (!startsOnRun) {
@@ -200,6 +254,36 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return Async.unwrapped(probe.check());
   }
 
+  /**
+   * Starts keeping the engine's image store bounded as {@link DockerSettings#imageCache()} says
+   * (see {@link ImageJanitor}), unless it says never; once per runtime. The janitor stops when the
+   * runtime closes.
+   *
+   * @param referenced the run images of all functions, or empty while they are not known yet
+   * @throws IllegalStateException when a janitor was started already
+   */
+  public synchronized ImageJanitor startImageJanitor(Supplier<Optional<Set<String>>> referenced) {
+    if (janitor != null) {
+      throw new IllegalStateException("the image janitor is started already");
+    }
+    ImageJanitor j =
+        new ImageJanitor(
+            control, executor, settings.imageCache(), referenced, Clock.systemUTC(), image -> true);
+    janitor = j;
+    if (!settings.imageCache().enabled()) {
+      log.info("Image cache: not looked after (the engine's images are left as they are)");
+      return j;
+    }
+    j.start();
+    log.info(
+        "Image cache: at most [{}] bytes{}, unreferenced images kept [{}], checked every [{}]",
+        settings.imageCache().capBytes(),
+        settings.imageCache().bounded() ? "" : " (no bound)",
+        settings.imageCache().grace(),
+        settings.imageCache().every());
+    return j;
+  }
+
   /** What this runtime holds and has set aside, for the node's metrics. */
   public EngineStats stats() {
     return new EngineStats(
@@ -210,7 +294,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         deadlines.expiredCount(),
         puller.started(),
         puller.succeeded(),
-        puller.failed());
+        puller.failed(),
+        puller.inFlight(),
+        janitor == null ? 0 : janitor.imagesBytes(),
+        janitor == null ? 0 : janitor.removedTotal());
   }
 
   /**
@@ -224,6 +311,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * @param pullsStarted image pulls started since the runtime started (joined pulls not counted)
    * @param pullsSucceeded of those, pulls that ended with the image on the engine
    * @param pullsFailed of those, pulls that failed
+   * @param pullsInFlight pulls under way now
+   * @param imagesBytes the engine's images' total size at the image janitor's last round (0
+   *     without a janitor)
+   * @param imagesRemoved images the janitor removed since the runtime started
    */
   public record EngineStats(
       int containers,
@@ -233,7 +324,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       long callsCut,
       long pullsStarted,
       long pullsSucceeded,
-      long pullsFailed) {}
+      long pullsFailed,
+      int pullsInFlight,
+      long imagesBytes,
+      long imagesRemoved) {}
 
   /**
    * faas-init installed on the engine, or null for docker-init: when it is off, when this build
@@ -311,6 +405,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    */
   @Override
   public void close() throws IOException {
+    ImageJanitor j = janitor;
+    if (j != null) {
+      j.close();
+    }
     lease.close();
     dieEvents.close();
     stuck.close();

@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  *     by the engine once it has waited this long, as wall time (docs/decisions/0008)
  * @param pullTimeout the deadline of pulling a missing image, answer and progress stream
  *     together: a pull is a long streaming call, so {@code callTimeout} does not bound it
+ * @param imageCache how the worker's {@link ImageJanitor} bounds the engine's image store
  */
 public record DockerSettings(
     URI dockerHost,
@@ -53,7 +54,8 @@ public record DockerSettings(
     long containerLogMaxBytes,
     boolean faasInit,
     Duration precallCpu,
-    Duration pullTimeout) {
+    Duration pullTimeout,
+    ImageCacheSettings imageCache) {
 
   /** The local engine's socket. */
   public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
@@ -69,6 +71,7 @@ public record DockerSettings(
     Objects.requireNonNull(exitedAttachGrace, "exitedAttachGrace");
     Objects.requireNonNull(precallCpu, "precallCpu");
     Objects.requireNonNull(pullTimeout, "pullTimeout");
+    Objects.requireNonNull(imageCache, "imageCache");
     if (platform == null || platform.isBlank()) {
       throw new IllegalArgumentException("platform name is required");
     }
@@ -104,7 +107,8 @@ public record DockerSettings(
         8L * 1024 * 1024,
         true,
         Duration.ofSeconds(1),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        ImageCacheSettings.defaults());
   }
 
   /** The same settings for another engine address. */
@@ -142,6 +146,11 @@ public record DockerSettings(
     return change(c -> c.pullTimeout = timeout);
   }
 
+  /** The same settings with another bound on the engine's image store. */
+  public DockerSettings withImageCache(ImageCacheSettings cache) {
+    return change(c -> c.imageCache = cache);
+  }
+
   /** These settings with {@code edit} applied to a copy; checked again as any new settings. */
   private DockerSettings change(Consumer<Copy> edit) {
     Copy copy = new Copy(this);
@@ -164,6 +173,7 @@ public record DockerSettings(
     boolean faasInit;
     Duration precallCpu;
     Duration pullTimeout;
+    ImageCacheSettings imageCache;
 
     Copy(DockerSettings s) {
       dockerHost = s.dockerHost;
@@ -179,13 +189,14 @@ public record DockerSettings(
       faasInit = s.faasInit;
       precallCpu = s.precallCpu;
       pullTimeout = s.pullTimeout;
+      imageCache = s.imageCache;
     }
 
     DockerSettings settings() {
       return new DockerSettings(
           dockerHost, apiVersion, platform, maxControlConnections, maxStreamConnections,
           connectTimeout, callTimeout, outputBufferFrames, exitedAttachGrace,
-          containerLogMaxBytes, faasInit, precallCpu, pullTimeout);
+          containerLogMaxBytes, faasInit, precallCpu, pullTimeout, imageCache);
     }
   }
 }

@@ -2,12 +2,16 @@ package dev.faas.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.faas.actors.image.RegistryLogin;
 import dev.faas.actors.model.ImageNames;
 import dev.faas.actors.runtime.ContainerFailure;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -30,12 +34,16 @@ import org.slf4j.LoggerFactory;
  */
 final class ImagePuller {
   private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+  /** How often a pull under way logs its progress. */
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private static final Pattern ENGINE_MESSAGE =
       Pattern.compile("^Status \\d+: \\{\"message\":\"(.*)\"\\}$");
 
   private final DockerClient docker;
   private final Executor executor;
   private final Duration timeout;
+  private final PullLogins logins;
+  private final PullListener listener;
   private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong succeeded = new AtomicLong();
@@ -44,11 +52,20 @@ final class ImagePuller {
   /**
    * @param docker a streaming client whose answer deadline is {@code timeout}
    * @param executor where pulls block
+   * @param logins whose registry credentials a pull uses
+   * @param listener hears how each pull ended
    */
-  ImagePuller(DockerClient docker, Executor executor, Duration timeout) {
+  ImagePuller(
+      DockerClient docker,
+      Executor executor,
+      Duration timeout,
+      PullLogins logins,
+      PullListener listener) {
+    this.listener = listener;
     this.docker = docker;
     this.executor = executor;
     this.timeout = timeout;
+    this.logins = logins;
   }
 
   /**
@@ -64,23 +81,37 @@ final class ImagePuller {
       return running.copy();
     }
     started.incrementAndGet();
-    Async.run(executor, () -> pullNow(reference))
+    logins
+        .forImage(reference)
+        .toCompletableFuture()
+        .thenCompose(login -> Async.run(executor, () -> pullNow(reference, login)))
         .whenComplete(
             (done, failure) -> {
               // Out of the map before anyone hears: a start after this one pulls anew.
               inFlight.remove(reference, mine);
               if (failure == null) {
                 succeeded.incrementAndGet();
+                tell(reference, Optional.empty());
                 mine.complete(null);
               } else {
                 failed.incrementAndGet();
                 Throwable cause = Async.cause(failure);
                 // Once per failed pull, however many starts waited for it.
                 log.warn("Pull of image [{}] failed: [{}]", reference, cause.getMessage());
+                tell(reference, Optional.ofNullable(cause.getMessage()).or(() -> Optional.of(
+                    cause.getClass().getSimpleName())));
                 mine.completeExceptionally(cause);
               }
             });
     return mine.copy();
+  }
+
+  private void tell(String reference, Optional<String> failure) {
+    try {
+      listener.ended(reference, failure);
+    } catch (RuntimeException e) {
+      log.warn("A pull listener failed for image [{}]", reference, e);
+    }
   }
 
   /** Pulls started, succeeded and failed since this puller was made. */
@@ -96,19 +127,33 @@ final class ImagePuller {
     return failed.get();
   }
 
-  /** Pulls {@code reference} on the current thread, within the deadline. */
-  private void pullNow(String reference) {
+  /** Pulls under way now. */
+  int inFlight() {
+    return inFlight.size();
+  }
+
+  /** Pulls {@code reference} on the current thread, within the deadline, as {@code login}. */
+  private void pullNow(String reference, Optional<RegistryLogin> login) {
     String repository = ImageNames.repository(reference);
     String digest = ImageNames.digest(reference);
     // The engine takes a digest where the tag goes; a reference with neither means latest (a
     // bare repository would pull every tag of it).
     String tag = digest != null ? digest : ImageNames.tag(reference);
     long begin = System.nanoTime();
-    log.info("Pulling image [{}]", reference);
-    Progress progress = new Progress();
+    log.info("Pulling image [{}]{}", reference,
+        login.map(l -> " as [" + l.username() + "]").orElse(""));
+    Progress progress = new Progress(reference);
     boolean done;
     try {
-      docker.pullImageCmd(repository).withTag(tag).exec(progress);
+      PullImageCmd pull = docker.pullImageCmd(repository).withTag(tag);
+      login.ifPresent(
+          l ->
+              pull.withAuthConfig(
+                  new AuthConfig()
+                      .withRegistryAddress(l.host())
+                      .withUsername(l.username())
+                      .withPassword(l.password())));
+      pull.exec(progress);
       done = progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -168,9 +213,20 @@ final class ImagePuller {
     }
   }
 
-  /** The pull's progress stream: only an error in it matters here. */
+  /**
+   * The pull's progress stream: an error in it fails the pull; the layers' progress is logged at
+   * most every {@link #PROGRESS_EVERY}, so a long pull says how far it got.
+   */
   private static final class Progress extends ResultCallback.Adapter<PullResponseItem> {
+    private final String reference;
+    private final Map<String, String> layers = new ConcurrentHashMap<>();
+    private final Map<String, Long> downloaded = new ConcurrentHashMap<>();
     private volatile String error;
+    private volatile long lastLog = System.nanoTime();
+
+    Progress(String reference) {
+      this.reference = reference;
+    }
 
     @Override
     public void onNext(PullResponseItem item) {
@@ -178,7 +234,29 @@ final class ImagePuller {
         error = oneLine(item.getErrorDetail().getMessage());
       } else if (item.getError() != null) {
         error = oneLine(item.getError());
+      } else if (item.getId() != null && item.getStatus() != null) {
+        layers.put(item.getId(), item.getStatus());
+        if (item.getProgressDetail() != null && item.getProgressDetail().getCurrent() != null
+            && item.getStatus().startsWith("Downloading")) {
+          downloaded.put(item.getId(), item.getProgressDetail().getCurrent());
+        }
+        logNowAndThen();
       }
+    }
+
+    private void logNowAndThen() {
+      long now = System.nanoTime();
+      if (now - lastLog < PROGRESS_EVERY.toNanos()) {
+        return;
+      }
+      lastLog = now;
+      long done =
+          layers.values().stream()
+              .filter(st -> st.startsWith("Pull complete") || st.startsWith("Already exists"))
+              .count();
+      long bytes = downloaded.values().stream().mapToLong(Long::longValue).sum();
+      log.info("Pulling image [{}]: [{}] of [{}] layers done, [{}] MB downloaded so far",
+          reference, done, layers.size(), bytes / 1_000_000);
     }
   }
 }

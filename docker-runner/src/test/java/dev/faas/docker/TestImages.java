@@ -90,6 +90,21 @@ final class TestImages {
     }
   }
 
+  /**
+   * Builds {@code tag}: the cat image with a label of its own, so its id is shared with no other
+   * image (removing it removes no other image's name). Needs {@link #build} first.
+   */
+  static void distinct(DockerClient docker, Path workDir, String tag) {
+    try {
+      Path dir = Files.createDirectories(workDir.resolve(tag.replaceAll("[^a-z0-9]", "_")));
+      build(
+          docker, dir, tag,
+          "FROM " + CAT + "\nLABEL dev.faas.test.image=\"" + tag + "\"\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static void derive(DockerClient docker, Path workDir, String tag, String cmd)
       throws IOException {
     Path dir = Files.createDirectories(workDir.resolve(tag.replaceAll("[^a-z0-9]", "_")));

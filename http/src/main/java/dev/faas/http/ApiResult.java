@@ -35,6 +35,14 @@ sealed interface ApiResult {
   /** The request itself is wrong; answered 400. */
   record Invalid(String detail) implements ApiResult {}
 
+  /**
+   * 400 {@code image-unavailable}: the function's image cannot be had by its owner.
+   *
+   * @param reason {@code not-found}, {@code unauthorized}, {@code unreachable} or {@code
+   *     not-allowed}
+   */
+  record ImageRefused(String reason, String detail) implements ApiResult {}
+
   /** Unknown user or wrong password, deliberately indistinguishable; answered 401. */
   record BadCredentials() implements ApiResult {}
 }

@@ -1,6 +1,13 @@
 package dev.faas.http;
 
 import dev.faas.actors.Stages;
+import dev.faas.actors.image.ImagePullReport;
+import dev.faas.actors.image.ImageResolution;
+import dev.faas.actors.image.ImageResolution.Pinned;
+import dev.faas.actors.image.ImageResolution.Refused;
+import dev.faas.actors.image.ImageResolver;
+import dev.faas.actors.image.ImageStatuses;
+import dev.faas.actors.model.ImageState;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.FunctionStore;
@@ -9,9 +16,13 @@ import dev.faas.actors.store.WatchedCache;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registering, reading, updating and deleting one user's functions. Reads come from the watched
@@ -20,7 +31,10 @@ import java.util.concurrent.CompletionStage;
  * built from the caller's own name.
  */
 final class FunctionOperations {
+  private static final Logger log = LoggerFactory.getLogger(FunctionOperations.class);
   private final FunctionStore store;
+  private final ImageResolver images;
+  private final WatchedCache<ImagePullReport> pulls;
   private final WatchedCache<FunctionSpec> cache;
   private final Lookups lookups;
   private final Clock clock;
@@ -28,21 +42,39 @@ final class FunctionOperations {
 
   FunctionOperations(
       FunctionStore store,
+      ImageResolver images,
+      WatchedCache<ImagePullReport> pulls,
       WatchedCache<FunctionSpec> cache,
       Lookups lookups,
       Clock clock,
       int updateAttempts) {
     this.store = store;
+    this.images = images;
+    this.pulls = pulls;
     this.cache = cache;
     this.lookups = lookups;
     this.clock = clock;
     this.updateAttempts = updateAttempts;
   }
 
+  /**
+   * Registers the function once its image resolves for {@code owner} (pinned to its digest, or
+   * local under local-first); an image the owner cannot have is 400 and nothing is stored.
+   */
   CompletionStage<ApiResult> create(String owner, FunctionRequest request) {
+    return resolve(owner, request)
+        .thenCompose(
+            resolved ->
+                resolved instanceof Refused refused
+                    ? done(imageRefused(refused))
+                    : store(owner, request, stateOf(resolved)));
+  }
+
+  private CompletionStage<ApiResult> store(
+      String owner, FunctionRequest request, ImageState image) {
     Instant now = now();
     return store
-        .create(request.toSpec(owner, now, now))
+        .create(request.toSpec(owner, now, now).withImageState(image))
         .handle(
             (created, error) -> {
               if (error != null) {
@@ -54,14 +86,14 @@ final class FunctionOperations {
               }
               cache.put(created.value().key(), created);
               return new ApiResult.Created(
-                  Views.FunctionView.of(created), location(request.name()), created.revision());
+                  view(created), location(request.name()), created.revision());
             });
   }
 
   ApiResult list(String owner) {
     return new ApiResult.Ok(
         new Views.FunctionList(
-            lookups.functionsOf(owner).stream().map(Views.FunctionView::of).toList()),
+            lookups.functionsOf(owner).stream().map(this::view).toList()),
         null);
   }
 
@@ -71,21 +103,38 @@ final class FunctionOperations {
         .thenApply(
             found ->
                 found
-                    .<ApiResult>map(f -> new ApiResult.Ok(Views.FunctionView.of(f), f.revision()))
+                    .<ApiResult>map(f -> new ApiResult.Ok(view(f), f.revision()))
                     .orElseGet(() -> missing(name)));
   }
 
   /**
-   * Replaces the function. With {@code If-Match} naming revisions, one compare-and-set against the
-   * named revision: losing it is 412. Without a precondition (or with {@code *}), compare-and-set
+   * Replaces the function, its image resolved again (a tag pushed since is picked up here, and
+   * only here). With {@code If-Match} naming revisions, one compare-and-set against the named
+   * revision: losing it is 412. Without a precondition (or with {@code *}), compare-and-set
    * against the current revision, read again and retried a few times when a concurrent write wins.
+   * A function that does not exist is 404 before its image is asked for.
    */
   CompletionStage<ApiResult> update(
       String owner, String name, FunctionRequest request, Optional<IfMatch> ifMatch) {
-    if (ifMatch.isPresent() && !ifMatch.get().any()) {
-      return updateIfMatch(owner, name, request, ifMatch.get());
-    }
-    return updateUnconditionally(owner, name, request, updateAttempts);
+    return lookups
+        .function(owner, name)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                return done(missing(name));
+              }
+              return resolve(owner, request)
+                  .thenCompose(
+                      resolved -> {
+                        if (resolved instanceof Refused refused) {
+                          return done(imageRefused(refused));
+                        }
+                        ImageState image = stateOf(resolved);
+                        return ifMatch.isPresent() && !ifMatch.get().any()
+                            ? updateIfMatch(owner, name, request, image, ifMatch.get())
+                            : updateUnconditionally(owner, name, request, image, updateAttempts);
+                      });
+            });
   }
 
   CompletionStage<ApiResult> delete(String owner, String name) {
@@ -99,7 +148,7 @@ final class FunctionOperations {
   }
 
   private CompletionStage<ApiResult> updateIfMatch(
-      String owner, String name, FunctionRequest request, IfMatch ifMatch) {
+      String owner, String name, FunctionRequest request, ImageState image, IfMatch ifMatch) {
     return store
         .get(owner, name)
         .thenCompose(
@@ -111,7 +160,7 @@ final class FunctionOperations {
               if (expected.isEmpty()) {
                 return done(stale(name));
               }
-              return write(current.get(), request, expected.get())
+              return write(current.get(), request, image, expected.get())
                   .thenCompose(
                       written ->
                           written.isPresent()
@@ -123,7 +172,7 @@ final class FunctionOperations {
   }
 
   private CompletionStage<ApiResult> updateUnconditionally(
-      String owner, String name, FunctionRequest request, int attemptsLeft) {
+      String owner, String name, FunctionRequest request, ImageState image, int attemptsLeft) {
     return store
         .get(owner, name)
         .thenCompose(
@@ -131,7 +180,7 @@ final class FunctionOperations {
               if (current.isEmpty()) {
                 return done(missing(name));
               }
-              return write(current.get(), request, current.get().revision())
+              return write(current.get(), request, image, current.get().revision())
                   .thenCompose(
                       written -> {
                         if (written.isPresent()) {
@@ -142,15 +191,22 @@ final class FunctionOperations {
                               new ApiResult.Contended(
                                   "function '" + name + "' kept changing concurrently; try again"));
                         }
-                        return updateUnconditionally(owner, name, request, attemptsLeft - 1);
+                        return updateUnconditionally(
+                            owner, name, request, image, attemptsLeft - 1);
                       });
             });
   }
 
   /** The compare-and-set itself; empty when it lost to another write (or a delete). */
   private CompletionStage<Optional<ApiResult>> write(
-      Versioned<FunctionSpec> current, FunctionRequest request, long expectedRevision) {
-    FunctionSpec spec = request.toSpec(current.value().owner(), current.value().createdAt(), now());
+      Versioned<FunctionSpec> current,
+      FunctionRequest request,
+      ImageState image,
+      long expectedRevision) {
+    FunctionSpec spec =
+        request
+            .toSpec(current.value().owner(), current.value().createdAt(), now())
+            .withImageState(image);
     return store
         .update(spec, expectedRevision)
         .handle(
@@ -163,8 +219,48 @@ final class FunctionOperations {
               }
               cache.put(spec.key(), updated);
               return Optional.of(
-                  new ApiResult.Ok(Views.FunctionView.of(updated), updated.revision()));
+                  new ApiResult.Ok(view(updated), updated.revision()));
             });
+  }
+
+  private CompletionStage<ImageResolution> resolve(String owner, FunctionRequest request) {
+    return images
+        .resolve(owner, request.image())
+        .thenApply(
+            resolved -> {
+              if (resolved instanceof Refused refused) {
+                log.info(
+                    "Image [{}] of function [{}] refused for [{}]: [{}]",
+                    request.image(), request.name(), owner, refused.detail());
+              } else if (resolved instanceof Pinned pinned) {
+                log.info(
+                    "Image [{}] of function [{}] of [{}] pinned to [{}]",
+                    request.image(), request.name(), owner, pinned.digest());
+              }
+              return resolved;
+            });
+  }
+
+  /**
+   * The function as the API shows it: its image status from the workers' pull reports
+   * ({@link ImageStatuses}), read from the watch-fed cache of the images bucket.
+   */
+  private Views.FunctionView view(Versioned<FunctionSpec> entry) {
+    String prefix = ImagePullReport.imageKey(entry.value().runImage()) + ".";
+    List<ImagePullReport> reports =
+        pulls.withKeyPrefix(prefix).stream().map(Versioned::value).toList();
+    return Views.FunctionView.of(entry, ImageStatuses.of(entry.value(), reports));
+  }
+
+  private static ImageState stateOf(ImageResolution resolved) {
+    return resolved instanceof Pinned pinned
+        ? ImageState.pinned(pinned.digest())
+        : ImageState.asIs();
+  }
+
+  private static ApiResult imageRefused(Refused refused) {
+    return new ApiResult.ImageRefused(
+        refused.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), refused.detail());
   }
 
   private Instant now() {

@@ -31,7 +31,8 @@ record FunctionRequest(
       Set.of(
           "name", "image", "timeoutMs", "memoryMb", "description", "env", "inputMode", "network");
   // What GET returns besides the fields above, so a fetched function can be sent back as it is.
-  private static final Set<String> READ_ONLY = Set.of("createdAt", "updatedAt", "revision");
+  private static final Set<String> READ_ONLY =
+      Set.of("imageDigest", "status", "statusDetail", "createdAt", "updatedAt", "revision");
   private static final Pattern ENV_KEY = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
   /** The body of a create: the name is in the body and required. */

@@ -3,6 +3,8 @@ package dev.faas.http;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.image.ImagePullReport;
+import dev.faas.actors.image.ImageResolver;
 import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
@@ -37,6 +39,9 @@ public final class HttpApi {
    *
    * @param userStore where users are written (compare-and-set) and read through on a cache miss
    * @param functionStore where functions are written and read through on a cache miss
+   * @param imageResolver what a function's image reference resolves to for its owner (pinning)
+   * @param imagePulls the node's watch-fed cache of the workers' image pull reports (a function's
+   *     image status)
    * @param users the node's watch-fed cache of the users store, keyed by username; the API also
    *     applies its own writes to it
    * @param functions the node's watch-fed cache of the functions store, keyed by {@code
@@ -52,6 +57,8 @@ public final class HttpApi {
   public record Dependencies(
       UserStore userStore,
       FunctionStore functionStore,
+      ImageResolver imageResolver,
+      WatchedCache<ImagePullReport> imagePulls,
       WatchedCache<User> users,
       WatchedCache<FunctionSpec> functions,
       PasswordHasher passwordHasher,
@@ -64,6 +71,8 @@ public final class HttpApi {
     public Dependencies {
       Objects.requireNonNull(userStore, "userStore");
       Objects.requireNonNull(functionStore, "functionStore");
+      Objects.requireNonNull(imageResolver, "imageResolver");
+      Objects.requireNonNull(imagePulls, "imagePulls");
       Objects.requireNonNull(users, "users");
       Objects.requireNonNull(functions, "functions");
       Objects.requireNonNull(passwordHasher, "passwordHasher");
@@ -106,6 +115,8 @@ public final class HttpApi {
     FunctionOperations functionOps =
         new FunctionOperations(
             deps.functionStore(),
+            deps.imageResolver(),
+            deps.imagePulls(),
             deps.functions(),
             lookups,
             deps.clock(),

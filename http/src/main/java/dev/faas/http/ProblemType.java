@@ -50,6 +50,10 @@ enum ProblemType {
     return BASE + slug;
   }
 
+  String title() {
+    return title;
+  }
+
   StatusCode status() {
     return status;
   }

@@ -76,6 +76,13 @@ final class Responses {
     if (outcome instanceof ApiResult.Invalid invalid) {
       return ProblemType.VALIDATION.problem(invalid.detail()).toResponse();
     }
+    if (outcome instanceof ApiResult.ImageRefused refused) {
+      return Problem.of(StatusCodes.BAD_REQUEST, refused.detail())
+          .typed(ProblemType.IMAGE_UNAVAILABLE.uri(), ProblemType.IMAGE_UNAVAILABLE.title())
+          .with("field", "image")
+          .with("reason", refused.reason())
+          .toResponse();
+    }
     if (outcome instanceof ApiResult.BadCredentials) {
       return Problem.of(StatusCodes.UNAUTHORIZED, BAD_CREDENTIALS)
           .withHeader("WWW-Authenticate", "Bearer")

@@ -1,11 +1,14 @@
 package dev.faas.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.ImageState;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,6 +31,9 @@ final class Views {
   record FunctionView(
       String name,
       String image,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String imageDigest,
+      String status,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String statusDetail,
       int timeoutMs,
       int memoryMb,
       String description,
@@ -37,11 +43,15 @@ final class Views {
       Instant createdAt,
       Instant updatedAt,
       long revision) {
-    static FunctionView of(Versioned<FunctionSpec> entry) {
+    /** The function, its image in {@code image} (its status as of now). */
+    static FunctionView of(Versioned<FunctionSpec> entry, ImageState image) {
       FunctionSpec f = entry.value();
       return new FunctionView(
           f.name(),
           f.image(),
+          image.digest(),
+          image.status().name().toLowerCase(Locale.ROOT),
+          image.detail().isEmpty() ? null : image.detail(),
           f.timeoutMs(),
           f.memoryMb(),
           f.description(),

@@ -2,8 +2,10 @@ package dev.faas.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.FakeRegistryCredentials;
 import dev.faas.actors.fakes.MutableClock;
+import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.WatchedCache;
@@ -42,6 +44,8 @@ final class ApiFixture implements AutoCloseable {
   final InMemoryUserStore userStore = new InMemoryUserStore();
   final InMemoryFunctionStore functionStore = new InMemoryFunctionStore();
   final InMemoryConfigStore configStore = new InMemoryConfigStore();
+  final FakeImageResolver images = new FakeImageResolver();
+  final WatchedCache<ImagePullReport> imagePulls = new WatchedCache<>();
   final WatchedCache<User> users = new WatchedCache<>();
   final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   final MutableClock clock = new MutableClock(START);
@@ -86,6 +90,8 @@ final class ApiFixture implements AutoCloseable {
         new HttpApi.Dependencies(
             userStore,
             functionStore,
+            images,
+            imagePulls,
             users,
             functions,
             hasher,

@@ -63,6 +63,7 @@ class FunctionsApiTest {
         List.of(
             "name",
             "image",
+            "status",
             "timeoutMs",
             "memoryMb",
             "description",

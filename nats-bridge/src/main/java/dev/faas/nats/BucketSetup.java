@@ -55,8 +55,13 @@ final class BucketSetup {
             Buckets.REGISTRIES,
             "users' sealed registry credentials by <owner>.<base64url host>",
             settings,
-            null));
+            null),
+        bucket(Buckets.IMAGES, "workers' image pull reports by <sha256 of image>.<worker>",
+            settings, IMAGE_REPORT_TTL));
   }
+
+  /** How long a worker's report about an image counts: a worker long gone says nothing. */
+  static final Duration IMAGE_REPORT_TTL = Duration.ofDays(7);
 
   private static KeyValueConfiguration bucket(
       String name, String description, NatsSettings settings, Duration ttl) {

@@ -26,6 +26,7 @@ final class Buckets {
   static final String ACTIVATIONS = "activations";
   static final String CONFIG = "config";
   static final String REGISTRIES = "registries";
+  static final String IMAGES = "images";
 
   private static final Logger log = LoggerFactory.getLogger(Buckets.class);
 

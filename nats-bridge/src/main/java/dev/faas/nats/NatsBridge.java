@@ -3,6 +3,7 @@ package dev.faas.nats;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.store.ConfigStore;
+import dev.faas.actors.store.ImagePullStore;
 import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.RegistryCredentialStore;
 import dev.faas.actors.store.UserStore;
@@ -48,6 +49,7 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsFunctionStore functions;
   private final NatsConfigStore config;
   private final NatsRegistryCredentialStore registries;
+  private final NatsImagePullStore imagePulls;
   private final NatsActivationStore activations;
   private final NatsWorkSource workSource;
   private final Executor blocking;
@@ -78,6 +80,8 @@ public final class NatsBridge implements AutoCloseable {
     this.registries =
         new NatsRegistryCredentialStore(
             new KvCalls(buckets, Buckets.REGISTRIES, blocking), settings.requestTimeout());
+    this.imagePulls =
+        new NatsImagePullStore(new KvCalls(buckets, Buckets.IMAGES, blocking), buckets, control);
     this.activations =
         new NatsActivationStore(
             new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
@@ -119,6 +123,11 @@ public final class NatsBridge implements AutoCloseable {
   /** Cluster-wide settings such as the token signing key. */
   public ConfigStore config() {
     return config;
+  }
+
+  /** Workers' reports of the images they pulled, keyed by {@code <sha256 image>.<worker>}. */
+  public ImagePullStore imagePulls() {
+    return imagePulls;
   }
 
   /** Users' sealed registry credentials, keyed by {@code <owner>.<base64url host>}. */

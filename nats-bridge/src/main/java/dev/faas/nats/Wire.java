@@ -101,6 +101,7 @@ final class Wire {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = WorkerEvent.Accepted.class, name = "accepted"),
+    @JsonSubTypes.Type(value = WorkerEvent.Running.class, name = "running"),
     @JsonSubTypes.Type(value = WorkerEvent.Heartbeat.class, name = "heartbeat"),
     @JsonSubTypes.Type(value = WorkerEvent.Completed.class, name = "completed"),
     @JsonSubTypes.Type(value = WorkerEvent.Dropped.class, name = "dropped")

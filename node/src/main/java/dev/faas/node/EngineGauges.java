@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.ToDoubleFunction;
 
-/** The worker's engine as metrics: what its runtime holds, sets aside, cuts short and pulls. */
+/**
+ * The worker's engine as metrics: what its runtime holds, sets aside, cuts short, pulls and
+ * removes from its image store.
+ */
 final class EngineGauges {
   private EngineGauges() {}
 
@@ -33,6 +36,16 @@ final class EngineGauges {
     counter(registry, runtime, "faas.engine.pulls.failed",
         "Pulls that failed: the starts waiting for them failed as image not found",
         s -> s.pullsFailed());
+    gauge(registry, runtime, "faas.engine.pulls.in.flight",
+        "Image pulls under way now (one per image, however many starts wait for it)",
+        s -> s.pullsInFlight());
+    gauge(registry, runtime, "faas.engine.images.bytes",
+        "The engine's images' total size at the image janitor's last look (shared layers counted"
+            + " in each image)",
+        s -> s.imagesBytes());
+    counter(registry, runtime, "faas.engine.images.removed",
+        "Images the image janitor removed: unreferenced past their grace, or over the cache size",
+        s -> s.imagesRemoved());
   }
 
   private static void gauge(

@@ -1,5 +1,6 @@
 package dev.faas.node;
 
+import dev.faas.http.TokenService;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -15,15 +16,15 @@ import org.slf4j.Logger;
  *   <li>On start it assembles the node (NATS connects in the background; a worker opens the
  *       Docker engine and starts its worker) and binds HTTP(S) at once, with a route that answers
  *       the operations endpoints and says 503 elsewhere.
- *   <li>An API node fetches the cluster's token signing key and registry key (retrying while NATS
- *       is away), then serves the full API and counts as ready.
+ *   <li>An API node fetches the cluster's token signing key (retrying while NATS is away), then
+ *       serves the full API and counts as ready.
  *   <li>A port that cannot be bound stops the node.
  * </ol>
  */
 public final class Guardian {
   public sealed interface Command {}
 
-  private record KeyArrived(Node.ApiKeys keys, Throwable failure) implements Command {}
+  private record KeyArrived(TokenService tokens, Throwable failure) implements Command {}
 
   private record BindingDone(ServerBinding binding, Throwable failure) implements Command {}
 
@@ -77,21 +78,19 @@ public final class Guardian {
   }
 
   private Behavior<Command> onFetchKey() {
-    context.pipeToSelf(node.apiKeys(), KeyArrived::new);
+    context.pipeToSelf(node.tokenService(), KeyArrived::new);
     return Behaviors.same();
   }
 
   private Behavior<Command> onKey(KeyArrived arrived) {
     if (arrived.failure() != null) {
-      log.info(
-          "Waiting for NATS to read the token and registry keys: [{}]",
-          arrived.failure().getMessage());
+      log.info("Waiting for NATS to read the token signing key: [{}]", arrived.failure().getMessage());
       timers.startSingleTimer(FetchKey.INSTANCE, KEY_RETRY);
       return Behaviors.same();
     }
-    node.serveApi(arrived.keys());
+    node.serveApi(arrived.tokens());
     apiServed = true;
-    log.info("API ready: users, tokens, functions and registry credentials are served");
+    log.info("API ready: users, tokens and functions are served");
     return Behaviors.same();
   }
 

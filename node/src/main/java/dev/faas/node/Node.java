@@ -1,6 +1,10 @@
 package dev.faas.node;
 
 import dev.faas.actors.engine.ActivationSupervisor;
+import dev.faas.actors.image.ImagePolicy;
+import dev.faas.actors.image.ImagePullReport;
+import dev.faas.actors.image.ImageResolver;
+import dev.faas.actors.image.LocalImages;
 import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
@@ -8,11 +12,15 @@ import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
+import dev.faas.docker.EngineImages;
+import dev.faas.docker.ImageJanitor;
 import dev.faas.http.HttpApi;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
 import dev.faas.nats.NatsActivationQueue;
 import dev.faas.nats.NatsBridge;
+import dev.faas.registry.PlatformImageResolver;
+import dev.faas.registry.RegistryClient;
 import dev.faas.registry.SealedRegistryCredentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -43,11 +52,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The node assembled: {@link #assemble} creates, in order, the parts each role needs, with what
  * each registers for metrics ({@code registry}), for /readyz ({@link #readiness}) and for
- * shutdown ({@link Shutdown}). Every node has metrics, NATS and an HTTP(S) listener; a worker adds
- * the Docker engine and its {@link WorkerActor}; an API node adds the user and function caches,
- * the activation supervisor and, once the token and registry keys are read, the REST API. {@link
- * Guardian} owns the lifecycle: it assembles the node once, binds it, fetches the keys and tells
- * when the API is served.
+ * shutdown ({@link Shutdown}). Every node has metrics, NATS, the function cache and an HTTP(S)
+ * listener; a worker adds the Docker engine, its image janitor and its {@link WorkerActor}; an
+ * API node adds the user cache,
+ * the activation supervisor and, once the token key is read, the REST API. {@link Guardian} owns
+ * the lifecycle: it assembles the node once, binds it, fetches the key and tells when the API is
+ * served.
  */
 final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -64,16 +74,9 @@ final class Node {
   private final WatchedCache<FunctionSpec> functions;
   private final ActorRef<ActivationSupervisor.Command> activations;
   private final BooleanSupplier apiServed;
-  // The first read of the registry key that did not fail; a failed one is tried again next time.
-  private CompletableFuture<RegistryCredentials> registries; // guarded by this
-
-  /**
-   * What the API needs from the config bucket before it can serve.
-   *
-   * @param tokens signs and checks tokens with the cluster's token key
-   * @param registries users' registry credentials, sealed with the cluster's registry key
-   */
-  record ApiKeys(TokenService tokens, RegistryCredentials registries) {}
+  private final RegistryCredentials credentials;
+  private final ImageResolver images;
+  private final WatchedCache<ImagePullReport> imagePulls;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -90,13 +93,26 @@ final class Node {
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
     NatsBridge nats = NatsBridge.connect(settings.nats(), blocking);
+    // Every function, from the functions' watch: what an API node answers from, and what a
+    // worker's pulls find their credentials through.
+    WatchedCache<FunctionSpec> functions = new WatchedCache<>();
+    // Users' registry credentials, sealed with the platform's key (read from NATS at first use).
+    RegistryCredentials credentials =
+        new NodeCredentials(
+            new LoadedOnce<>(
+                () ->
+                    SealedRegistryCredentials.fromConfig(
+                        nats.config(), nats.registryCredentials(), Clock.systemUTC())));
     // A worker: the Docker engine, whose health is a gauge and the docker readiness check.
     DockerContainerRuntime docker = null;
     EngineHealth engine = null;
     if (worker) {
       docker =
           new DockerContainerRuntime(
-              settings.docker(), dispatcher(system, "faas-docker-dispatcher"));
+              settings.docker(),
+              dispatcher(system, "faas-docker-dispatcher"),
+              new FunctionPullLogins(functions, credentials),
+              new PullReports(nats.imagePulls(), settings.worker().workerId(), Clock.systemUTC()));
       engine = new EngineHealth();
       EngineGauges.register(registry, docker, engine);
     }
@@ -113,25 +129,60 @@ final class Node {
       if (config.warmPool()) {
         functionWatchers.add(new PoolFeed(workerActor));
       }
+      functionWatchers.add(new PrePulls(docker));
       Shutdown.drainWorker(system, workerActor, config.drainTimeout());
     }
-    // An API node: users and functions cached from their watches, the activation supervisor.
+    functionWatchers.add(functions);
+    if (worker) {
+      // The worker's image janitor keeps the images functions run (from the same cache).
+      ImageJanitor janitor = docker.startImageJanitor(new RunImages(functions));
+      Shutdown.stopImageJanitor(system, janitor);
+    }
+    // An API node: users cached from their watch, the activation supervisor.
     WatchedCache<User> users = new WatchedCache<>();
-    WatchedCache<FunctionSpec> functions = new WatchedCache<>();
     ActorRef<ActivationSupervisor.Command> activations = null;
+    // An API node's image statuses come from the workers' pull reports.
+    WatchedCache<ImagePullReport> imagePulls = new WatchedCache<>();
     if (api) {
       nats.users().watch(users);
-      functionWatchers.add(functions);
+      nats.imagePulls().watch(imagePulls);
       activations =
           context.spawn(
               supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
     }
-    if (!functionWatchers.isEmpty()) {
-      nats.functions().watch(ChangeListener.all(functionWatchers));
-    }
+    nats.functions().watch(ChangeListener.all(functionWatchers));
+    ImageResolver images =
+        api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed);
+        engine, users, functions, activations, apiServed, credentials, images, imagePulls);
+  }
+
+  /**
+   * An API node's resolver of functions' images: the policy, the allow-list and the registries;
+   * under local-first, the node's own engine first (the worker's, or one it asks just for this).
+   */
+  private static ImageResolver imageResolver(
+      NodeConfig config,
+      PartSettings settings,
+      RegistryCredentials credentials,
+      DockerContainerRuntime docker,
+      Executor blocking) {
+    ImageConfig images = config.images();
+    Optional<LocalImages> local = Optional.empty();
+    if (images.policy() == ImagePolicy.LOCAL_FIRST) {
+      local =
+          Optional.of(
+              docker != null
+                  ? docker.localImages()
+                  : EngineImages.connect(settings.docker(), blocking));
+    }
+    return new PlatformImageResolver(
+        images.policy(),
+        images.allowedRegistries(),
+        credentials,
+        new RegistryClient(images.certsDir(), images.registryTimeout(), blocking),
+        local);
   }
 
   private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
@@ -176,8 +227,14 @@ final class Node {
       WatchedCache<User> users,
       WatchedCache<FunctionSpec> functions,
       ActorRef<ActivationSupervisor.Command> activations,
-      BooleanSupplier apiServed) {
+      BooleanSupplier apiServed,
+      RegistryCredentials credentials,
+      ImageResolver images,
+      WatchedCache<ImagePullReport> imagePulls) {
     this.config = config;
+    this.imagePulls = imagePulls;
+    this.credentials = credentials;
+    this.images = images;
     this.settings = settings;
     this.system = system;
     this.crypto = crypto;
@@ -216,41 +273,24 @@ final class Node {
             });
   }
 
-  /** Reads the cluster's token and registry keys from NATS; fails while NATS is away. */
-  CompletionStage<ApiKeys> apiKeys() {
-    return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl())
-        .thenCombine(registryCredentials(), ApiKeys::new);
+  /** Reads the cluster's token signing key from NATS; fails while NATS is away. */
+  CompletionStage<TokenService> tokenService() {
+    return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl());
   }
 
-  /**
-   * Users' registry credentials, sealed in the {@code registries} bucket with the cluster's
-   * registry key: usable once the key has been read from the config bucket (created there by the
-   * first node). Every part of this node that needs credentials (the API, and a worker pulling
-   * with its functions' owners' credentials) takes them from here, so the key is read once; a
-   * read that fails while NATS is away is tried again by the next call.
-   */
-  synchronized CompletionStage<RegistryCredentials> registryCredentials() {
-    if (registries == null || registries.isCompletedExceptionally()) {
-      registries =
-          SealedRegistryCredentials.fromConfig(
-                  nats.config(), nats.registryCredentials(), Clock.systemUTC())
-              .<RegistryCredentials>thenApply(credentials -> credentials)
-              .toCompletableFuture();
-    }
-    return registries;
-  }
-
-  /** Serves the whole REST API from now on, with the keys read from the config bucket. */
-  void serveApi(ApiKeys keys) {
+  /** Serves the whole REST API from now on, its tokens signed and checked with {@code tokens}. */
+  void serveApi(TokenService tokens) {
     HttpApi.Dependencies deps =
         new HttpApi.Dependencies(
             nats.users(),
             nats.functions(),
+            images,
+            imagePulls,
             users,
             functions,
             new PasswordHasher(crypto),
-            keys.tokens(),
-            keys.registries(),
+            tokens,
+            credentials,
             registry,
             this::readiness,
             Clock.systemUTC());

@@ -51,7 +51,11 @@ public record NodeConfig(
     String dockerApiVersion,
     Duration dockerCallTimeout,
     boolean faasInit,
-    Duration pullTimeout) {
+    Duration pullTimeout,
+    long imageCacheBytes,
+    Duration imageGcGrace,
+    Duration imageGcEvery,
+    ImageConfig images) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -99,7 +103,11 @@ public record NodeConfig(
             c.getString("docker.api-version"),
             c.getDuration("docker.call-timeout"),
             c.getBoolean("docker.faas-init"),
-            c.getDuration("docker.pull-timeout"));
+            c.getDuration("docker.pull-timeout"),
+            c.getBytes("docker.image-cache-bytes"),
+            c.getDuration("docker.image-gc-grace"),
+            c.getDuration("docker.image-gc-every"),
+            ImageConfig.from(c));
     config.check();
     return config;
   }
@@ -149,6 +157,10 @@ public record NodeConfig(
         "FAAS_DOCKER_CALL_TIMEOUT must be at least 1s");
     require(
         pullTimeout.compareTo(Duration.ofSeconds(1)) >= 0, "FAAS_PULL_TIMEOUT must be at least 1s");
+    require(!imageGcGrace.isNegative(), "FAAS_IMAGE_GC_GRACE must not be negative");
+    require(
+        imageGcEvery.isZero() || imageGcEvery.compareTo(Duration.ofSeconds(1)) >= 0,
+        "FAAS_IMAGE_GC_EVERY must be 0 (off) or at least 1s");
     require(!poolPrecallCpu.isNegative(), "FAAS_POOL_PRECALL_CPU must not be negative");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(

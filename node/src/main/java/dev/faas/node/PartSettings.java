@@ -5,6 +5,7 @@ import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
 import dev.faas.docker.DockerSettings;
+import dev.faas.docker.ImageCacheSettings;
 import dev.faas.http.HttpSettings;
 import dev.faas.nats.NatsSettings;
 import java.net.URI;
@@ -62,6 +63,9 @@ record PartSettings(
         .withApiVersion(config.dockerApiVersion())
         .withCallTimeout(config.dockerCallTimeout())
         .withPullTimeout(config.pullTimeout())
+        .withImageCache(
+            new ImageCacheSettings(
+                config.imageCacheBytes(), config.imageGcGrace(), config.imageGcEvery()))
         .withFaasInit(config.faasInit())
         .withPrecallCpu(config.poolPrecallCpu());
   }
@@ -96,7 +100,8 @@ record PartSettings(
         Math.round(config.containerCpus() * 1_000_000_000L),
         config.pidsLimit(),
         config.tmpfsBytes(),
-        defaults.acquireTimeout(),
+        // A start may pull the image first: that has its own deadline, not charged to timeoutMs.
+        defaults.acquireTimeout().plus(config.pullTimeout()),
         defaults.killGrace(),
         defaults.removeTimeout(),
         defaults.settleTimeout());
@@ -129,7 +134,8 @@ record PartSettings(
         config.nodeMaxInFlight(),
         EngineSettings.DEFAULT_ROUTE_TIMEOUT,
         EngineSettings.DEFAULT_ROUTE_GRACE,
-        EngineSettings.DEFAULT_RECORD_LOOKUP);
+        EngineSettings.DEFAULT_RECORD_LOOKUP,
+        config.pullTimeout());
   }
 
   private static HttpSettings http(NodeConfig config) {

@@ -2,6 +2,7 @@ package dev.faas.node;
 
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
+import dev.faas.docker.ImageJanitor;
 import dev.faas.nats.NatsBridge;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,18 @@ final class Shutdown {
                           }
                           return Done.getInstance();
                         }));
+  }
+
+  /** Stops {@code janitor}'s rounds as the node starts to stop: no image is removed meanwhile. */
+  static void stopImageJanitor(ActorSystem<?> system, ImageJanitor janitor) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "stop-image-janitor",
+            () -> {
+              janitor.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   /**

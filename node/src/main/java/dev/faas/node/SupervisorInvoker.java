@@ -29,7 +29,12 @@ final class SupervisorInvoker implements Invoker {
       ActorRef<ActivationSupervisor.Command> supervisor, Scheduler scheduler, EngineSettings engine) {
     this.supervisor = supervisor;
     this.scheduler = scheduler;
-    this.fixedBudget = engine.acceptTimeout().plus(engine.resultGrace()).plus(BACKSTOP_MARGIN);
+    this.fixedBudget =
+        engine
+            .acceptTimeout()
+            .plus(engine.resultGrace())
+            .plus(engine.pullAllowance())
+            .plus(BACKSTOP_MARGIN);
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
 import dev.faas.docker.DockerSettings;
+import dev.faas.docker.ImageCacheSettings;
 import dev.faas.http.HttpSettings;
 import dev.faas.nats.NatsSettings;
 import java.net.URI;
@@ -59,6 +60,14 @@ class PartSettingsTest {
         row("FAAS_DOCKER_CALL_TIMEOUT", "40s", s -> s.docker().callTimeout(), Duration.ofSeconds(40)),
         row("FAAS_DOCKER_FAAS_INIT", "false", s -> s.docker().faasInit(), false),
         row("FAAS_PULL_TIMEOUT", "90s", s -> s.docker().pullTimeout(), Duration.ofSeconds(90)),
+        row("FAAS_IMAGE_CACHE_BYTES", "2GiB", s -> s.docker().imageCache().capBytes(),
+            2L * 1024 * 1024 * 1024),
+        row("FAAS_IMAGE_CACHE_BYTES", "0", s -> s.docker().imageCache().bounded(), false),
+        row("FAAS_IMAGE_GC_GRACE", "30s", s -> s.docker().imageCache().grace(),
+            Duration.ofSeconds(30)),
+        row("FAAS_IMAGE_GC_EVERY", "5s", s -> s.docker().imageCache().every(),
+            Duration.ofSeconds(5)),
+        row("FAAS_IMAGE_GC_EVERY", "0", s -> s.docker().imageCache().enabled(), false),
         row("FAAS_POOL_PRECALL_CPU", "250ms", s -> s.docker().precallCpu(), Duration.ofMillis(250)),
         // The worker and its runners.
         row("FAAS_WORKER_SLOTS", "3", s -> s.worker().slots(), 3),
@@ -66,9 +75,10 @@ class PartSettingsTest {
         row("FAAS_LOG_CAP_BYTES", "4096", s -> s.worker().runner().logCapBytes(), 4096),
         row("FAAS_CONTAINER_CPUS", "0.5", s -> s.worker().runner().nanoCpus(), 500_000_000L),
         row("FAAS_CONTAINER_PIDS", "128", s -> s.worker().runner().pidsLimit(), 128L),
-        // The sweep leaves alone any container younger than the longest activation can last.
+        // The sweep leaves alone any container younger than the longest activation can last,
+        // a pull of its image (FAAS_PULL_TIMEOUT, 5 min) included.
         row("FAAS_MAX_FUNCTION_TIMEOUT_MS", "60000", s -> s.worker().sweepAge(),
-            Duration.ofSeconds(60 + 10 + 5).plusMinutes(2)),
+            Duration.ofSeconds(60 + 10 + 5).plusMinutes(2).plusMinutes(5)),
         // The warm pool.
         row("FAAS_WARM_POOL", "false", s -> s.worker().pool().enabled(), false),
         row("FAAS_POOL_MAX_PER_FUNCTION", "2", s -> s.worker().pool().maxIdlePerKey(), 2),
@@ -100,6 +110,7 @@ class PartSettingsTest {
     assertEquals(8, settings.worker().slots());
     assertEquals(Duration.ofSeconds(30), settings.engine().acceptTimeout());
     assertEquals(HttpSettings.DEFAULT_MAX_BODY_BYTES, settings.http().maxBodyBytes());
+    assertEquals(ImageCacheSettings.defaults(), settings.docker().imageCache());
   }
 
   @Test
@@ -126,6 +137,18 @@ class PartSettingsTest {
             IllegalArgumentException.class,
             () -> settings(Map.of("FAAS_DOCKER_HOST", "not a uri")));
     assertTrue(e.getMessage().contains("not a uri"), e.getMessage());
+  }
+
+  @Test
+  void imageCollectionTimesOutOfRangeAreRefusedNamingTheirVariable() {
+    IllegalArgumentException grace =
+        assertThrows(
+            IllegalArgumentException.class, () -> settings(Map.of("FAAS_IMAGE_GC_GRACE", "-1s")));
+    assertTrue(grace.getMessage().contains("FAAS_IMAGE_GC_GRACE"), grace.getMessage());
+    IllegalArgumentException every =
+        assertThrows(
+            IllegalArgumentException.class, () -> settings(Map.of("FAAS_IMAGE_GC_EVERY", "500ms")));
+    assertTrue(every.getMessage().contains("FAAS_IMAGE_GC_EVERY"), every.getMessage());
   }
 
   private static Arguments row(

@@ -7,6 +7,12 @@ public sealed interface WorkerEvent {
   /** A worker took the activation and is getting its container. */
   record Accepted(String activationId, String worker) implements WorkerEvent {}
 
+  /**
+   * The worker has the activation's container and starts the function now: its {@code timeoutMs}
+   * counts from here (getting the container, a pull included, came before).
+   */
+  record Running(String activationId) implements WorkerEvent {}
+
   /** The worker is alive and still running the activation; sent about every second. */
   record Heartbeat(String activationId) implements WorkerEvent {}
 

@@ -88,11 +88,19 @@ final class ActivationWatch {
     this.held = held;
   }
 
+  /**
+   * Arms the result deadline for a worker that is still getting the container (a pull may come
+   * first: {@code pullAllowance}); {@link WorkerEvent.Running} re-arms it from the function's
+   * start.
+   */
   Behavior<Command> start() {
     a.timers.startSingleTimer(
-        ResultDeadline.INSTANCE,
-        Duration.ofMillis(a.function.timeoutMs()).plus(a.ports.settings().resultGrace()));
+        ResultDeadline.INSTANCE, resultDeadline().plus(a.ports.settings().pullAllowance()));
     return running(arm(new Watch(Link.UP, false, false)));
+  }
+
+  private Duration resultDeadline() {
+    return Duration.ofMillis(a.function.timeoutMs()).plus(a.ports.settings().resultGrace());
   }
 
   private Behavior<Command> running(Watch watch) {
@@ -122,6 +130,9 @@ final class ActivationWatch {
   private Behavior<Command> onEventWhileRunning(WorkerEvent event, Watch watch) {
     if (event instanceof WorkerEvent.Completed completed) {
       return a.finishWith(completed.record(), held);
+    }
+    if (event instanceof WorkerEvent.Running) {
+      a.timers.startSingleTimer(ResultDeadline.INSTANCE, resultDeadline());
     }
     if (event instanceof WorkerEvent.Dropped dropped) {
       // A copy handed out again (its ack wait ran out) and dropped by the worker that got it.

@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param recordLookup how long the node keeps trying to read an activation's record once its
  *     result deadline has passed with no word from its worker (NATS may be reconnecting): a
  *     worker that ran the activation has recorded its outcome, which is then the answer
+ * @param pullAllowance how much longer than {@code resultGrace} a worker may take to get a
+ *     container before it says the function runs ({@link
+ *     dev.faas.actors.activation.WorkerEvent.Running}): the time of pulling a missing image
+ *     ({@code FAAS_PULL_TIMEOUT}), which is never charged to the function's {@code timeoutMs}
  */
 public record EngineSettings(
     Duration acceptTimeout,
@@ -29,7 +33,8 @@ public record EngineSettings(
     int nodeMaxInFlight,
     Duration routeTimeout,
     Duration routeGrace,
-    Duration recordLookup) {
+    Duration recordLookup,
+    Duration pullAllowance) {
 
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_GRACE = Duration.ofSeconds(1);
@@ -51,13 +56,19 @@ public record EngineSettings(
       Duration routeTimeout,
       Duration routeGrace) {
     this(acceptTimeout, heartbeatTimeout, resultGrace, nodeMaxInFlight, routeTimeout, routeGrace,
-        DEFAULT_RECORD_LOOKUP);
+        DEFAULT_RECORD_LOOKUP, Duration.ZERO);
   }
 
   /** These settings with another record lookup bound. */
   public EngineSettings withRecordLookup(Duration lookup) {
     return new EngineSettings(acceptTimeout, heartbeatTimeout, resultGrace, nodeMaxInFlight,
-        routeTimeout, routeGrace, lookup);
+        routeTimeout, routeGrace, lookup, pullAllowance);
+  }
+
+  /** These settings with another pull allowance. */
+  public EngineSettings withPullAllowance(Duration allowance) {
+    return new EngineSettings(acceptTimeout, heartbeatTimeout, resultGrace, nodeMaxInFlight,
+        routeTimeout, routeGrace, recordLookup, allowance);
   }
 
   public EngineSettings {
@@ -67,6 +78,7 @@ public record EngineSettings(
     Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
     Objects.requireNonNull(resultGrace, "resultGrace");
     Objects.requireNonNull(recordLookup, "recordLookup");
+    Objects.requireNonNull(pullAllowance, "pullAllowance");
     if (nodeMaxInFlight < 1) {
       throw new IllegalArgumentException("nodeMaxInFlight must be positive: " + nodeMaxInFlight);
     }

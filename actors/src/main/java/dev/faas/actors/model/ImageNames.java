@@ -60,4 +60,19 @@ public final class ImageNames {
         repository.startsWith(host + "/") ? repository.substring(host.length() + 1) : repository;
     return host.equals(DEFAULT_HOST) && !path.contains("/") ? "library/" + path : path;
   }
+
+  /**
+   * A repository as the engine prints it: {@code docker.io/library/busybox} and {@code
+   * library/busybox} are {@code busybox}, {@code docker.io/team/fn} is {@code team/fn}.
+   */
+  public static String familiar(String repository) {
+    String name = repository;
+    if (name.startsWith(DEFAULT_HOST + "/")) {
+      name = name.substring(DEFAULT_HOST.length() + 1);
+    }
+    if (name.startsWith("library/") && name.indexOf('/', "library/".length()) < 0) {
+      name = name.substring("library/".length());
+    }
+    return name;
+  }
 }

@@ -13,7 +13,8 @@ public final class ContainerSpecs {
   private ContainerSpecs() {}
 
   /**
-   * The container for {@code request}: the function's image, env, memory and network choice, the
+   * The container for {@code request}: the function's image (pinned to its digest when it has
+   * one: {@link FunctionSpec#runImage()}), env, memory and network choice, the
    * worker's CPU, pids and tmpfs limits, and labels naming the platform, activation and worker.
    * For {@link InputMode#ARG} the parameter is the one argument appended to the image's command.
    */
@@ -25,7 +26,7 @@ public final class ContainerSpecs {
             ? List.of(new String(request.input(), StandardCharsets.UTF_8))
             : List.of();
     return new ContainerSpec(
-        function.image(),
+        function.runImage(),
         args,
         function.env(),
         function.memoryMb() * RunnerSettings.MIB,

@@ -195,6 +195,7 @@ public final class RunnerActor {
     boolean warm = ready.acquired().warm();
     Timings timings = state.timings().running(scope.now());
     timers.startSingleTimer(Step.FUNCTION_DEADLINE, Duration.ofMillis(request.function().timeoutMs()));
+    scope.running();
     Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> run;
     try {
       run =

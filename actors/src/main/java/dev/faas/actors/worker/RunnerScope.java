@@ -56,6 +56,11 @@ record RunnerScope(
     item.reply(new WorkerEvent.Heartbeat(id()));
   }
 
+  /** Tells the API node the function starts now: its timeout counts from here. */
+  void running() {
+    item.reply(new WorkerEvent.Running(id()));
+  }
+
   /**
    * At the runner's stop, a crash included: the container it was offered must not outlive it,
    * unless its removal is already under way.

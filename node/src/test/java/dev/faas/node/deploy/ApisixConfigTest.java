@@ -51,8 +51,11 @@ class ApisixConfigTest {
   /** The longest timeout a function may declare (FAAS_MAX_FUNCTION_TIMEOUT_MS), in seconds. */
   private static final int MAX_FUNCTION_TIMEOUT_S = 300;
 
+  /** The longest a first call may wait for its image's pull (FAAS_PULL_TIMEOUT), in seconds. */
+  private static final int PULL_TIMEOUT_S = 300;
+
   /** The API node's own request timeout (pekko.http.server.request-timeout), in seconds. */
-  private static final int NODE_REQUEST_TIMEOUT_S = 330;
+  private static final int NODE_REQUEST_TIMEOUT_S = 640;
 
   private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -164,9 +167,10 @@ class ApisixConfigTest {
     String read = resolveDefaults(invoke.get(0).timeout().path("read").asText());
     int seconds = (int) Double.parseDouble(read);
     assertTrue(
-        seconds > MAX_FUNCTION_TIMEOUT_S && seconds < NODE_REQUEST_TIMEOUT_S,
-        "invoke read timeout " + seconds + " s is not between the longest function timeout ("
-            + MAX_FUNCTION_TIMEOUT_S + " s) and the node's request timeout ("
+        seconds > MAX_FUNCTION_TIMEOUT_S + PULL_TIMEOUT_S && seconds < NODE_REQUEST_TIMEOUT_S,
+        "invoke read timeout " + seconds + " s is not between the longest function timeout plus"
+            + " the longest pull (" + (MAX_FUNCTION_TIMEOUT_S + PULL_TIMEOUT_S)
+            + " s) and the node's request timeout ("
             + NODE_REQUEST_TIMEOUT_S + " s)");
   }
 
