@@ -1,5 +1,6 @@
 package dev.faas.node;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.image.RegistryLogin;
 import dev.faas.actors.model.FunctionSpec;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pull uses the registry credentials of an owner of a function that runs the image: each of
@@ -19,6 +22,8 @@ import java.util.concurrent.CompletionStage;
  * registry host; none: the pull is anonymous.
  */
 final class FunctionPullLogins implements PullLogins {
+  private static final Logger log = LoggerFactory.getLogger(FunctionPullLogins.class);
+
   private final WatchedCache<FunctionSpec> functions;
   private final RegistryCredentials credentials;
 
@@ -43,8 +48,19 @@ final class FunctionPullLogins implements PullLogins {
     if (!owners.hasNext()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
+    String owner = owners.next();
     return credentials
-        .login(owners.next(), host)
+        .login(owner, host)
+        .handle(
+            (login, error) -> {
+              if (error != null) {
+                // A seal that no longer opens, or the store away: the next owner, or anonymous.
+                log.warn("Credentials of [{}] for registry [{}] not usable for a pull: [{}]",
+                    owner, host, Stages.unwrap(error).getMessage());
+                return Optional.<RegistryLogin>empty();
+              }
+              return login;
+            })
         .thenCompose(login -> login.isPresent() ? done(login) : firstLogin(owners, host));
   }
 

@@ -1,5 +1,6 @@
 package dev.faas.registry;
 
+import dev.faas.actors.Stages;
 import dev.faas.actors.image.ImagePolicy;
 import dev.faas.actors.image.ImageResolution;
 import dev.faas.actors.image.ImageResolution.Reason;
@@ -91,7 +92,23 @@ public final class PlatformImageResolver implements ImageResolver {
     }
     return credentials
         .login(owner, host)
-        .thenCompose(login -> registry.resolve(reference, login));
+        .handle(
+            (login, error) -> {
+              if (error == null) {
+                return registry.resolve(reference, login);
+              }
+              if (Stages.unwrap(error) instanceof UnopenableCredentials) {
+                // The platform key changed, or the stored seal was tampered with: only a new PUT
+                // of the credentials helps, and the owner is the one who can do it.
+                return CompletableFuture.<ImageResolution>completedFuture(
+                    new Refused(
+                        Reason.UNAUTHORIZED,
+                        "the credentials stored for registry " + host + " cannot be read any"
+                            + " more; store them again with PUT /v1/registries/" + host));
+              }
+              return CompletableFuture.<ImageResolution>failedFuture(error);
+            })
+        .thenCompose(stage -> stage);
   }
 
   /**
