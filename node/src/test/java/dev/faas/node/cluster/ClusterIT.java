@@ -67,6 +67,8 @@ class ClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DOCKER = "/usr/bin/docker";
   private static final String IMAGE = "faas-cluster-it/sleep:1";
+  /** The test image's other names, removed at the end. */
+  private final List<String> extraTags = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final String PLATFORM_LABEL = "dev.faas.platform";
   /** FAAS_MAX_CONCURRENT, the same on every node. */
   private static final int LIMIT = 4;
@@ -215,6 +217,13 @@ class ClusterIT {
 
   @AfterAll
   void stopEverything() throws Exception {
+    for (String tag : extraTags) {
+      try {
+        docker("rmi", tag);
+      } catch (Exception | AssertionError e) {
+        // Gone already.
+      }
+    }
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (Node node : nodes()) {
       stops.add(CompletableFuture.runAsync(() -> {
@@ -705,7 +714,15 @@ class ClusterIT {
     Map<String, String> functions = new LinkedHashMap<>();
     functions.put("slow", IMAGE);
     functions.put("keep-" + user, "faas-cluster-it/kept-" + user + ":1");
-    functions.put("other", "registry.example/" + user + "/other:2");
+    functions.put("other", "faas-cluster-it/" + user + "-other:2");
+    // Under the nodes' local-first policy a reference must name an image the engine has: each is
+    // the test image under another name, so that a mixed-up function shows.
+    for (String image : functions.values()) {
+      if (!image.equals(IMAGE)) {
+        docker("tag", IMAGE, image);
+        extraTags.add(image);
+      }
+    }
     for (Map.Entry<String, String> fn : functions.entrySet()) {
       HttpResponse<String> made =
           call(api, "POST", "/v1/functions",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.node.it.FunctionImages;
 import dev.faas.node.it.NodeProcess;
 import dev.faas.node.it.TestNats;
 import java.net.URI;
@@ -143,8 +144,11 @@ class NodeEndToEndIT {
   @Test
   @Order(2)
   void managesFunctionsWithRevisions() throws Exception {
+    // Under the node's local-first policy an image must be on the engine (or in a registry).
+    String first = FunctionImages.BASE;
+    String second = FunctionImages.withCommand("e2e-second", "[\"cat\"]");
     HttpResponse<String> created =
-        call("POST", "/v1/functions", "{\"name\":\"echo\",\"image\":\"faas-test/echo:1\"}");
+        call("POST", "/v1/functions", "{\"name\":\"echo\",\"image\":\"" + first + "\"}");
     assertEquals(201, created.statusCode(), created.body());
     String etag = created.headers().firstValue("ETag").orElseThrow();
     assertEquals("/v1/functions/echo", created.headers().firstValue("Location").orElseThrow().replaceAll("^https?://[^/]+", ""));
@@ -156,21 +160,21 @@ class NodeEndToEndIT {
         call(
             "PUT",
             "/v1/functions/echo",
-            "{\"image\":\"faas-test/echo:2\",\"timeoutMs\":5000}",
+            "{\"image\":\"" + second + "\",\"timeoutMs\":5000}",
             "If-Match",
             etag);
     assertEquals(200, updated.statusCode(), updated.body());
     assertNotEquals(etag, updated.headers().firstValue("ETag").orElseThrow());
 
     HttpResponse<String> stale =
-        call("PUT", "/v1/functions/echo", "{\"image\":\"faas-test/echo:3\"}", "If-Match", etag);
+        call("PUT", "/v1/functions/echo", "{\"image\":\"" + first + "\"}", "If-Match", etag);
     assertEquals(412, stale.statusCode(), stale.body());
 
     HttpResponse<String> list = call("GET", "/v1/functions", null);
     assertEquals(200, list.statusCode());
     JsonNode functions = JSON.readTree(list.body()).get("functions");
     assertEquals(1, functions.size());
-    assertEquals("faas-test/echo:2", functions.get(0).get("image").asText());
+    assertEquals(second, functions.get(0).get("image").asText());
 
     assertEquals(400, call("POST", "/v1/functions", "{\"name\":\"Bad Name\",\"image\":\"x\"}").statusCode());
     assertEquals(404, call("GET", "/v1/functions/nope", null).statusCode());
@@ -190,7 +194,9 @@ class NodeEndToEndIT {
 
     HttpResponse<String> fn = call("GET", "/v1/functions/echo", null);
     assertEquals(200, fn.statusCode(), "the token and the function outlive the node: " + fn.body());
-    assertEquals("faas-test/echo:2", JSON.readTree(fn.body()).get("image").asText());
+    assertEquals(
+        FunctionImages.withCommand("e2e-second", "[\"cat\"]"),
+        JSON.readTree(fn.body()).get("image").asText());
   }
 
   @Test
@@ -204,7 +210,8 @@ class NodeEndToEndIT {
     HttpResponse<String> fn = call("GET", "/v1/functions/echo", null);
     assertEquals(200, fn.statusCode(), fn.body());
     HttpResponse<String> created =
-        call("POST", "/v1/functions", "{\"name\":\"after-restart\",\"image\":\"busybox\"}");
+        call("POST", "/v1/functions",
+            "{\"name\":\"after-restart\",\"image\":\"" + FunctionImages.BASE + "\"}");
     assertEquals(201, created.statusCode(), "writes work again: " + created.body());
   }
 
