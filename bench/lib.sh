@@ -137,6 +137,7 @@ bench_start_node() { # jar
 
 # A function image: FROM scratch, busybox from busybox-static with its applets, and CMD (JSON).
 # Images share the busybox layers, so every build after the first is a cache hit but for its CMD.
+# No network: the RUN step needs none, and an engine without its default bridge cannot give one.
 bench_build_image() { # tag cmd-json
   local busybox=/usr/bin/busybox file
   [ -x "$busybox" ] || busybox=/bin/busybox
@@ -150,7 +151,7 @@ RUN ["/bin/busybox","--install","-s","/bin"]
 CMD $2
 DOCKERFILE
   say "Building $1"
-  DOCKER_BUILDKIT=0 $DOCKER build -q -f "$file" -t "$1" "$WORK/image" >/dev/null \
+  DOCKER_BUILDKIT=0 $DOCKER build -q --network none -f "$file" -t "$1" "$WORK/image" >/dev/null \
     || die "docker build of $1 failed"
 }
 
