@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +59,10 @@ public final class Bench {
     Path out = Path.of("bench", "results");
     boolean strict;
     boolean quick;
+    // --images (issue 12): first calls with and without the image on the engine
+    boolean images;
+    String registryImage; // repository:tag in a registry; never on the engine under that name
+    String expectDigest; // what the push gave; the platform must pin the same
     // the thresholds of issues 3 and 4
     double warmTarget = 0.2;
     double coldTarget = 1.2;
@@ -82,12 +87,18 @@ public final class Bench {
         --memory-mb M             memoryMb of the registered functions (default 64)
         --out DIR                 where the Markdown and CSV reports go (default bench/results)
         --strict                  exit 3 when a target is missed or a call failed
+        --images                  instead of the above, first calls of functions whose image is
+                                  cached or not, and docker pull + docker run (run.sh --images;
+                                  n=10, --quick n=3, warm-up 1 round, pause 500 ms)
+        --registry-image REF      --images: the image as pushed, registry/repository:tag
+        --expect-digest D         --images: the digest the push reported
       """;
 
   static Options parse(String[] args) {
     Options o = new Options();
     Integer n = null;
     Integer seconds = null;
+    Integer warmup = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = null;
@@ -104,6 +115,7 @@ public final class Bench {
         case "--quick" -> o.quick = true;
         case "--insecure" -> o.insecure = true;
         case "--strict" -> o.strict = true;
+        case "--images" -> o.images = true;
         default -> {
           if (v == null) {
             if (i + 1 >= args.length) {
@@ -117,12 +129,14 @@ public final class Bench {
             case "--docker" -> o.docker = v;
             case "--image" -> o.image = v;
             case "--n" -> n = positive(a, v);
-            case "--warmup" -> o.warmup = nonNegative(a, v);
+            case "--warmup" -> warmup = nonNegative(a, v);
             case "--pause-ms" -> o.pauseMs = nonNegative(a, v);
             case "--concurrency" -> o.concurrency = positive(a, v);
             case "--throughput-seconds" -> seconds = nonNegative(a, v);
             case "--memory-mb" -> o.memoryMb = positive(a, v);
             case "--out" -> o.out = Path.of(v);
+            case "--registry-image" -> o.registryImage = v;
+            case "--expect-digest" -> o.expectDigest = v;
             default -> usage("unknown option " + a);
           }
         }
@@ -132,8 +146,19 @@ public final class Bench {
       o.n = 10;
       o.throughputSeconds = 10;
     }
+    if (o.images) {
+      // each round pulls twice and registers three functions: fewer, longer rounds
+      o.n = o.quick ? 3 : 10;
+      o.warmup = 1;
+      if (o.registryImage == null) {
+        usage("--images needs --registry-image (bench/run.sh --images pushes one)");
+      }
+    }
     if (n != null) {
       o.n = n;
+    }
+    if (warmup != null) {
+      o.warmup = warmup;
     }
     if (seconds != null) {
       o.throughputSeconds = seconds;
@@ -209,7 +234,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Options o = parse(args);
     Bench bench = new Bench(o);
-    int code = bench.run();
+    int code = o.images ? bench.new ImageRounds().run() : bench.run();
     System.exit(code);
   }
 
@@ -220,13 +245,7 @@ public final class Bench {
     log("node " + o.url + ", image " + o.image + ", n=" + o.n + ", concurrency=" + o.concurrency
         + ", throughput " + o.throughputSeconds + " s, load average " + loads.get("start"));
 
-    String user = "bench-" + runId;
-    String password = HexFormat.of().formatHex(randomBytes(12));
-    expect(send("POST", "/v1/users", json("username", user, "password", password), null), 201, "register the user");
-    HttpResponse<byte[]> tokenResponse =
-        send("POST", "/v1/tokens", json("username", user, "password", password), null);
-    expect(tokenResponse, 200, "get a token");
-    token = (String) ((Map<?, ?>) Json.parse(text(tokenResponse.body()))).get("token");
+    String user = login();
     try {
       registerFunction(warmFunction, Map.of());
       checkDockerBaseline();
@@ -259,26 +278,47 @@ public final class Bench {
         fetchTimings(WARM + " throughput", WARM, "throughput", 100);
       }
     } finally {
-      try {
-        send("DELETE", "/v1/users/me", null, token); // the user's functions go too
-      } catch (Exception e) {
-        log("could not delete the user " + user + ": " + e);
-      }
+      logout(user);
     }
 
     Report report = new Report(started, machine);
-    String markdown = report.markdown();
+    write(started, "", report.markdown());
+    return o.strict && !report.allPass ? 3 : 0;
+  }
+
+  /** Registers a user with a random name and keeps its token; returns the name. */
+  String login() throws Exception {
+    String user = "bench-" + runId;
+    String password = HexFormat.of().formatHex(randomBytes(12));
+    expect(send("POST", "/v1/users", json("username", user, "password", password), null), 201, "register the user");
+    HttpResponse<byte[]> tokenResponse =
+        send("POST", "/v1/tokens", json("username", user, "password", password), null);
+    expect(tokenResponse, 200, "get a token");
+    token = (String) ((Map<?, ?>) Json.parse(text(tokenResponse.body()))).get("token");
+    return user;
+  }
+
+  /** Deletes the user, and with it its functions. */
+  void logout(String user) {
+    try {
+      send("DELETE", "/v1/users/me", null, token);
+    } catch (Exception e) {
+      log("could not delete the user " + user + ": " + e);
+    }
+  }
+
+  /** Prints the report and writes it, with every call as CSV, to {@code out/<prefix><stamp>}. */
+  void write(Instant started, String prefix, String markdown) throws IOException {
     System.out.println();
     System.out.print(markdown);
     Files.createDirectories(o.out);
-    String stamp = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC).format(started);
+    String stamp = prefix + DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC).format(started);
     Path md = o.out.resolve(stamp + ".md");
     Files.writeString(md, markdown);
     Path csv = o.out.resolve(stamp + ".csv");
     Files.writeString(csv, csv());
     System.out.println();
     System.out.println("Written to " + md + " (every call: " + csv.getFileName() + ")");
-    return o.strict && !report.allPass ? 3 : 0;
   }
 
   // ------------------------------------------------------------------------------- measurement
@@ -409,8 +449,12 @@ public final class Bench {
 
   /** The baseline: docker run --rm -i --network none IMAGE, parameter on stdin, start to exit. */
   Call dockerRun(byte[] param) {
+    return dockerRun(o.image, param);
+  }
+
+  Call dockerRun(String image, byte[] param) {
     ProcessBuilder pb =
-        new ProcessBuilder(o.docker, "run", "--rm", "-i", "--network", "none", o.image);
+        new ProcessBuilder(o.docker, "run", "--rm", "-i", "--network", "none", image);
     long t0 = System.nanoTime();
     try {
       Process p = pb.start();
@@ -556,9 +600,14 @@ public final class Bench {
   // ---------------------------------------------------------------------------------- API calls
 
   void registerFunction(String name, Map<String, String> env) throws Exception {
+    registerFunction(name, o.image, env);
+  }
+
+  /** Registers a function; returns the function as the API answered it. */
+  Map<?, ?> registerFunction(String name, String image, Map<String, String> env) throws Exception {
     StringBuilder body = new StringBuilder();
     body.append("{\"name\":").append(Json.quote(name))
-        .append(",\"image\":").append(Json.quote(o.image))
+        .append(",\"image\":").append(Json.quote(image))
         .append(",\"timeoutMs\":30000,\"memoryMb\":").append(o.memoryMb);
     if (!env.isEmpty()) {
       body.append(",\"env\":{");
@@ -570,7 +619,9 @@ public final class Bench {
       body.append('}');
     }
     body.append('}');
-    expect(send("POST", "/v1/functions", body.toString(), token), 201, "register function " + name);
+    HttpResponse<byte[]> response = send("POST", "/v1/functions", body.toString(), token);
+    expect(response, 201, "register function " + name);
+    return (Map<?, ?>) Json.parse(text(response.body()));
   }
 
   HttpResponse<byte[]> send(String method, String path, String jsonBody, String bearer) throws Exception {
@@ -604,6 +655,292 @@ public final class Bench {
   byte[] param() {
     return ("faas-bench " + runId + " #" + paramCounter.incrementAndGet() + " ✓")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------------- images (issue 12, --images)
+
+  static final String UNCACHED = "uncached";
+  static final String CACHED = "cached";
+  static final String PULL_RUN = "pull+run";
+  static final String PULL_PART = "docker pull";
+  static final String RUN_PART = "docker run";
+  static final String IMAGES = "images";
+
+  /**
+   * Issue 12's "Show it": the first call of a function whose image the worker's engine lacks
+   * (uncached), of one whose image it has (cached), and {@code docker pull} + {@code docker run} of
+   * the same digest. Every measured call is the first call of a function registered just before
+   * it; run.sh --images turns the warm pool off, so both API series are cold starts and their
+   * difference is the pull. The node's pull counter proves each uncached call pulled exactly once
+   * and each cached one not at all; {@code docker image inspect} proves the image was gone before
+   * every uncached call and every baseline pull (run.sh built it with layers of its own, so no
+   * other image keeps them).
+   */
+  final class ImageRounds {
+    static final Duration PULL_WAIT = Duration.ofSeconds(120);
+    static final Duration REMOVE_WAIT = Duration.ofSeconds(20);
+    final AtomicInteger functions = new AtomicInteger();
+    String pinned; // repository@digest: what the worker pulls and runs, and what the baseline pulls
+    String imageId;
+    String imageSize = "?";
+
+    int run() throws Exception {
+      Instant started = Instant.now();
+      Map<String, String> machine = machine();
+      loads.put("start", loadAverage());
+      log("node " + o.url + ", image " + o.registryImage + ", n=" + o.n + ", warm-up " + o.warmup
+          + " round(s), load average " + loads.get("start"));
+      String user = login();
+      try {
+        pinOnce();
+        for (int r = 0; r < o.warmup + o.n; r++) {
+          boolean measured = r >= o.warmup;
+          // Alternate the order, so drift hits the first and the last step alike; cached needs the
+          // image present, which the step before it (an uncached call or a pull) leaves behind.
+          List<String> order = r % 2 == 0 ? List.of(UNCACHED, CACHED, PULL_RUN) : List.of(PULL_RUN, CACHED, UNCACHED);
+          for (String series : order) {
+            if (!pause()) {
+              return 130;
+            }
+            byte[] param = param();
+            Call call = switch (series) {
+              case UNCACHED -> firstCall(param, false);
+              case CACHED -> firstCall(param, true);
+              default -> pullAndRun(param, measured, r - o.warmup);
+            };
+            if (measured) {
+              record(series, IMAGES, 0, r - o.warmup, call);
+            } else if (!call.ok()) {
+              throw new IOException("warm-up " + series + ": " + call.error());
+            }
+          }
+          if (measured) {
+            log("  round " + (r - o.warmup + 1) + "/" + o.n + " done");
+          }
+        }
+        loads.put("after the rounds", loadAverage());
+        fetchTimings(UNCACHED, UNCACHED, IMAGES, Integer.MAX_VALUE);
+        fetchTimings(CACHED, CACHED, IMAGES, Integer.MAX_VALUE);
+      } finally {
+        logout(user);
+      }
+      Report report = new Report(started, machine);
+      write(started, "images-", report.imagesMarkdown(this));
+      return o.strict && !report.allPass ? 3 : 0;
+    }
+
+    /**
+     * Registers a function (untimed) and times its first call, with the image on the engine
+     * (cached) or removed from it after the registration's pre-pull (uncached).
+     */
+    Call firstCall(byte[] param, boolean cached) {
+      String name = (cached ? "cached-" : "uncached-") + functions.incrementAndGet();
+      try {
+        if (!cached) {
+          removeImage(); // so that the registration's pre-pull really pulls, and we can see it end
+        }
+        long pulledBefore = pulls("succeeded");
+        long failedBefore = pulls("failed");
+        Map<?, ?> function = registerFunction(name, o.registryImage, Map.of("BENCH_IMAGES", runId + "-" + name));
+        pin(function);
+        if (!cached) {
+          awaitPull(pulledBefore, failedBefore);
+          removeImage();
+        } else if (!present(pinned)) {
+          return new Call(0, false, "cached: " + pinned + " is not on the engine", null);
+        }
+        long pulls = pulls("started");
+        Call call = invoke(name, param);
+        long pulled = pulls("started") - pulls;
+        if (call.ok() && pulled != (cached ? 0 : 1)) {
+          call = new Call(call.ms(), false, name + ": the call started " + pulled + " pull(s), expected "
+              + (cached ? 0 : 1), call.activationId());
+        }
+        return call;
+      } catch (Exception e) {
+        return new Call(0, false, name + ": " + e.getMessage(), null);
+      } finally {
+        try {
+          send("DELETE", "/v1/functions/" + name, null, token);
+        } catch (Exception e) {
+          log("could not delete " + name + ": " + e);
+        }
+      }
+    }
+
+    /**
+     * The baseline: the image removed, then docker pull of the digest and docker run of it, timed
+     * from the pull's start to the run's exit; the two parts are kept too when measured.
+     */
+    Call pullAndRun(byte[] param, boolean measured, int round) {
+      try {
+        removeImage();
+        long pulls = pulls("started");
+        long t0 = System.nanoTime();
+        Exec pull = exec(List.of(o.docker, "pull", pinned), PULL_WAIT);
+        double pullMs = ms(t0);
+        if (pull.code() != 0) {
+          return new Call(pullMs, false, "docker pull: exit " + pull.code() + " " + abbreviate(pull.err()), null);
+        }
+        if (!pull.out().contains("Downloaded newer image")) { // "Image is up to date": nothing pulled
+          return new Call(pullMs, false, "docker pull did not download: " + abbreviate(pull.out()), null);
+        }
+        long t1 = System.nanoTime();
+        Call run = dockerRun(pinned, param);
+        double runMs = ms(t1);
+        double total = ms(t0);
+        if (pulls("started") != pulls) { // a late pre-pull would have shared the pull's work
+          return new Call(total, false, "the node pulled during the baseline", null);
+        }
+        if (measured && run.ok()) {
+          samples.add(new Sample(PULL_PART, IMAGES, 0, round, pullMs, true, null, null));
+          samples.add(new Sample(RUN_PART, IMAGES, 0, round, runMs, true, null, null));
+        }
+        return new Call(total, run.ok(), run.error(), null);
+      } catch (Exception e) {
+        return new Call(0, false, "pull+run: " + e.getMessage(), null);
+      }
+    }
+
+    /**
+     * Learns the digest the platform pins (and the image's id and size) from one function,
+     * registered, left to finish its pre-pull, and deleted; run.sh left the engine without the
+     * image, so that pre-pull does pull.
+     */
+    void pinOnce() throws Exception {
+      String name = "pin-" + functions.incrementAndGet();
+      long pulledBefore = pulls("succeeded");
+      long failedBefore = pulls("failed");
+      try {
+        pin(registerFunction(name, o.registryImage, Map.of()));
+        log("pinned " + pinned + "; waiting for its pre-pull");
+        awaitPull(pulledBefore, failedBefore);
+      } finally {
+        send("DELETE", "/v1/functions/" + name, null, token);
+      }
+    }
+
+    /** Takes the digest the platform pinned: the same every time, and the one the push reported. */
+    void pin(Map<?, ?> function) throws IOException {
+      Object digest = function.get("imageDigest");
+      if (!(digest instanceof String d) || !d.startsWith("sha256:")) {
+        throw new IOException("the function carries no imageDigest: " + abbreviate(function.toString()));
+      }
+      if (o.expectDigest != null && !o.expectDigest.equals(d)) {
+        throw new IOException("pinned " + d + ", but the push reported " + o.expectDigest);
+      }
+      String ref = repository(o.registryImage) + "@" + d;
+      if (pinned != null && !pinned.equals(ref)) {
+        throw new IOException("pinned " + ref + " after " + pinned);
+      }
+      pinned = ref;
+    }
+
+    /** registry/repository:tag → registry/repository (a port's colon comes before the last slash). */
+    static String repository(String reference) {
+      String r = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+      int colon = r.lastIndexOf(':');
+      return colon > r.lastIndexOf('/') ? r.substring(0, colon) : r;
+    }
+
+    /** Waits until the registration's pre-pull has pulled the image (the node's counter and the engine agree). */
+    void awaitPull(long pulledBefore, long failedBefore) throws Exception {
+      long deadline = System.nanoTime() + PULL_WAIT.toNanos();
+      while (pulls("succeeded") <= pulledBefore || !present(pinned)) {
+        if (pulls("failed") > failedBefore) {
+          throw new IOException("the pre-pull of " + pinned + " failed (see node.log)");
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("the pre-pull of " + pinned + " did not end within " + PULL_WAIT);
+        }
+        Thread.sleep(50);
+      }
+      if (imageId == null) {
+        imageId = exec(List.of(o.docker, "image", "inspect", "--format", "{{.Id}}", pinned), REMOVE_WAIT).out().trim();
+        String bytes = exec(List.of(o.docker, "image", "inspect", "--format", "{{.Size}}", pinned), REMOVE_WAIT).out().trim();
+        imageSize = bytes.matches("\\d+") ? String.format(Locale.ROOT, "%.1f MB", Long.parseLong(bytes) / 1e6) : "?";
+      }
+    }
+
+    /**
+     * Removes the image from the engine and checks it is gone, under its digest and its id. Never
+     * forced: a forced removal of an image a container still uses only untags it and keeps its
+     * layers, and the next "uncached" call would pull nothing; a container the node is still
+     * removing is waited for instead.
+     */
+    void removeImage() throws Exception {
+      long deadline = System.nanoTime() + REMOVE_WAIT.toNanos();
+      List<String> names = new ArrayList<>(List.of(pinned));
+      if (imageId != null && !imageId.isEmpty()) {
+        names.add(imageId);
+      }
+      while (true) {
+        boolean gone = true;
+        String why = "";
+        for (String name : names) {
+          if (present(name)) {
+            Exec rm = exec(List.of(o.docker, "image", "rm", name), REMOVE_WAIT);
+            gone &= !present(name);
+            why = rm.err();
+          }
+        }
+        if (gone) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("could not remove " + pinned + " within " + REMOVE_WAIT + ": " + abbreviate(why));
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    boolean present(String image) throws Exception {
+      return exec(List.of(o.docker, "image", "inspect", "--format", "{{.Id}}", image), REMOVE_WAIT).code() == 0;
+    }
+
+    /** The node's counter {@code faas_engine_pulls_<outcome>_total}, summed over its labels. */
+    long pulls(String outcome) throws Exception {
+      HttpResponse<byte[]> response = send("GET", "/metrics", null, null);
+      expect(response, 200, "GET /metrics");
+      String name = "faas_engine_pulls_" + outcome + "_total";
+      double sum = 0;
+      boolean seen = false;
+      for (String line : text(response.body()).split("\n")) {
+        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          seen = true;
+        }
+      }
+      if (!seen) {
+        throw new IOException("no " + name + " in /metrics");
+      }
+      return (long) sum;
+    }
+  }
+
+  record Exec(int code, String out, String err) {}
+
+  /** Runs a command to its end or its deadline (then it is killed); stdin closed. */
+  static Exec exec(List<String> command, Duration deadline) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).start();
+    p.getOutputStream().close();
+    CompletableFuture<byte[]> out = drain(p.getInputStream());
+    CompletableFuture<byte[]> err = drain(p.getErrorStream());
+    if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + ": no exit within " + deadline);
+    }
+    return new Exec(p.exitValue(), text(out.join()), text(err.join()));
+  }
+
+  static CompletableFuture<byte[]> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    });
   }
 
   // ------------------------------------------------------------------------------------ TLS
@@ -789,8 +1126,72 @@ public final class Bench {
       md.append(table(new String[] {"ratio", "value", "target", "result"}, rows, "lrll"));
       md.append('\n');
 
-      md.append("## Where the API's time goes (activation records)\n\n");
+      timingsTable(md);
+
+      errorList(md);
+      return md.toString();
+    }
+
+    /** The report of --images (issue 12). */
+    String imagesMarkdown(ImageRounds rounds) {
+      StringBuilder md = new StringBuilder();
+      md.append("# faas benchmark: images from a registry, ")
+          .append(DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("\n\n");
+      md.append("The first call of a function registered just before it, through the HTTPS API of one node ")
+          .append("(roles api,worker, warm pool off), with its image removed from the engine (`uncached`: the ")
+          .append("worker pulls it from a loopback registry) or present (`cached`), against `docker pull` of the ")
+          .append("same digest + `docker run --rm -i --network none` of it (`pull+run`, with its two parts). ")
+          .append("Times in milliseconds, end to end as the client sees them.\n\n");
+      md.append("## Machine\n\n");
+      List<String[]> rows = new ArrayList<>();
+      machine.forEach((k, v) -> rows.add(new String[] {k, v}));
+      loads.forEach((k, v) -> rows.add(new String[] {"load average (" + k + ")", v}));
+      rows.add(new String[] {"image", o.registryImage + ", pinned " + rounds.pinned + ", " + rounds.imageSize});
+      rows.add(new String[] {"settings", "n=" + o.n + " rounds, warm-up " + o.warmup + " round(s), "
+          + o.pauseMs + " ms pause before each step" + (o.quick ? " (--quick)" : "")});
+      md.append(table(new String[] {"", ""}, rows, "ll")).append('\n');
+
+      md.append("## First calls\n\n");
       rows.clear();
+      Map<String, Stats> stats = new LinkedHashMap<>();
+      for (String series : List.of(UNCACHED, CACHED, PULL_RUN, PULL_PART, RUN_PART)) {
+        Stats s = Stats.of(okMs(series, IMAGES));
+        stats.put(series, s);
+        rows.add(new String[] {series.startsWith("docker") ? "  " + series : series, f(s.p50), f(s.p90),
+            f(s.p99), f(s.mean), "" + s.n, "" + errors(series, IMAGES)});
+      }
+      md.append(table(new String[] {"series", "p50", "p90", "p99", "mean", "n", "errors"}, rows, "lrrrrrr"));
+      md.append("\nEach round: one call of each series, in the order uncached, cached, pull+run or its ")
+          .append("reverse, alternating; `docker pull` and `docker run` are the parts of pull+run.\n\n");
+
+      md.append("## Ratios\n\n");
+      rows.clear();
+      Stats u = stats.get(UNCACHED);
+      Stats c = stats.get(CACHED);
+      Stats b = stats.get(PULL_RUN);
+      rows.add(new String[] {"uncached / cached", ratio(u.p50, c.p50), ratio(u.p90, c.p90)});
+      rows.add(new String[] {"uncached / (pull+run)", ratio(u.p50, b.p50), ratio(u.p90, b.p90)});
+      rows.add(new String[] {"uncached − cached (ms): the pull's cost to a first call", f(u.p50 - c.p50), f(u.p90 - c.p90)});
+      md.append(table(new String[] {"", "p50", "p90"}, rows, "lrr"));
+      int errors;
+      synchronized (samples) {
+        errors = (int) samples.stream().filter(s -> !s.ok()).count();
+      }
+      allPass &= errors == 0;
+      md.append("\nFailed steps: ").append(errors).append(".\n\n");
+      timingsTable(md);
+      errorList(md);
+      return md.toString();
+    }
+
+    String ratio(double a, double b) {
+      return Double.isNaN(a / b) ? "–" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    /** Means of the activation records' timings per series read (fetchTimings). */
+    void timingsTable(StringBuilder md) {
+      md.append("## Where the API's time goes (activation records)\n\n");
+      List<String[]> rows = new ArrayList<>();
       for (Map.Entry<String, List<Timing>> e : timings.entrySet()) {
         List<Timing> list = e.getValue();
         long warm = list.stream().filter(Timing::warm).count();
@@ -808,14 +1209,15 @@ public final class Bench {
           .append("(started, or taken from a pool); `runMs`: parameter written until end of output; ")
           .append("`durationMs`: admission to end of container; `outside the record` = end to end − durationMs ")
           .append("(TLS, HTTP, authentication, lookup, the result's way back).\n");
+    }
 
+    void errorList(StringBuilder md) {
       if (!errorExamples.isEmpty()) {
         md.append("\n## Errors (first ").append(errorExamples.size()).append(")\n\n");
         for (String e : errorExamples) {
           md.append("- ").append(e.replace('\n', ' ')).append('\n');
         }
       }
-      return md.toString();
     }
 
     void ratio(List<String[]> rows, String name, double a, double b, double target, boolean atMost) {

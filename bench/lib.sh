@@ -1,6 +1,7 @@
 # Shared by bench/run.sh and bench/soak.sh, sourced after scripts/prereqs.sh: the jar, a private
-# nats-server and node on free loopback ports, function images built from busybox, the harness run
-# in the background, and the clean-up on exit, Ctrl-C or TERM. Not run on its own.
+# nats-server and node on free loopback ports, function images built from busybox, a loopback
+# registry (run.sh --images), the harness run in the background, and the clean-up on exit, Ctrl-C
+# or TERM. Not run on its own.
 #
 # The sourcing script sets PLATFORM (the node's FAAS_PLATFORM), NODE_NAME and IMAGES (an array of
 # the images it builds), may set KEEP=1, and calls bench_init once before starting anything.
@@ -9,6 +10,9 @@ KEEP=${KEEP:-0}
 NATS_PID=
 NODE_PID=
 HARNESS_PID=
+REGISTRY_PID=
+REGISTRY_REPO=
+REGISTRY_RUN=
 STATUS=1
 
 # Builds node/target/faas-node.jar when it is missing or stale (BUILD=1), then fails if it is absent.
@@ -66,6 +70,7 @@ bench_cleanup() {
   stop_process "$NODE_PID" node 30
   stop_process "$NATS_PID" nats-server 10
   bench_remove_containers
+  bench_stop_registry
   if [ "$STATUS" = 0 ] && [ "$KEEP" = 0 ]; then
     rm -rf "$WORK"
   else
@@ -132,6 +137,7 @@ bench_start_node() { # jar
 
 # A function image: FROM scratch, busybox from busybox-static with its applets, and CMD (JSON).
 # Images share the busybox layers, so every build after the first is a cache hit but for its CMD.
+# No network: the RUN step needs none, and an engine without its default bridge cannot give one.
 bench_build_image() { # tag cmd-json
   local busybox=/usr/bin/busybox file
   [ -x "$busybox" ] || busybox=/bin/busybox
@@ -145,8 +151,99 @@ RUN ["/bin/busybox","--install","-s","/bin"]
 CMD $2
 DOCKERFILE
   say "Building $1"
-  DOCKER_BUILDKIT=0 $DOCKER build -q -f "$file" -t "$1" "$WORK/image" >/dev/null \
+  DOCKER_BUILDKIT=0 $DOCKER build -q --network none -f "$file" -t "$1" "$WORK/image" >/dev/null \
     || die "docker build of $1 failed"
+}
+
+# A registry of its own (Debian's docker-registry, the CNCF Distribution registry) on a free
+# loopback port, storing into $WORK/registry; the engine pushes to and pulls from 127.0.0.1
+# registries over plain HTTP with no daemon change. Sets REGISTRY_PID and REGISTRY_HOST.
+bench_start_registry() {
+  local port _
+  if [ ! -x /usr/bin/docker-registry ]; then
+    say "Installing docker-registry"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null
+  fi
+  port=$(free_port)
+  REGISTRY_HOST=127.0.0.1:$port
+  mkdir -p "$WORK/registry/data"
+  cat >"$WORK/registry/config.yml" <<CONF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $WORK/registry/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_HOST
+CONF
+  say "Starting a registry on $REGISTRY_HOST"
+  setsid /usr/bin/docker-registry serve "$WORK/registry/config.yml" </dev/null >"$WORK/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  for _ in $(seq 1 80); do
+    curl -sf "http://$REGISTRY_HOST/v2/" >/dev/null 2>&1 && return 0
+    kill -0 "$REGISTRY_PID" 2>/dev/null || die "docker-registry exited; see $WORK/registry.log"
+    sleep 0.25
+  done
+  die "the registry does not answer; see $WORK/registry.log"
+}
+
+# Builds the echo image with a first layer of this run's own (so every layer's chain is new: no
+# other image on the engine shares one, and removing this image really removes its layers), pushes
+# it as $REGISTRY_HOST/REPO:TAG, and removes it from the engine again (under local-first an image
+# the engine has under the function's reference is used as it is, never pulled). Sets
+# REGISTRY_REPO and PUSHED_DIGEST.
+bench_push_registry_image() { # repo:tag
+  local ref=$REGISTRY_HOST/$1 ctx=$WORK/registry-image busybox=/usr/bin/busybox id out
+  REGISTRY_REPO=$REGISTRY_HOST/${1%%:*}
+  REGISTRY_RUN=$(basename "$WORK")
+  [ -x "$busybox" ] || busybox=/bin/busybox
+  mkdir -p "$ctx"
+  cp "$busybox" "$ctx/busybox"
+  echo "faas-bench images $REGISTRY_RUN $(date -u +%FT%TZ)" >"$ctx/run-id"
+  # The label marks the build's intermediate images too, so a failed build leaves none behind.
+  cat >"$ctx/Dockerfile" <<DOCKERFILE
+FROM scratch
+LABEL dev.faas.bench-images=$REGISTRY_RUN
+COPY run-id /etc/faas-bench-run
+COPY busybox /bin/busybox
+RUN ["/bin/busybox","--install","-s","/bin"]
+CMD ["cat"]
+DOCKERFILE
+  say "Building $ref"
+  DOCKER_BUILDKIT=0 timeout 300 $DOCKER build -q --no-cache --force-rm --network none -t "$ref" "$ctx" >/dev/null \
+    || die "docker build of $ref failed"
+  id=$($DOCKER image inspect --format '{{.Id}}' "$ref")
+  say "Pushing $ref"
+  out=$(timeout 120 $DOCKER push "$ref") || die "docker push of $ref failed: $out"
+  PUSHED_DIGEST=$(echo "$out" | grep -o 'digest: sha256:[0-9a-f]*' | head -n 1 | cut -d' ' -f2)
+  [ -n "$PUSHED_DIGEST" ] || die "no digest in the output of docker push: $out"
+  timeout 60 $DOCKER image rm -f "$id" >/dev/null || die "could not remove $ref after its push"
+  ! $DOCKER image inspect "$id" >/dev/null 2>&1 || die "$ref ($id) is still on the engine"
+}
+
+# Stops the registry, removes every image of its repository from the engine (the workers' and the
+# baseline's pulls) and deletes its storage, whether the run is kept or not.
+bench_stop_registry() {
+  local ids
+  stop_process "$REGISTRY_PID" registry 10
+  if [ -n "$REGISTRY_REPO" ]; then
+    ids=$(bench_registry_images)
+    # shellcheck disable=SC2086
+    [ -z "$ids" ] || timeout 60 $DOCKER image rm -f $ids >/dev/null 2>&1 || true
+    ids=$(bench_registry_images)
+    [ -z "$ids" ] || say "could not remove these images of $REGISTRY_REPO: $ids"
+  fi
+  rm -rf "$WORK/registry" "$WORK/registry-image"
+}
+
+bench_registry_images() {
+  { timeout 20 $DOCKER images -q --no-trunc "$REGISTRY_REPO"
+    timeout 20 $DOCKER images -aq --no-trunc --filter "label=dev.faas.bench-images=$REGISTRY_RUN"
+  } 2>/dev/null | sort -u
 }
 
 bench_wait_ready() {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark (bench/README.md): starts its own nats-server and one node on free loopback ports,
 # builds the echo image, runs bench/Bench.java against them, and stops everything it started.
+# --images: first calls with the image cached or not, from a registry of its own (issue 12).
 #
-#   bench/run.sh [--no-build] [--keep] [harness options: --quick, --n N, --concurrency C,
-#                                       --throughput-seconds D, --strict, ...]
+#   bench/run.sh [--no-build] [--keep] [--images] [harness options: --quick, --n N, --strict, ...]
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 export FAAS_ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -12,13 +12,15 @@ source scripts/prereqs.sh
 source bench/lib.sh
 
 BUILD=1
+IMAGES_MODE=0
 HARNESS_ARGS=()
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
+    --images) IMAGES_MODE=1; HARNESS_ARGS+=("$arg") ;;
     -h|--help)
-      sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
       echo
       java "$BENCH_DIR/Bench.java" --help
       exit 0 ;;
@@ -41,6 +43,20 @@ bench_start_nats
 export FAAS_MAX_CONCURRENT=${FAAS_MAX_CONCURRENT:-16}
 export FAAS_WORKER_SLOTS=${FAAS_WORKER_SLOTS:-8}
 export FAAS_LOG_LEVEL=${FAAS_LOG_LEVEL:-WARN}
+if [ "$IMAGES_MODE" = 1 ]; then
+  # No pool: "cached" is then a cold start with the image present, and no pre-started container
+  # holds the image the harness removes before each uncached call. The node's default image
+  # policy, local-first, resolves the registry's tag (the engine does not have it) and pins it.
+  export FAAS_WARM_POOL=false
+  bench_start_node "$JAR"
+  bench_start_registry
+  bench_push_registry_image bench/echo:1
+  bench_wait_ready
+  bench_run_harness "$BENCH_DIR/Bench.java" --url "$BASE" --data-dir "$FAAS_DATA_DIR" --docker "$DOCKER" \
+    --registry-image "$REGISTRY_HOST/bench/echo:1" --expect-digest "$PUSHED_DIGEST" \
+    --out "$BENCH_DIR/results" "${HARNESS_ARGS[@]}"
+  exit "$STATUS"
+fi
 bench_start_node "$JAR"
 # Meanwhile, the function image: it writes back its stdin.
 bench_build_image "$IMAGE" '["cat"]'
