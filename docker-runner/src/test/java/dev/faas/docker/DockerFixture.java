@@ -164,4 +164,17 @@ abstract class DockerFixture {
       Thread.sleep(20);
     }
   }
+
+  /** Runs the docker CLI, which speaks the same engine; fails with its output when it fails. */
+  static void cli(String... args) throws java.io.IOException, InterruptedException {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(java.util.List.of("/usr/bin/docker"));
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("docker " + String.join(" ", args) + " failed: " + out);
+    }
+  }
 }

@@ -8,8 +8,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faas.actors.runtime.Container;
 import dev.faas.registry.testing.LoopbackRegistry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -233,17 +230,6 @@ class ImageJanitorIT extends DockerFixture {
     assertFalse(
         docker.inspectImageCmd(image).exec().getRepoDigests().isEmpty(), image + " has a digest");
     return image;
-  }
-
-  /** Runs the docker CLI, which speaks the same engine. */
-  private static void cli(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/docker"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("docker " + String.join(" ", args) + " failed: " + out);
-    }
   }
 
   private boolean exists(String image) {
