@@ -83,12 +83,16 @@ class ActivationFailureIT {
   }
 
   @Test
-  void aMissingImageIs502SayingSo() throws Exception {
-    String image = "faas-it/never-built:1";
-    assertFalse(DockerEngine.hasImage(image), "the test relies on " + image + " not existing");
+  void anImageGoneFromTheEngineAndFromEveryRegistryIs502SayingSo() throws Exception {
+    // Registered while the engine had it (local-first uses it as it is), then removed: the
+    // worker tries to pull it, no registry has it, and the call says so.
+    String image = FunctionImages.withCommand("vanishing", "[\"cat\"]");
     api.createFunction("no-image", image);
+    DockerEngine.removeImage(image);
+    assertFalse(DockerEngine.hasImage(image));
     Reply reply = api.invoke("no-image", "x");
     JsonNode problem = Activations.problem(reply, 502);
+    assertEquals("https://faas.dev/problems/image-unavailable", problem.get("type").asText());
     assertTrue(
         problem.get("detail").asText().toLowerCase(Locale.ROOT).contains("image was not found"),
         problem::toString);
@@ -96,6 +100,18 @@ class ActivationFailureIT {
     assertFalse(problem.has("exitCode"), "nothing ran, so nothing exited: " + problem);
     JsonNode record = Activations.record(api, problem.get("activationId").asText());
     assertEquals("failed", record.get("status").asText());
+  }
+
+  @Test
+  void anImageNoRegistryHasIsRefusedAtRegistration() throws Exception {
+    String image = "faas-it/never-built:1";
+    assertFalse(DockerEngine.hasImage(image), "the test relies on " + image + " not existing");
+    Reply refused = api.call("POST", "/v1/functions",
+        "{\"name\":\"never\",\"image\":\"" + image + "\"}");
+    assertEquals(400, refused.status(), refused.text());
+    assertEquals(
+        "https://faas.dev/problems/image-unavailable", refused.json().get("type").asText());
+    assertEquals(404, api.get("/v1/functions/never").status(), "nothing stored");
   }
 
   @Test

@@ -179,6 +179,11 @@ public final class DockerEngine {
     return pid;
   }
 
+  /** Removes the image of this name from the engine (its other names keep it). */
+  public static void removeImage(String image) throws IOException, InterruptedException {
+    run(List.of("rmi", image));
+  }
+
   /** True when the engine has an image of this name. */
   public static boolean hasImage(String image) throws IOException, InterruptedException {
     return !lines(run(List.of("images", "-q", image))).isEmpty();
