@@ -1,6 +1,7 @@
 package dev.faas.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.FakeRegistryCredentials;
@@ -74,6 +75,21 @@ final class ApiFixture implements AutoCloseable {
       HttpSettings settings,
       Function<HttpApi.Dependencies, List<Endpoint>> contributions,
       boolean cachesCaughtUp) {
+    // Tests send unparseable headers on purpose; pekko would warn about each one.
+    this(
+        settings,
+        contributions,
+        cachesCaughtUp,
+        ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
+            .withFallback(ConfigFactory.load()));
+  }
+
+  /** An API served by an actor system made from {@code systemConfig} (a node's, say). */
+  ApiFixture(
+      HttpSettings settings,
+      Function<HttpApi.Dependencies, List<Endpoint>> contributions,
+      boolean cachesCaughtUp,
+      Config systemConfig) {
     if (cachesCaughtUp) {
       users.caughtUp();
       functions.caughtUp();
@@ -101,12 +117,7 @@ final class ApiFixture implements AutoCloseable {
             () -> Map.copyOf(readiness),
             clock);
     api = new HttpApi(settings, deps, contributions.apply(deps));
-    // Tests send unparseable headers on purpose; pekko would warn about each one.
-    system =
-        ActorSystem.create(
-            "http-test",
-            ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
-                .withFallback(ConfigFactory.load()));
+    system = ActorSystem.create("http-test", systemConfig);
     binding =
         Http.get(system)
             .newServerAt("127.0.0.1", 0)
@@ -163,6 +174,10 @@ final class ApiFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  ActorSystem system() {
+    return system;
   }
 
   URI uri(String path) {
