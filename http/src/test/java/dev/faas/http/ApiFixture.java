@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +57,8 @@ final class ApiFixture implements AutoCloseable {
   final HttpApi.Dependencies deps;
   final HttpApi api;
 
-  private final ExecutorService hashing = Executors.newFixedThreadPool(2);
+  /** Where passwords are hashed: two threads, and a test may hold the work back. */
+  final HeldExecutor hashing = new HeldExecutor(Executors.newFixedThreadPool(2));
   private final ActorSystem system;
   private final ServerBinding binding;
   private final HttpClient client =
@@ -75,21 +75,31 @@ final class ApiFixture implements AutoCloseable {
       HttpSettings settings,
       Function<HttpApi.Dependencies, List<Endpoint>> contributions,
       boolean cachesCaughtUp) {
-    // Tests send unparseable headers on purpose; pekko would warn about each one.
     this(
         settings,
         contributions,
         cachesCaughtUp,
-        ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
-            .withFallback(ConfigFactory.load()));
+        quietConfig(),
+        PasswordHasher.DEFAULT_MAX_PENDING);
   }
 
-  /** An API served by an actor system made from {@code systemConfig} (a node's, say). */
+  /** The test system's configuration: pekko's own, without warnings for illegal headers. */
+  static Config quietConfig() {
+    // Tests send unparseable headers on purpose; pekko would warn about each one.
+    return ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
+        .withFallback(ConfigFactory.load());
+  }
+
+  /**
+   * An API served by an actor system made from {@code systemConfig} (a node's, say), with at most
+   * {@code maxPendingHashes} password hashes under way.
+   */
   ApiFixture(
       HttpSettings settings,
       Function<HttpApi.Dependencies, List<Endpoint>> contributions,
       boolean cachesCaughtUp,
-      Config systemConfig) {
+      Config systemConfig,
+      int maxPendingHashes) {
     if (cachesCaughtUp) {
       users.caughtUp();
       functions.caughtUp();
@@ -101,7 +111,7 @@ final class ApiFixture implements AutoCloseable {
             .join();
     tokens = new TokenService(signingKey, clock, Duration.ofHours(1));
     // Cheap Argon2 parameters: the tests are about the API, not the cost of the hash.
-    PasswordHasher hasher = new PasswordHasher(256, 1, 1, hashing);
+    PasswordHasher hasher = new PasswordHasher(256, 1, 1, hashing, maxPendingHashes);
     deps =
         new HttpApi.Dependencies(
             userStore,

@@ -37,7 +37,13 @@ class SecretsInLogsTest {
   SecretsInLogsTest() {
     logs.start();
     root.addAppender(logs);
-    api = new ApiFixture(HttpSettings.defaults(), deps -> List.of(), true, nodeConfig());
+    api =
+        new ApiFixture(
+            HttpSettings.defaults(),
+            deps -> List.of(),
+            true,
+            nodeConfig(),
+            PasswordHasher.DEFAULT_MAX_PENDING);
   }
 
   @AfterAll

@@ -287,7 +287,7 @@ final class Node {
             imagePulls,
             users,
             functions,
-            new PasswordHasher(crypto),
+            new PasswordHasher(crypto, config.hashThreads() + config.hashQueue()),
             tokens,
             credentials,
             registry,
