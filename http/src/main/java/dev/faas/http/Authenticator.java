@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValu
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -19,6 +20,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class Authenticator {
   private static final String SCHEME = "bearer ";
+  private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
   private final TokenService tokens;
   private final Lookups lookups;
@@ -66,16 +68,18 @@ final class Authenticator {
     return trimmed.equals("bearer") || trimmed.startsWith(SCHEME);
   }
 
-  /** The token of a {@code Bearer} header: one non-empty word after the scheme. */
+  /**
+   * The token of a {@code Bearer} header: one b64token after the scheme (RFC 6750, 2.1). Anything
+   * else is refused before it is parsed, so a lenient JWT decoder never gets to accept, say, a
+   * token with a stray comma.
+   */
   static Optional<String> bearerToken(String header) {
     String trimmed = header.strip();
     if (!trimmed.toLowerCase(Locale.ROOT).startsWith(SCHEME)) {
       return Optional.empty();
     }
     String token = trimmed.substring(SCHEME.length()).strip();
-    return token.isEmpty() || token.chars().anyMatch(Character::isWhitespace)
-        ? Optional.empty()
-        : Optional.of(token);
+    return B64TOKEN.matcher(token).matches() ? Optional.of(token) : Optional.empty();
   }
 
   private static Route missingToken() {

@@ -30,6 +30,8 @@ enum ProblemType {
       "worker-lost", StatusCodes.SERVICE_UNAVAILABLE, "The worker running the activation went away"),
   PLATFORM_ERROR(
       "platform-error", StatusCodes.SERVICE_UNAVAILABLE, "The platform could not run the activation"),
+  PLATFORM_BUSY(
+      "platform-busy", StatusCodes.SERVICE_UNAVAILABLE, "The platform is busy; retry shortly"),
   VALIDATION("validation", StatusCodes.BAD_REQUEST, "The request is not valid"),
   PRECONDITION_FAILED(
       "precondition-failed", StatusCodes.PRECONDITION_FAILED, "The resource has changed");

@@ -92,8 +92,8 @@ final class Responses {
   }
 
   /**
-   * The answer to an operation that failed: 503 while the store is unreachable (the client may
-   * retry), 500 for anything else, which is logged here and never described to the client.
+   * The answer to an operation that failed: 503 while the store is unreachable or password hashing
+   * is at capacity (the client may retry), 500 for anything else, which is logged here and never described to the client.
    */
   static HttpResponse failure(Throwable error) {
     Throwable cause = Stages.unwrap(error);
@@ -101,6 +101,13 @@ final class Responses {
       log.warn("Store unavailable: [{}]", cause.getMessage());
       return Problem.of(
               StatusCodes.SERVICE_UNAVAILABLE, "the data store is unavailable; try again shortly")
+          .withHeader("Retry-After", "1")
+          .toResponse();
+    }
+    if (cause instanceof PasswordHasher.Busy) {
+      // Answered at once: retrying beats waiting behind a flood of logins.
+      return ProblemType.PLATFORM_BUSY
+          .problem("too many logins and registrations are being checked; try again shortly")
           .withHeader("Retry-After", "1")
           .toResponse();
     }

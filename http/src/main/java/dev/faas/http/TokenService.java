@@ -29,7 +29,10 @@ import java.util.concurrent.CompletionStage;
  * <p>Verification accepts exactly one shape and refuses everything else without saying why (the
  * caller answers 401 either way): header {@code alg} HS256 (so never {@code none} nor another
  * algorithm under the same key), a valid signature, issuer {@value #ISSUER}, a {@code sub} that is
- * a valid username, a {@code uid}, and an {@code exp} not past (up to {@link #CLOCK_SKEW}).
+ * a valid username, a {@code uid}, an {@code iat} not in the future and an {@code exp} not past
+ * (both up to {@link #CLOCK_SKEW}), and a lifetime {@code exp - iat} no longer than the configured
+ * TTL (plus the skew). The last bounds what a stolen signing key is worth: a forged token expires
+ * like a real one. Lowering the TTL therefore also ends tokens issued under a longer one.
  */
 public final class TokenService {
   /** The {@code iss} claim of every token. */
@@ -166,8 +169,12 @@ public final class TokenService {
             && userId != null
             && !userId.isEmpty()
             && expires != null
+            && issued != null
             && now.isBefore(expires.toInstant().plus(CLOCK_SKEW))
-            && (issued == null || !issued.toInstant().isAfter(now.plus(CLOCK_SKEW)));
+            && !issued.toInstant().isAfter(now.plus(CLOCK_SKEW))
+            // A token never lives longer than this node would have issued it for: whoever got
+            // hold of the key cannot mint a token for a year (issue 13, "The bus is open").
+            && !expires.toInstant().isAfter(issued.toInstant().plus(ttl).plus(CLOCK_SKEW));
     return valid
         ? Optional.of(
             new TokenClaims(claims.getSubject(), userId, claims.getJWTID(), expires.toInstant()))

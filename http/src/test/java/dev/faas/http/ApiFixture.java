@@ -1,6 +1,7 @@
 package dev.faas.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.FakeRegistryCredentials;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +57,8 @@ final class ApiFixture implements AutoCloseable {
   final HttpApi.Dependencies deps;
   final HttpApi api;
 
-  private final ExecutorService hashing = Executors.newFixedThreadPool(2);
+  /** Where passwords are hashed: two threads, and a test may hold the work back. */
+  final HeldExecutor hashing = new HeldExecutor(Executors.newFixedThreadPool(2));
   private final ActorSystem system;
   private final ServerBinding binding;
   private final HttpClient client =
@@ -74,6 +75,31 @@ final class ApiFixture implements AutoCloseable {
       HttpSettings settings,
       Function<HttpApi.Dependencies, List<Endpoint>> contributions,
       boolean cachesCaughtUp) {
+    this(
+        settings,
+        contributions,
+        cachesCaughtUp,
+        quietConfig(),
+        PasswordHasher.DEFAULT_MAX_PENDING);
+  }
+
+  /** The test system's configuration: pekko's own, without warnings for illegal headers. */
+  static Config quietConfig() {
+    // Tests send unparseable headers on purpose; pekko would warn about each one.
+    return ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
+        .withFallback(ConfigFactory.load());
+  }
+
+  /**
+   * An API served by an actor system made from {@code systemConfig} (a node's, say), with at most
+   * {@code maxPendingHashes} password hashes under way.
+   */
+  ApiFixture(
+      HttpSettings settings,
+      Function<HttpApi.Dependencies, List<Endpoint>> contributions,
+      boolean cachesCaughtUp,
+      Config systemConfig,
+      int maxPendingHashes) {
     if (cachesCaughtUp) {
       users.caughtUp();
       functions.caughtUp();
@@ -85,7 +111,7 @@ final class ApiFixture implements AutoCloseable {
             .join();
     tokens = new TokenService(signingKey, clock, Duration.ofHours(1));
     // Cheap Argon2 parameters: the tests are about the API, not the cost of the hash.
-    PasswordHasher hasher = new PasswordHasher(256, 1, 1, hashing);
+    PasswordHasher hasher = new PasswordHasher(256, 1, 1, hashing, maxPendingHashes);
     deps =
         new HttpApi.Dependencies(
             userStore,
@@ -101,12 +127,7 @@ final class ApiFixture implements AutoCloseable {
             () -> Map.copyOf(readiness),
             clock);
     api = new HttpApi(settings, deps, contributions.apply(deps));
-    // Tests send unparseable headers on purpose; pekko would warn about each one.
-    system =
-        ActorSystem.create(
-            "http-test",
-            ConfigFactory.parseString("pekko.http.server.parsing.illegal-header-warnings = off")
-                .withFallback(ConfigFactory.load()));
+    system = ActorSystem.create("http-test", systemConfig);
     binding =
         Http.get(system)
             .newServerAt("127.0.0.1", 0)
@@ -163,6 +184,10 @@ final class ApiFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  ActorSystem system() {
+    return system;
   }
 
   URI uri(String path) {

@@ -145,6 +145,25 @@ class TokenServiceTest {
   }
 
   @Test
+  void tokenLivingLongerThanTheTtlIsRefused() throws Exception {
+    // Forged with the real key (as anyone who read it off the bus could): a one-year token.
+    Instant now = clock.instant();
+    String yearLong = sign(claims().expirationTime(Date.from(now.plus(Duration.ofDays(365)))).build());
+    assertEquals(Optional.empty(), tokens.verify(yearLong));
+    Duration justOver = Duration.ofHours(1).plus(TokenService.CLOCK_SKEW).plusSeconds(1);
+    assertEquals(
+        Optional.empty(), tokens.verify(sign(claims().expirationTime(Date.from(now.plus(justOver))).build())));
+    Duration withinSkew = Duration.ofHours(1).plus(TokenService.CLOCK_SKEW);
+    assertTrue(
+        tokens.verify(sign(claims().expirationTime(Date.from(now.plus(withinSkew))).build())).isPresent());
+  }
+
+  @Test
+  void tokenWithoutIssueTimeIsRefused() throws Exception {
+    assertEquals(Optional.empty(), tokens.verify(sign(claims().issueTime(null).build())));
+  }
+
+  @Test
   void wellFormedHandMadeTokenIsAccepted() throws Exception {
     // The control for the two tests above: only the one changed claim makes them fail.
     assertTrue(tokens.verify(sign(claims().build())).isPresent());

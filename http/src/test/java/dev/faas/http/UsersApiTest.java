@@ -167,6 +167,16 @@ class UsersApiTest {
         response.headers().firstValue("WWW-Authenticate").orElse(""));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"%s,", "%s;", "\"%s\"", "%s!", "%s=x"})
+  void aRealTokenWithStrayCharactersIs401(String shape) {
+    // Only RFC 6750's b64token is a bearer token: the JWT decoder would skip some of these.
+    String header = "Bearer " + shape.formatted(api.newUserToken());
+    HttpResponse<String> response =
+        api.call("GET", "/v1/users/me", null, null, "Authorization", header);
+    assertProblem(response, 401);
+  }
+
   @Test
   void schemeIsCaseInsensitive() {
     String token = api.newUserToken();

@@ -42,7 +42,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
@@ -259,7 +258,7 @@ final class Node {
     ServerBuilder server = Http.get(system).newServerAt(config.httpInterface(), config.port());
     if (config.tls()) {
       try {
-        server = server.enableHttps(ConnectionContext.httpsServer(TlsContext.serverContext(config)));
+        server = server.enableHttps(TlsContext.https(config));
       } catch (IOException | GeneralSecurityException e) {
         return CompletableFuture.failedFuture(e);
       }
@@ -288,7 +287,7 @@ final class Node {
             imagePulls,
             users,
             functions,
-            new PasswordHasher(crypto),
+            new PasswordHasher(crypto, config.hashThreads() + config.hashQueue()),
             tokens,
             credentials,
             registry,

@@ -28,6 +28,8 @@ public record NodeConfig(
     int kvReplicas,
     Duration natsRequestTimeout,
     Duration tokenTtl,
+    int hashThreads,
+    int hashQueue,
     int maxConcurrent,
     Duration acceptTimeout,
     Duration heartbeatTimeout,
@@ -80,6 +82,9 @@ public record NodeConfig(
             c.getInt("nats.kv-replicas"),
             c.getDuration("nats.request-timeout"),
             c.getDuration("auth.token-ttl"),
+            // The threads are the crypto dispatcher's, sized where the dispatcher is defined.
+            root.getInt("faas-crypto-dispatcher.thread-pool-executor.fixed-pool-size"),
+            c.getInt("auth.hash-queue"),
             c.getInt("activations.max-concurrent"),
             c.getDuration("activations.accept-timeout"),
             c.getDuration("activations.heartbeat-timeout"),
@@ -163,6 +168,8 @@ public record NodeConfig(
         "FAAS_IMAGE_GC_EVERY must be 0 (off) or at least 1s");
     require(!poolPrecallCpu.isNegative(), "FAAS_POOL_PRECALL_CPU must not be negative");
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
+    require(hashThreads >= 1, "FAAS_HASH_THREADS must be at least 1");
+    require(hashQueue >= 0, "FAAS_HASH_QUEUE must not be negative");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),
         "FAAS_TLS_KEYSTORE_PASSWORD is set but FAAS_TLS_KEYSTORE is not");

@@ -151,6 +151,20 @@ class PartSettingsTest {
     assertTrue(every.getMessage().contains("FAAS_IMAGE_GC_EVERY"), every.getMessage());
   }
 
+  @Test
+  void passwordHashingIsBoundedByItsThreadsAndQueue() {
+    NodeConfig defaults = nodeConfig(Map.of());
+    assertEquals(2, defaults.hashThreads());
+    assertEquals(16, defaults.hashQueue());
+    NodeConfig set = nodeConfig(Map.of("FAAS_HASH_THREADS", "4", "FAAS_HASH_QUEUE", "0"));
+    assertEquals(4, set.hashThreads());
+    assertEquals(0, set.hashQueue());
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class, () -> nodeConfig(Map.of("FAAS_HASH_QUEUE", "-1")));
+    assertTrue(negative.getMessage().contains("FAAS_HASH_QUEUE"), negative.getMessage());
+  }
+
   private static Arguments row(
       String variable, String value, Function<PartSettings, Object> read, Object expected) {
     return Arguments.of(variable, value, read, expected);
@@ -158,6 +172,10 @@ class PartSettingsTest {
 
   /** The node's settings as the environment {@code env} (over {@link #BASE}) would make them. */
   private static PartSettings settings(Map<String, String> env) {
+    return PartSettings.from(nodeConfig(env));
+  }
+
+  private static NodeConfig nodeConfig(Map<String, String> env) {
     Map<String, String> all = new HashMap<>(BASE);
     all.putAll(env);
     // The variables sit at the root, where the file's ${?FAAS_...} substitutions look first; the
@@ -166,6 +184,6 @@ class PartSettingsTest {
         ConfigFactory.parseResources("application.conf")
             .withFallback(ConfigFactory.parseMap(all))
             .resolve(ConfigResolveOptions.noSystem());
-    return PartSettings.from(NodeConfig.from(config));
+    return NodeConfig.from(config);
   }
 }
