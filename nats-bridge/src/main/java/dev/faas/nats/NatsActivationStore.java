@@ -1,20 +1,16 @@
 package dev.faas.nats;
 
+import dev.faas.actors.activation.ActivationPage;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
-import dev.faas.actors.model.Names;
 import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
-import io.nats.client.api.KeyValueEntry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,21 +29,20 @@ public final class NatsActivationStore implements ActivationStore {
   private static final Logger log = LoggerFactory.getLogger(NatsActivationStore.class);
   // The key-value publish carries no headers; this covers what the server may count besides.
   private static final int PAYLOAD_MARGIN = 1024;
-  private static final Comparator<ActivationRecord> NEWEST_FIRST =
-      Comparator.comparing(
-              ActivationRecord::startedAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
-          .thenComparing(ActivationRecord::activationId)
-          .reversed();
 
   private final KvCalls calls;
   private final Buckets buckets;
   private final Duration timeout;
+  private final IndexWriter indexWriter;
+  private final IndexReader index;
 
-  /** @param timeout how long a put or a scan may wait for the server */
+  /** @param timeout how long a put or a listing may wait for the server */
   NatsActivationStore(KvCalls calls, Buckets buckets, Duration timeout) {
     this.calls = calls;
     this.buckets = buckets;
     this.timeout = timeout;
+    this.indexWriter = new IndexWriter(buckets, timeout);
+    this.index = new IndexReader(buckets, timeout);
   }
 
   /**
@@ -55,11 +50,12 @@ public final class NatsActivationStore implements ActivationStore {
    *
    * <p>A put is on every activation's way back to its caller, so it is published asynchronously
    * to the bucket's subject (what a key-value put is), with no executor thread waiting for the
-   * server's acknowledgement.
+   * server's acknowledgement; its two summaries go to the activation index at the same time
+   * ({@link IndexWriter}), and the put completes when all three are stored.
    */
   @Override
-  public CompletionStage<Void> put(ActivationRecord record) {
-    String key = Keys.activation(record.owner(), record.activationId());
+  public CompletionStage<Void> put(ActivationRecord r) {
+    String key = Keys.activation(r.owner(), r.activationId());
     CompletableFuture<Void> stored = new CompletableFuture<>();
     if (!buckets.isReady()) {
       stored.completeExceptionally(
@@ -68,16 +64,18 @@ public final class NatsActivationStore implements ActivationStore {
       return stored;
     }
     try {
-      RecordCodec.Framed framed = RecordCodec.encode(record, maxValueBytes());
+      RecordCodec.Framed framed = RecordCodec.encode(r, maxValueBytes());
       if (framed.truncated()) {
         log.warn(
             "Activation [{}] stored with its result truncated: the server's max payload is"
                 + " below 2 MiB",
-            record.activationId());
+            r.activationId());
       }
-      buckets
-          .jetStream()
-          .publishAsync("$KV." + Buckets.ACTIVATIONS + "." + key, framed.value())
+      CompletableFuture<?> record =
+          buckets
+              .jetStream()
+              .publishAsync("$KV." + Buckets.ACTIVATIONS + "." + key, framed.value());
+      CompletableFuture.allOf(record, indexWriter.append(r))
           .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete(
               (ack, failure) -> {
@@ -106,49 +104,54 @@ public final class NatsActivationStore implements ActivationStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Reads every record of the owner (one pass over {@code <owner>.>}) and sorts them by
-   * {@code startedAt}: the cost grows with the owner's records within the time-to-live.
+   * <p>Follows the owner's (or the function's) chain in the activation index, {@code limit + 1}
+   * direct gets of small summaries; the records themselves are not read (docs/decisions/0014).
+   * Records stored before the index existed are not listed.
    *
    * @throws IllegalArgumentException when {@code limit} is below 1 or a name is invalid
    */
   @Override
-  public CompletionStage<List<ActivationRecord>> list(String owner, String function, int limit) {
-    String filter = Keys.ownerFilter(owner);
-    if (function != null && !Names.isFunctionName(function)) {
-      throw new IllegalArgumentException("invalid function name: " + function);
-    }
+  public CompletionStage<ActivationPage> list(
+      String owner, String function, int limit, String cursor) {
+    String subject =
+        function == null
+            ? ActivationIndex.ownerSubject(owner)
+            : ActivationIndex.functionSubject(owner, function);
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
-    return calls.run(
-        filter,
-        kv -> {
-          List<ActivationRecord> records = new ArrayList<>();
-          for (KeyValueEntry entry : KvScan.scan(kv, filter, timeout)) {
-            ActivationRecord r = decodeOrSkip(entry);
-            if (r != null && (function == null || function.equals(r.function()))) {
-              records.add(r);
-            }
-          }
-          records.sort(NEWEST_FIRST);
-          return List.copyOf(records.subList(0, Math.min(limit, records.size())));
-        });
+    CompletableFuture<ActivationPage> page = new CompletableFuture<>();
+    index
+        .page(subject, limit, cursor)
+        .whenComplete(
+            (found, failure) -> {
+              Throwable cause = unwrap(failure);
+              if (failure == null) {
+                page.complete(found);
+              } else if (cause instanceof ActivationPage.BadCursor
+                  || cause instanceof StoreException) {
+                page.completeExceptionally(cause);
+              } else {
+                page.completeExceptionally(
+                    new StoreException.Unavailable(
+                        "listing " + subject + " failed: " + cause, cause));
+              }
+            });
+    return page;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
   }
 
   private int maxValueBytes() {
     Connection conn = buckets.connection();
     long max = conn == null ? 0 : conn.getMaxPayload();
     return (int) Math.min(Integer.MAX_VALUE, Math.max(0, max - PAYLOAD_MARGIN));
-  }
-
-  // One corrupt entry must not hide the owner's other records.
-  private static ActivationRecord decodeOrSkip(KeyValueEntry entry) {
-    try {
-      return RecordCodec.decode(entry.getValue());
-    } catch (UncheckedIOException e) {
-      log.warn(
-          "Skipping undecodable activation record [{}]: [{}]", entry.getKey(), e.getMessage());
-      return null;
-    }
   }
 }

@@ -186,6 +186,11 @@ public final class NatsBridge implements AutoCloseable {
     return buckets.kv(bucket);
   }
 
+  /** The connection of the last setup, for this package's tests; null before the first. */
+  Connection connection() {
+    return buckets.connection();
+  }
+
   /**
    * Closes the connection; watches stop and store calls fail from now on. The blocking executor
    * is the caller's and stays open.
@@ -245,6 +250,7 @@ public final class NatsBridge implements AutoCloseable {
       warnOnSmallPayload(conn);
       Map<String, KeyValue> handles = BucketSetup.ensure(conn, settings);
       ActivationStream.ensure(conn, settings);
+      ActivationIndex.ensure(conn, settings);
       buckets.setUp(conn, handles);
       setupRetryMillis = SETUP_RETRY_MIN_MILLIS;
       log.info("NATS buckets and stream ready on [{}]", settings.connectionName());

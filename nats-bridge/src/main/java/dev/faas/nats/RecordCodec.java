@@ -21,6 +21,13 @@ final class RecordCodec {
   static final String LENGTH = "resultLength";
   private static final byte LF = '\n';
   private static final String[] RESULT = {"result"};
+  static final String PREVIOUS = "previous";
+
+  /**
+   * A record's summary in the activation index: the record without {@code result} and {@code
+   * logs} (both null), and the stream sequence of the summary before it on its subject (0: none).
+   */
+  record Summary(ActivationRecord record, long previous) {}
 
   /** A stored value, and whether its result had to be cut short to fit. */
   record Framed(byte[] value, boolean truncated) {}
@@ -52,6 +59,29 @@ final class RecordCodec {
     value[json.length] = LF;
     System.arraycopy(result, 0, value, json.length + 1, result.length);
     return new Framed(value, truncated);
+  }
+
+  /**
+   * The record's summary as one line of ASCII-only JSON: the record without {@code result} and
+   * {@code logs}, plus {@code previous}. A few hundred bytes whatever the record's size.
+   */
+  static byte[] encodeSummary(ActivationRecord record, long previous) {
+    ObjectNode tree = Wire.tree(record);
+    tree.remove("result");
+    tree.remove("logs");
+    tree.put(PREVIOUS, previous);
+    return Wire.json(tree);
+  }
+
+  /** @throws UncheckedIOException when the value is not a summary */
+  static Summary decodeSummary(byte[] value) {
+    ObjectNode tree = Wire.parse(value);
+    long previous = tree.path(PREVIOUS).asLong(-1);
+    if (previous < 0) {
+      throw new UncheckedIOException(new IOException("a summary without a valid previous"));
+    }
+    tree.remove(PREVIOUS);
+    return new Summary(Wire.value(tree, ActivationRecord.class), previous);
   }
 
   /** True when the value was stored with its result cut short. */

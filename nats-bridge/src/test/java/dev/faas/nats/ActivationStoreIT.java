@@ -4,6 +4,7 @@ import static dev.faas.nats.Activations.assertSameRecord;
 import static dev.faas.nats.Activations.at;
 import static dev.faas.nats.Activations.newId;
 import static dev.faas.nats.Activations.record;
+import static dev.faas.nats.Activations.withoutResult;
 import static dev.faas.nats.Fixtures.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faas.actors.activation.ActivationPage;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import java.nio.charset.StandardCharsets;
@@ -62,21 +64,23 @@ class ActivationStoreIT {
   }
 
   @Test
-  void theListIsNewestFirstFilteredAndLimited() throws Exception {
+  void theListIsNewestStoredFirstFilteredAndLimited() throws Exception {
     ActivationRecord a1 = record("lisa", newId(), "alpha", at(1));
     ActivationRecord b2 = record("lisa", newId(), "beta", at(2));
     ActivationRecord a3 = record("lisa", newId(), "alpha", at(3));
     ActivationRecord a4 = record("lisa", newId(), "alpha", at(4));
-    for (ActivationRecord r : List.of(a3, a1, a4, b2)) {
+    for (ActivationRecord r : List.of(a1, b2, a3, a4)) {
       await(store.put(r));
     }
 
-    assertEquals(ids(a4, a3, b2, a1), ids(await(store.list("lisa", null, 10))));
-    assertEquals(ids(a4, a3), ids(await(store.list("lisa", null, 2))));
-    assertEquals(ids(a4, a3, a1), ids(await(store.list("lisa", "alpha", 10))));
-    assertEquals(ids(b2), ids(await(store.list("lisa", "beta", 10))));
-    assertEquals(List.of(), await(store.list("lisa", "gamma", 10)));
-    assertSameRecord(a4, await(store.list("lisa", "alpha", 1)).get(0));
+    assertEquals(ids(a4, a3, b2, a1), ids(await(store.list("lisa", null, 10, null))));
+    assertEquals(ids(a4, a3), ids(await(store.list("lisa", null, 2, null))));
+    assertEquals(ids(a4, a3, a1), ids(await(store.list("lisa", "alpha", 10, null))));
+    assertEquals(ids(b2), ids(await(store.list("lisa", "beta", 10, null))));
+    assertEquals(ActivationPage.empty(), await(store.list("lisa", "gamma", 10, null)));
+    ActivationRecord listed = await(store.list("lisa", "alpha", 1, null)).activations().get(0);
+    assertEquals(withoutResultAndLogs(a4), withoutResult(listed));
+    assertEquals(null, listed.result());
   }
 
   @Test
@@ -86,19 +90,19 @@ class ActivationStoreIT {
     await(store.put(ann));
     await(store.put(anna));
 
-    assertEquals(ids(ann), ids(await(store.list("ann", null, 10))));
-    assertEquals(ids(anna), ids(await(store.list("anna", null, 10))));
+    assertEquals(ids(ann), ids(await(store.list("ann", null, 10, null))));
+    assertEquals(ids(anna), ids(await(store.list("anna", null, 10, null))));
     assertEquals(Optional.empty(), await(store.get("ann", anna.activationId())));
-    assertEquals(List.of(), await(store.list("nobody", null, 10)));
+    assertEquals(ActivationPage.empty(), await(store.list("nobody", null, 10, null)));
   }
 
   @Test
   void invalidNamesAreRefusedBeforeTheyReachAKey() {
     assertThrows(IllegalArgumentException.class, () -> store.get("ann", "ABC.>"));
     assertThrows(IllegalArgumentException.class, () -> store.get("a.b", newId()));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann.*", null, 10));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann", "f.>", 10));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann", null, 0));
+    assertThrows(IllegalArgumentException.class, () -> store.list("ann.*", null, 10, null));
+    assertThrows(IllegalArgumentException.class, () -> store.list("ann", "f.>", 10, null));
+    assertThrows(IllegalArgumentException.class, () -> store.list("ann", null, 0, null));
     assertThrows(
         IllegalArgumentException.class, () -> store.put(record("ann", "short", "f", at(0))));
   }
@@ -128,7 +132,11 @@ class ActivationStoreIT {
     return Arrays.stream(records).map(ActivationRecord::activationId).toList();
   }
 
-  private static List<String> ids(List<ActivationRecord> records) {
-    return records.stream().map(ActivationRecord::activationId).toList();
+  private static List<String> ids(ActivationPage page) {
+    return page.activations().stream().map(ActivationRecord::activationId).toList();
+  }
+
+  private static ActivationRecord withoutResultAndLogs(ActivationRecord r) {
+    return Activations.withoutResultAndLogs(r);
   }
 }

@@ -69,6 +69,14 @@ final class Activations {
         r.replyTo());
   }
 
+  /** The record as a listing shows it: no result, no logs. */
+  static ActivationRecord withoutResultAndLogs(ActivationRecord r) {
+    return new ActivationRecord(
+        r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,
+        null, r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(), r.warm(),
+        r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen());
+  }
+
   static ActivationRecord withoutResult(ActivationRecord r) {
     return new ActivationRecord(
         r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,

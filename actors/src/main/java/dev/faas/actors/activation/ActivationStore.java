@@ -1,6 +1,5 @@
 package dev.faas.actors.activation;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -12,8 +11,16 @@ public interface ActivationStore {
   CompletionStage<Optional<ActivationRecord>> get(String owner, String activationId);
 
   /**
-   * The owner's records, newest first, at most {@code limit}; only {@code function}'s when it is
-   * not null.
+   * One page of the owner's records, newest stored first, at most {@code limit}, only {@code
+   * function}'s when it is not null; its cost is bounded by {@code limit}, not by how many records
+   * the owner has.
+   *
+   * @param cursor a previous page's {@link ActivationPage#nextCursor()} of the same listing, or
+   *     null for the first page
+   * @return the page; it fails with {@link ActivationPage.BadCursor} for a cursor this store did
+   *     not make for this owner and filter
+   * @throws IllegalArgumentException at once for an invalid owner or function name, or a limit
+   *     below 1
    */
-  CompletionStage<List<ActivationRecord>> list(String owner, String function, int limit);
+  CompletionStage<ActivationPage> list(String owner, String function, int limit, String cursor);
 }

@@ -1,5 +1,6 @@
 package dev.faas.actors.fakes;
 
+import dev.faas.actors.activation.ActivationPage;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.store.StoreException;
@@ -62,14 +63,40 @@ public final class FakeStore implements ActivationStore {
     return gets.get();
   }
 
+  /**
+   * Newest first by {@code startedAt}; the cursor is the offset of the next record, so it is only
+   * as stable as the records between pages (enough for the API's tests).
+   */
   @Override
-  public CompletionStage<List<ActivationRecord>> list(String owner, String function, int limit) {
-    return CompletableFuture.completedFuture(
+  public CompletionStage<ActivationPage> list(
+      String owner, String function, int limit, String cursor) {
+    int from;
+    try {
+      from = cursor == null ? 0 : Integer.parseInt(cursor);
+    } catch (NumberFormatException e) {
+      from = -1;
+    }
+    if (from < 0) {
+      return CompletableFuture.failedFuture(new ActivationPage.BadCursor("not a cursor: " + cursor));
+    }
+    List<ActivationRecord> all =
         records.values().stream()
             .filter(r -> r.owner().equals(owner) && (function == null || r.function().equals(function)))
             .sorted(Comparator.comparing(ActivationRecord::startedAt).reversed())
-            .limit(limit)
-            .toList());
+            .map(FakeStore::withoutResultAndLogs)
+            .toList();
+    int to = Math.min(all.size(), from + limit);
+    return CompletableFuture.completedFuture(
+        new ActivationPage(
+            from >= to ? List.of() : all.subList(from, to),
+            to < all.size() ? Integer.toString(to) : null));
+  }
+
+  private static ActivationRecord withoutResultAndLogs(ActivationRecord r) {
+    return new ActivationRecord(
+        r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,
+        null, r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(), r.warm(),
+        r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen());
   }
 
   public Optional<ActivationRecord> byId(String activationId) {

@@ -1,0 +1,244 @@
+package dev.faas.nats;
+
+import static dev.faas.nats.Activations.at;
+import static dev.faas.nats.Activations.newId;
+import static dev.faas.nats.Activations.record;
+import static dev.faas.nats.Fixtures.await;
+import static dev.faas.nats.Fixtures.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faas.actors.activation.ActivationPage;
+import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.ActivationStore;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Listing activations costs what the page holds, not what the owner holds (issue 13): 3,000
+ * records with 16 KiB results each, and a page of 50 is 51 direct gets of small summaries.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ActivationListIT {
+  private static final int RECORDS = 3000;
+  private static final int RESULT_BYTES = 16 * 1024;
+
+  private BridgeFixture fixture;
+  private ActivationStore writer;
+  private NatsBridge readerBridge;
+  private ActivationStore reader;
+  private Connection spy;
+  private final Map<String, AtomicInteger> apiCalls = new ConcurrentHashMap<>();
+  private final List<String> heavy = new ArrayList<>(); // in the order stored
+  private final List<String> heavyAlpha = new ArrayList<>();
+  private final List<String> other = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    fixture = BridgeFixture.started();
+    writer = fixture.ready("writer").activations();
+    readerBridge = fixture.ready("reader");
+    reader = readerBridge.activations();
+    Random random = new Random(13);
+    List<CompletableFuture<Void>> batch = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      byte[] result = new byte[RESULT_BYTES];
+      random.nextBytes(result);
+      String function = i % 3 == 0 ? "alpha" : "beta";
+      ActivationRecord r = record("heavy", newId(), function, at(i), result);
+      heavy.add(r.activationId());
+      if (function.equals("alpha")) {
+        heavyAlpha.add(r.activationId());
+      }
+      batch.add(writer.put(r).toCompletableFuture());
+      if (i % 100 == 0) {
+        ActivationRecord o = record("other", newId(), "alpha", at(i));
+        other.add(o.activationId());
+        batch.add(writer.put(o).toCompletableFuture());
+      }
+      if (batch.size() >= 100) {
+        await(CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)));
+        batch.clear();
+      }
+    }
+    await(CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)));
+    spy = Nats.connect(fixture.server.url());
+    Dispatcher d = spy.createDispatcher(
+        m -> apiCalls.computeIfAbsent(kind(m.getSubject()), k -> new AtomicInteger())
+            .incrementAndGet());
+    d.subscribe("$JS.API.>");
+    spy.flush(Duration.ofSeconds(2));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (spy != null) {
+      spy.close();
+    }
+    fixture.close();
+  }
+
+  @Test
+  void aPageOfFiftyReadsFiftyOneSmallSummariesWhateverTheOwnerHolds() throws Exception {
+    apiCalls.clear();
+    long bytesBefore = readerBridge.connection().getStatistics().getInBytes();
+
+    ActivationPage page = await(reader.list("heavy", null, 50, null));
+
+    long bytesRead = readerBridge.connection().getStatistics().getInBytes() - bytesBefore;
+    assertEquals(newestFirst(heavy).subList(0, 50), ids(page));
+    assertNotNull(page.nextCursor());
+    page.activations().forEach(r -> assertNull(r.result(), "no result in a listing"));
+    page.activations().forEach(r -> assertNull(r.logs(), "no logs in a listing"));
+    // 50 records hold 800 KiB of results; their summaries a few hundred bytes each.
+    assertTrue(bytesRead < 64 * 1024, "read " + bytesRead + " bytes for a page of 50");
+    WaitUntil.waitUntil(
+        Duration.ofSeconds(5), "the spy saw the gets", () -> count("DIRECT.GET") >= 51);
+    spy.flush(Duration.ofSeconds(2));
+    assertEquals(Map.of("DIRECT.GET", 51), counts(), "JetStream API calls of one page of 50");
+  }
+
+  @Test
+  void pagesReturnEveryRecordOnceNewestFirst() throws Exception {
+    assertEquals(newestFirst(heavy), all("heavy", null, 200));
+    assertEquals(newestFirst(heavy), all("heavy", null, 173));
+  }
+
+  @Test
+  void theFunctionFilterPagesThroughThatFunctionAlone() throws Exception {
+    assertEquals(newestFirst(heavyAlpha), all("heavy", "alpha", 137));
+    assertEquals(ActivationPage.empty(), await(reader.list("heavy", "gamma", 50, null)));
+  }
+
+  @Test
+  void anotherOwnersRecordsNeverAppear() throws Exception {
+    assertEquals(newestFirst(other), all("other", null, 7));
+    assertEquals(ActivationPage.empty(), await(reader.list("nobody", null, 50, null)));
+  }
+
+  @Test
+  void aCursorOfAnotherListingOrNoCursorAtAllIsRefused() throws Exception {
+    String ofOther = await(reader.list("other", null, 1, null)).nextCursor();
+    String ofAlpha = await(reader.list("heavy", "alpha", 1, null)).nextCursor();
+    String ofHeavy = await(reader.list("heavy", null, 1, null)).nextCursor();
+    failure(reader.list("heavy", null, 5, ofOther), ActivationPage.BadCursor.class);
+    failure(reader.list("heavy", null, 5, ofAlpha), ActivationPage.BadCursor.class);
+    failure(reader.list("heavy", "beta", 5, ofAlpha), ActivationPage.BadCursor.class);
+    failure(reader.list("other", null, 5, ofHeavy), ActivationPage.BadCursor.class);
+    for (String junk : List.of("", "junk", "AAAAAAAAAAA", "AAAAAAAAAAAA", "////////////", "x.y")) {
+      failure(reader.list("heavy", null, 5, junk), ActivationPage.BadCursor.class);
+    }
+    // A sequence the stream never held (or no longer holds) is the end of the list.
+    assertEquals(
+        ActivationPage.empty(), await(reader.list("heavy", null, 5, IndexCursor.encode(1L << 40))));
+  }
+
+  @Test
+  void aGapInAChainEndsTheListCleanly() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ActivationRecord r = record("gappy", newId(), "f", at(i));
+      await(writer.put(r));
+      ids.add(r.activationId());
+    }
+    // The fourth newest summary goes, as when it expires or is removed.
+    long seq = lastSequence("faas.actidx.gappy");
+    for (int back = 0; back < 3; back++) {
+      seq = RecordCodec.decodeSummary(
+              readerBridge.connection().jetStreamManagement()
+                  .getMessage(ActivationIndex.STREAM, seq).getData())
+          .previous();
+    }
+    readerBridge.connection().jetStreamManagement().deleteMessage(ActivationIndex.STREAM, seq);
+
+    assertEquals(newestFirst(ids).subList(0, 3), all("gappy", null, 50));
+    assertEquals(newestFirst(ids).subList(0, 3), all("gappy", null, 2));
+  }
+
+  @Test
+  void writersOnTwoNodesKeepOneChain() throws Exception {
+    ActivationStore second = fixture.ready("second-writer").activations();
+    List<CompletableFuture<Void>> puts = new ArrayList<>();
+    List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 200; i++) {
+      ActivationRecord r = record("busy", newId(), i % 2 == 0 ? "f" : "g", at(i));
+      ids.add(r.activationId());
+      puts.add((i % 2 == 0 ? writer : second).put(r).toCompletableFuture());
+    }
+    await(CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)));
+
+    List<String> listed = all("busy", null, 200);
+    assertEquals(200, listed.size(), "every record listed");
+    assertEquals(ids.stream().sorted().toList(), listed.stream().sorted().toList());
+    assertEquals(100, all("busy", "f", 30).size());
+    assertEquals(100, all("busy", "g", 30).size());
+  }
+
+  private long lastSequence(String subject) throws Exception {
+    return readerBridge
+        .connection()
+        .jetStreamManagement()
+        .getLastMessage(ActivationIndex.STREAM, subject)
+        .getSeq();
+  }
+
+  private List<String> all(String owner, String function, int limit) throws Exception {
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      ActivationPage page = await(reader.list(owner, function, limit, cursor));
+      assertTrue(page.activations().size() <= limit);
+      if (page.nextCursor() != null) {
+        assertEquals(limit, page.activations().size(), "only the last page is short");
+      }
+      ids.addAll(ids(page));
+      cursor = page.nextCursor();
+      assertTrue(++pages < 10_000, "the pages end");
+    } while (cursor != null);
+    return ids;
+  }
+
+  private static List<String> ids(ActivationPage page) {
+    return page.activations().stream().map(ActivationRecord::activationId).toList();
+  }
+
+  private static List<String> newestFirst(List<String> stored) {
+    List<String> copy = new ArrayList<>(stored);
+    Collections.reverse(copy);
+    return copy;
+  }
+
+  // $JS.API.DIRECT.GET.ACTIVATION_INDEX -> DIRECT.GET, $JS.API.CONSUMER.CREATE.X -> CONSUMER.CREATE
+  private static String kind(String subject) {
+    String[] t = subject.split("\\.");
+    return t.length >= 4 ? t[2] + "." + t[3] : subject;
+  }
+
+  private int count(String kind) {
+    AtomicInteger n = apiCalls.get(kind);
+    return n == null ? 0 : n.get();
+  }
+
+  private Map<String, Integer> counts() {
+    Map<String, Integer> m = new java.util.TreeMap<>();
+    apiCalls.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+}
