@@ -7,13 +7,14 @@ import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 
+import dev.faas.actors.Stages;
+import dev.faas.actors.activation.ActivationPage;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.Outcome;
 import dev.faas.http.ApiResult.Invalid;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +32,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 final class InvocationRoutes {
   static final int DEFAULT_LIST_LIMIT = 50;
   static final int MAX_LIST_LIMIT = 200;
+  /** Cursors are a few characters; anything much longer is not one. */
+  static final int MAX_CURSOR_LENGTH = 256;
+  private static final String CURSOR_DETAIL =
+      "cursor: not a cursor of this listing (use the nextCursor of its previous page)";
 
   private final Lookups lookups;
   private final Invoker invoker;
@@ -66,7 +71,12 @@ final class InvocationRoutes {
                     function ->
                         parameterOptional(
                             "limit",
-                            limit -> completeWithFuture(list(caller, function, limit))))));
+                            limit ->
+                                parameterOptional(
+                                    "cursor",
+                                    cursor ->
+                                        completeWithFuture(
+                                            list(caller, function, limit, cursor)))))));
   }
 
   private Route invoke(AuthenticatedUser caller, String name, byte[] input, HttpRequest request) {
@@ -114,11 +124,18 @@ final class InvocationRoutes {
     return Problem.of(StatusCodes.NOT_FOUND, "no activation with id " + id).toResponse();
   }
 
+  /**
+   * One page of the caller's records (API.md, "Listing activations"): at most {@code limit}, no
+   * result and no logs, and {@code nextCursor} when there are more. Its size is bounded by {@link
+   * #MAX_LIST_LIMIT} summaries whatever the caller has stored.
+   */
   private CompletionStage<HttpResponse> list(
-      AuthenticatedUser caller, Optional<String> function, Optional<String> limitText) {
+      AuthenticatedUser caller,
+      Optional<String> function,
+      Optional<String> limitText,
+      Optional<String> cursor) {
     if (function.isPresent() && !Names.isFunctionName(function.get())) {
-      return CompletableFuture.completedFuture(
-          ProblemType.VALIDATION.problem("function: not a valid function name").toResponse());
+      return invalid("function", "function: not a valid function name");
     }
     int limit;
     try {
@@ -127,18 +144,27 @@ final class InvocationRoutes {
       limit = -1;
     }
     if (limit < 1 || limit > MAX_LIST_LIMIT) {
-      return CompletableFuture.completedFuture(
-          ProblemType.VALIDATION
-              .problem("limit: must be a whole number from 1 to " + MAX_LIST_LIMIT)
-              .toResponse());
+      return invalid("limit", "limit: must be a whole number from 1 to " + MAX_LIST_LIMIT);
+    }
+    if (cursor.isPresent() && cursor.get().length() > MAX_CURSOR_LENGTH) {
+      return invalid("cursor", CURSOR_DETAIL);
     }
     return activations
-        .list(caller.username(), function.orElse(null), limit)
+        .list(caller.username(), function.orElse(null), limit, cursor.orElse(null))
         .thenApply(
-            (List<ActivationRecord> records) ->
-                Json.response(
-                    StatusCodes.OK,
-                    Map.of("activations", records.stream().map(ActivationView::of).toList())))
-        .exceptionally(Responses::failure);
+            (ActivationPage page) -> Json.response(StatusCodes.OK, ActivationListView.of(page)))
+        .exceptionally(
+            failure ->
+                Stages.unwrap(failure) instanceof ActivationPage.BadCursor
+                    ? ProblemType.VALIDATION
+                        .problem(CURSOR_DETAIL)
+                        .with("field", "cursor")
+                        .toResponse()
+                    : Responses.failure(failure));
+  }
+
+  private static CompletionStage<HttpResponse> invalid(String field, String detail) {
+    return CompletableFuture.completedFuture(
+        ProblemType.VALIDATION.problem(detail).with("field", field).toResponse());
   }
 }

@@ -203,18 +203,56 @@ class InvocationApiTest {
     records.put(stored(owner, "list0000001", "echo", 1));
     records.put(stored(owner, "list0000002", "other", 2));
     records.put(stored(owner, "list0000003", "echo", 3));
-    JsonNode all = json(check(api.call("GET", "/v1/activations", token, null), 200)).get("activations");
+    JsonNode page = json(check(api.call("GET", "/v1/activations", token, null), 200));
+    JsonNode all = page.get("activations");
     assertEquals(
         List.of("list0000003", "list0000002", "list0000001"),
         List.of(all.get(0).get("activationId").asText(), all.get(1).get("activationId").asText(),
             all.get(2).get("activationId").asText()));
+    assertFalse(page.has("nextCursor"), "no cursor on the last page");
     JsonNode echo =
         json(check(api.call("GET", "/v1/activations?function=echo&limit=1", token, null), 200))
             .get("activations");
     assertEquals(1, echo.size());
     assertEquals("list0000003", echo.get(0).get("activationId").asText());
-    assertProblem(api.call("GET", "/v1/activations?limit=0", token, null), 400);
-    assertProblem(api.call("GET", "/v1/activations?limit=abc", token, null), 400);
-    assertProblem(api.call("GET", "/v1/activations?function=Bad.Name", token, null), 400);
+  }
+
+  @Test
+  void theListCarriesNoResultNorLogsAndPagesWithACursor() {
+    records.put(stored(owner, "page0000001", "echo", 1));
+    records.put(stored(owner, "page0000002", "echo", 2));
+    records.put(stored(owner, "page0000003", "echo", 3));
+    JsonNode first = json(check(api.call("GET", "/v1/activations?limit=2", token, null), 200));
+    assertEquals(2, first.get("activations").size());
+    JsonNode listed = first.get("activations").get(0);
+    assertFalse(listed.has("result"), listed::toString);
+    assertFalse(listed.has("logs"), listed::toString);
+    assertEquals("failed", listed.get("status").asText());
+    assertEquals(1, listed.get("exitCode").asInt());
+    assertEquals(3, listed.get("timings").get("runMs").asLong());
+    String cursor = first.get("nextCursor").asText();
+
+    JsonNode second =
+        json(check(api.call("GET", "/v1/activations?limit=2&cursor=" + cursor, token, null), 200));
+    assertEquals(1, second.get("activations").size());
+    assertEquals("page0000001", second.get("activations").get(0).get("activationId").asText());
+    assertFalse(second.has("nextCursor"));
+  }
+
+  @Test
+  void listParametersOutOfRangeAre400NamingTheField() {
+    for (String[] bad :
+        new String[][] {
+          {"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=abc", "limit"},
+          {"limit=-1", "limit"}, {"function=Bad.Name", "function"}, {"cursor=nope", "cursor"},
+          {"cursor=" + "x".repeat(300), "cursor"}
+        }) {
+      JsonNode problem =
+          assertProblem(api.call("GET", "/v1/activations?" + bad[0], token, null), 400);
+      assertEquals(ProblemType.BASE + "validation", problem.get("type").asText(), bad[0]);
+      assertEquals(bad[1], problem.get("field").asText(), bad[0]);
+    }
+    check(api.call("GET", "/v1/activations?limit=200", token, null), 200);
+    check(api.call("GET", "/v1/activations?limit=1", token, null), 200);
   }
 }
