@@ -98,10 +98,15 @@ class ActivationListIT {
   void aPageOfFiftyReadsFiftyOneSmallSummariesWhateverTheOwnerHolds() throws Exception {
     apiCalls.clear();
     long bytesBefore = readerBridge.connection().getStatistics().getInBytes();
+    long start = System.nanoTime();
 
     ActivationPage page = await(reader.list("heavy", null, 50, null));
 
+    long micros = (System.nanoTime() - start) / 1000;
     long bytesRead = readerBridge.connection().getStatistics().getInBytes() - bytesBefore;
+    System.out.printf(
+        "A page of 50 of %d records (%d MiB of results): %d bytes read in %d us%n",
+        RECORDS, RECORDS * RESULT_BYTES / (1024 * 1024), bytesRead, micros);
     assertEquals(newestFirst(heavy).subList(0, 50), ids(page));
     assertNotNull(page.nextCursor());
     page.activations().forEach(r -> assertNull(r.result(), "no result in a listing"));
