@@ -79,7 +79,7 @@ final class InvocationRoutes {
     boolean wantsRecord = InvocationResponses.wantsJson(request);
     CompletionStage<HttpResponse> response =
         lookups
-            .function(caller.username(), checked)
+            .function(caller.userId(), checked)
             .thenCompose(
                 found ->
                     found.isEmpty()
@@ -101,7 +101,7 @@ final class InvocationRoutes {
       return CompletableFuture.completedFuture(missing(id));
     }
     return activations
-        .get(caller.username(), id)
+        .get(caller.userId(), id)
         .thenApply(
             (Optional<ActivationRecord> found) ->
                 found
@@ -133,7 +133,7 @@ final class InvocationRoutes {
               .toResponse());
     }
     return activations
-        .list(caller.username(), function.orElse(null), limit)
+        .list(caller.userId(), function.orElse(null), limit)
         .thenApply(
             (List<ActivationRecord> records) ->
                 Json.response(

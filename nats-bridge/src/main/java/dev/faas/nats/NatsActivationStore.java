@@ -5,6 +5,8 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.PurgeOptions;
 import io.nats.client.api.KeyValueEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Activation records in the {@code activations} bucket (its time-to-live comes from the
- * settings), keyed by {@code <owner>.<activationId>}, in {@link RecordCodec}'s binary-safe
+ * settings), keyed by {@code <owner>.<activationId>} (the owner a user id), in {@link RecordCodec}'s binary-safe
  * framing. Every method that takes names throws {@link IllegalArgumentException} at once for a
  * name the API grammar does not allow.
  *
@@ -132,6 +134,32 @@ public final class NatsActivationStore implements ActivationStore {
           }
           records.sort(NEWEST_FIRST);
           return List.copyOf(records.subList(0, Math.min(limit, records.size())));
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One purge of the bucket's stream filtered to the owner's subjects: every record goes in a
+   * single server call, whatever its number, and no value is read; nothing is left of them, not
+   * even a delete marker.
+   */
+  @Override
+  public CompletionStage<Void> deleteAll(String owner) {
+    String filter = Keys.ownerFilter(owner);
+    return calls.run(
+        filter,
+        kv -> {
+          Connection conn = buckets.connection();
+          if (conn == null) {
+            throw new StoreException.Unavailable("not connected to NATS", null);
+          }
+          conn.jetStreamManagement(
+                  JetStreamOptions.builder().requestTimeout(timeout).build())
+              .purgeStream(
+                  "KV_" + Buckets.ACTIVATIONS,
+                  PurgeOptions.subject("$KV." + Buckets.ACTIVATIONS + "." + filter));
+          return null;
         });
   }
 

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-/** Finished activations, keyed by {@code <owner>.<activationId>}, kept for a time-to-live. */
+/**
+ * Finished activations, keyed by {@code <owner>.<activationId>} (the owner is a user id), kept for
+ * a time-to-live.
+ */
 public interface ActivationStore {
 
   CompletionStage<Void> put(ActivationRecord record);
@@ -16,4 +19,10 @@ public interface ActivationStore {
    * not null.
    */
   CompletionStage<List<ActivationRecord>> list(String owner, String function, int limit);
+
+  /**
+   * Removes every record of {@code owner} (when the user is deleted); completes normally when there
+   * were none.
+   */
+  CompletionStage<Void> deleteAll(String owner);
 }
