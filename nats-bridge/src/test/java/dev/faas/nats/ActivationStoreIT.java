@@ -42,65 +42,65 @@ class ActivationStoreIT {
   @Test
   void aRecordComesBackAsPut() throws Exception {
     ActivationRecord r =
-        record("rita", newId(), "echo", at(0), "ünïcödé\n".getBytes(StandardCharsets.UTF_8));
+        record(Fixtures.uid("rita"), newId(), "echo", at(0), "ünïcödé\n".getBytes(StandardCharsets.UTF_8));
     await(store.put(r));
 
-    assertSameRecord(r, await(store.get("rita", r.activationId())).orElseThrow());
-    assertEquals(Optional.empty(), await(store.get("rita", newId())));
-    assertEquals(Optional.empty(), await(store.get("other", r.activationId())));
+    assertSameRecord(r, await(store.get(Fixtures.uid("rita"), r.activationId())).orElseThrow());
+    assertEquals(Optional.empty(), await(store.get(Fixtures.uid("rita"), newId())));
+    assertEquals(Optional.empty(), await(store.get(Fixtures.uid("other"), r.activationId())));
   }
 
   @Test
   void aRecordWithAOneMebibyteResultIsKeptWhole() throws Exception {
     byte[] result = new byte[1024 * 1024];
     new Random(5).nextBytes(result);
-    ActivationRecord r = record("rita", newId(), "big", at(0), result);
+    ActivationRecord r = record(Fixtures.uid("rita"), newId(), "big", at(0), result);
 
     await(store.put(r));
 
-    assertSameRecord(r, await(store.get("rita", r.activationId())).orElseThrow());
+    assertSameRecord(r, await(store.get(Fixtures.uid("rita"), r.activationId())).orElseThrow());
   }
 
   @Test
   void theListIsNewestFirstFilteredAndLimited() throws Exception {
-    ActivationRecord a1 = record("lisa", newId(), "alpha", at(1));
-    ActivationRecord b2 = record("lisa", newId(), "beta", at(2));
-    ActivationRecord a3 = record("lisa", newId(), "alpha", at(3));
-    ActivationRecord a4 = record("lisa", newId(), "alpha", at(4));
+    ActivationRecord a1 = record(Fixtures.uid("lisa"), newId(), "alpha", at(1));
+    ActivationRecord b2 = record(Fixtures.uid("lisa"), newId(), "beta", at(2));
+    ActivationRecord a3 = record(Fixtures.uid("lisa"), newId(), "alpha", at(3));
+    ActivationRecord a4 = record(Fixtures.uid("lisa"), newId(), "alpha", at(4));
     for (ActivationRecord r : List.of(a3, a1, a4, b2)) {
       await(store.put(r));
     }
 
-    assertEquals(ids(a4, a3, b2, a1), ids(await(store.list("lisa", null, 10))));
-    assertEquals(ids(a4, a3), ids(await(store.list("lisa", null, 2))));
-    assertEquals(ids(a4, a3, a1), ids(await(store.list("lisa", "alpha", 10))));
-    assertEquals(ids(b2), ids(await(store.list("lisa", "beta", 10))));
-    assertEquals(List.of(), await(store.list("lisa", "gamma", 10)));
-    assertSameRecord(a4, await(store.list("lisa", "alpha", 1)).get(0));
+    assertEquals(ids(a4, a3, b2, a1), ids(await(store.list(Fixtures.uid("lisa"), null, 10))));
+    assertEquals(ids(a4, a3), ids(await(store.list(Fixtures.uid("lisa"), null, 2))));
+    assertEquals(ids(a4, a3, a1), ids(await(store.list(Fixtures.uid("lisa"), "alpha", 10))));
+    assertEquals(ids(b2), ids(await(store.list(Fixtures.uid("lisa"), "beta", 10))));
+    assertEquals(List.of(), await(store.list(Fixtures.uid("lisa"), "gamma", 10)));
+    assertSameRecord(a4, await(store.list(Fixtures.uid("lisa"), "alpha", 1)).get(0));
   }
 
   @Test
   void ownersSeeOnlyTheirOwnRecords() throws Exception {
-    ActivationRecord ann = record("ann", newId(), "f", at(1));
-    ActivationRecord anna = record("anna", newId(), "f", at(2));
+    ActivationRecord ann = record(Fixtures.ANN, newId(), "f", at(1));
+    ActivationRecord anna = record(Fixtures.ANNA, newId(), "f", at(2));
     await(store.put(ann));
     await(store.put(anna));
 
-    assertEquals(ids(ann), ids(await(store.list("ann", null, 10))));
-    assertEquals(ids(anna), ids(await(store.list("anna", null, 10))));
-    assertEquals(Optional.empty(), await(store.get("ann", anna.activationId())));
-    assertEquals(List.of(), await(store.list("nobody", null, 10)));
+    assertEquals(ids(ann), ids(await(store.list(Fixtures.ANN, null, 10))));
+    assertEquals(ids(anna), ids(await(store.list(Fixtures.ANNA, null, 10))));
+    assertEquals(Optional.empty(), await(store.get(Fixtures.ANN, anna.activationId())));
+    assertEquals(List.of(), await(store.list(Fixtures.uid("nobody"), null, 10)));
   }
 
   @Test
   void invalidNamesAreRefusedBeforeTheyReachAKey() {
-    assertThrows(IllegalArgumentException.class, () -> store.get("ann", "ABC.>"));
+    assertThrows(IllegalArgumentException.class, () -> store.get(Fixtures.ANN, "ABC.>"));
     assertThrows(IllegalArgumentException.class, () -> store.get("a.b", newId()));
     assertThrows(IllegalArgumentException.class, () -> store.list("ann.*", null, 10));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann", "f.>", 10));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann", null, 0));
+    assertThrows(IllegalArgumentException.class, () -> store.list(Fixtures.ANN, "f.>", 10));
+    assertThrows(IllegalArgumentException.class, () -> store.list(Fixtures.ANN, null, 0));
     assertThrows(
-        IllegalArgumentException.class, () -> store.put(record("ann", "short", "f", at(0))));
+        IllegalArgumentException.class, () -> store.put(record(Fixtures.ANN, "short", "f", at(0))));
   }
 
   @Test
@@ -109,13 +109,13 @@ class ActivationStoreIT {
       NatsBridge bridge = small.ready("small");
       byte[] result = new byte[1024 * 1024];
       new Random(9).nextBytes(result);
-      ActivationRecord r = record("rita", newId(), "big", at(0), result);
+      ActivationRecord r = record(Fixtures.uid("rita"), newId(), "big", at(0), result);
 
       await(bridge.activations().put(r));
 
       byte[] stored = bridge.bucket(Buckets.ACTIVATIONS).get(r.key()).getValue();
       assertTrue(RecordCodec.isTruncated(stored));
-      ActivationRecord back = await(bridge.activations().get("rita", r.activationId())).orElseThrow();
+      ActivationRecord back = await(bridge.activations().get(Fixtures.uid("rita"), r.activationId())).orElseThrow();
       assertTrue(back.result().length < result.length);
       assertTrue(back.result().length > result.length / 2);
       assertArrayEquals(Arrays.copyOf(result, back.result().length), back.result());

@@ -72,6 +72,12 @@ public final class FakeStore implements ActivationStore {
             .toList());
   }
 
+  @Override
+  public CompletionStage<Void> deleteAll(String owner) {
+    records.values().removeIf(r -> r.owner().equals(owner));
+    return CompletableFuture.completedFuture(null);
+  }
+
   public Optional<ActivationRecord> byId(String activationId) {
     return records.values().stream().filter(r -> r.activationId().equals(activationId)).findFirst();
   }
