@@ -216,6 +216,11 @@ final class ApiFixture implements AutoCloseable {
     return json(check(login(username, PASSWORD), 200)).get("token").asText();
   }
 
+  /** The user id of the user {@code username} as it is stored now (what their data is keyed by). */
+  String idOf(String username) {
+    return userStore.kv.get(username).orElseThrow().value().userId();
+  }
+
   /** Registers a fresh user and returns a token for it. */
   String newUserToken() {
     return userWithToken(uniqueName("user"));
