@@ -15,6 +15,7 @@ import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -26,12 +27,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ActivationStoreIT {
   private BridgeFixture fixture;
+  private NatsBridge node;
   private ActivationStore store;
 
   @BeforeAll
   void start() throws Exception {
     fixture = BridgeFixture.started();
-    store = fixture.ready("node").activations();
+    node = fixture.ready("node");
+    store = node.activations();
   }
 
   @AfterAll
@@ -90,6 +93,39 @@ class ActivationStoreIT {
     assertEquals(ids(anna), ids(await(store.list(Fixtures.ANNA, null, 10))));
     assertEquals(Optional.empty(), await(store.get(Fixtures.ANN, anna.activationId())));
     assertEquals(List.of(), await(store.list(Fixtures.uid("nobody"), null, 10)));
+  }
+
+  @Test
+  void deleteAllRemovesEveryRecordOfTheOwnerAndNoOneElses() throws Exception {
+    String leaving = Fixtures.uid("leaving");
+    String staying = Fixtures.uid("staying");
+    List<ActivationRecord> theirs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ActivationRecord r = record(leaving, newId(), "f", at(i));
+      theirs.add(r);
+      await(store.put(r));
+    }
+    ActivationRecord kept = record(staying, newId(), "f", at(1));
+    await(store.put(kept));
+
+    await(store.deleteAll(leaving));
+    await(store.deleteAll(leaving)); // again: nothing left is no failure
+
+    assertEquals(List.of(), await(store.list(leaving, null, 100)));
+    for (ActivationRecord r : theirs) {
+      assertEquals(Optional.empty(), await(store.get(leaving, r.activationId())));
+    }
+    assertEquals(List.of(), node.bucket(Buckets.ACTIVATIONS).keys(leaving + ".>"));
+    assertEquals(ids(kept), ids(await(store.list(staying, null, 10))));
+  }
+
+  @Test
+  void aUsernameIsNoOwner() {
+    // Owners are user ids: a name (which a new user may register again) never builds a key.
+    assertThrows(IllegalArgumentException.class, () -> store.get("rita", newId()));
+    assertThrows(IllegalArgumentException.class, () -> store.list("rita", null, 10));
+    assertThrows(IllegalArgumentException.class, () -> store.deleteAll("rita"));
+    assertThrows(IllegalArgumentException.class, () -> store.deleteAll(">"));
   }
 
   @Test
