@@ -116,7 +116,7 @@ class UserIdentityIT {
   void functionsCreatedWhileTheirUserIsDeletedLeaveNoOrphans() throws Exception {
     List<String> oldIds = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
-      FaasClient racer = FaasClient.signUp(http, node.baseUrl(), "racer");
+      FaasClient racer = signUp("racer", round);
       oldIds.add(racer.userId());
       CountDownLatch go = new CountDownLatch(1);
       List<Future<Reply>> creates = new ArrayList<>();
@@ -150,6 +150,14 @@ class UserIdentityIT {
     assertEquals(0, functions.json().get("functions").size(), functions::toString);
     assertNothingUnder(oldIds);
     heir.call("DELETE", "/v1/users/me", null);
+  }
+
+  private FaasClient signUp(String name, int round) throws Exception {
+    try {
+      return FaasClient.signUp(http, node.baseUrl(), name);
+    } catch (AssertionError e) {
+      throw new AssertionError("round " + round + ": " + e.getMessage(), e);
+    }
   }
 
   /** No bucket holds a key of any of these user ids. */
