@@ -97,7 +97,6 @@ class UserIdentityIT {
     assertEquals(204, gone.status(), gone::toString);
 
     FaasClient second = FaasClient.signUp(http, node.baseUrl(), "xavier");
-    assertNotEquals(firstId, second.userId(), "a new user of the name has a new id");
     Reply functions = second.get("/v1/functions");
     assertEquals(0, functions.json().get("functions").size(), functions::toString);
     Reply records = second.get("/v1/activations");
@@ -108,6 +107,7 @@ class UserIdentityIT {
     assertEquals(404, old.status(), old::toString);
     assertEquals(404, second.invoke("tell", "ping").status());
     assertEquals(0, second.get("/v1/registries").json().get("registries").size());
+    assertNotEquals(firstId, second.userId(), "a new user of the name has a new id");
     assertNothingUnder(List.of(firstId));
     second.call("DELETE", "/v1/users/me", null);
   }
