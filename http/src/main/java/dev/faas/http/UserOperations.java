@@ -11,18 +11,25 @@ import dev.faas.actors.store.StoreException;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Registering users, issuing their tokens, and removing a user with everything they own. */
 final class UserOperations {
   private static final Logger log = LoggerFactory.getLogger(UserOperations.class);
+  // A sweep that fails is tried again this often, this long apart: enough for a NATS blip or a
+  // leader change, short enough for the client waiting for the answer.
+  static final int SWEEP_ATTEMPTS = 3;
+  private static final Duration SWEEP_PAUSE = Duration.ofMillis(500);
   private final UserStore userStore;
   private final FunctionStore functionStore;
   private final ActivationStore activations;
@@ -120,7 +127,9 @@ final class UserOperations {
    * delete either lands before the sweep below reads, or sees the user gone and takes itself back
    * ({@link FunctionOperations}, {@link RegistryOperations}). The sweep is idempotent and keyed by
    * an id nobody gets again, so the name is free at once and a new user of that name sees none of
-   * it. A sweep that fails is answered 503 and logged with the id; what it left cannot be reached
+   * it. The sweep is tried again after a short pause when it fails (NATS briefly away), up to
+   * {@value #SWEEP_ATTEMPTS} times; one that still fails is answered 503 and logged with the id;
+   * what it left cannot be reached
    * by anybody (activation records still age out with their bucket's time-to-live).
    */
   CompletionStage<ApiResult> delete(AuthenticatedUser caller) {
@@ -131,7 +140,7 @@ final class UserOperations {
         .thenCompose(
             done -> {
               users.removedLocally(username);
-              return sweep(owner);
+              return sweep(owner, SWEEP_ATTEMPTS);
             })
         .handle(
             (done, error) -> {
@@ -152,6 +161,29 @@ final class UserOperations {
    * step completes normally when there is nothing (left) to remove, so a sweep can be run again.
    * One more kind of data is one more step here.
    */
+  private CompletionStage<Void> sweep(String owner, int attemptsLeft) {
+    return sweep(owner)
+        .handle(
+            (done, error) -> {
+              if (error == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              if (attemptsLeft <= 1) {
+                return CompletableFuture.<Void>failedFuture(error);
+              }
+              log.warn(
+                  "Sweep of user id [{}] failed, trying again: [{}]",
+                  owner,
+                  Stages.unwrap(error).toString());
+              Executor later =
+                  CompletableFuture.delayedExecutor(
+                      SWEEP_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+              return CompletableFuture.supplyAsync(() -> null, later)
+                  .thenCompose(ignored -> sweep(owner, attemptsLeft - 1));
+            })
+        .thenCompose(next -> next);
+  }
+
   private CompletionStage<Void> sweep(String owner) {
     return activations
         .deleteAll(owner)

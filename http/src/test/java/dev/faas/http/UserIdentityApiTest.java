@@ -72,6 +72,24 @@ class UserIdentityApiTest {
   }
 
   @Test
+  void aSweepThatFailsIsTriedAgainAndOneThatKeepsFailingIs503() {
+    String name = api.uniqueName("ident");
+    String token = api.userWithToken(name);
+    api.activations.put(record(api.idOf(name), "blip0000001")).toCompletableFuture().join();
+    api.activations.failingDeletes(1);
+
+    check(api.call("DELETE", "/v1/users/me", token, null), 204);
+    assertTrue(api.activations.byId("blip0000001").isEmpty(), "swept at the second attempt");
+
+    String other = api.uniqueName("ident");
+    String otherToken = api.userWithToken(other);
+    api.activations.put(record(api.idOf(other), "down0000001")).toCompletableFuture().join();
+    api.activations.failingDeletes(UserOperations.SWEEP_ATTEMPTS);
+    assertProblem(api.call("DELETE", "/v1/users/me", otherToken, null), 503);
+    assertProblem(api.call("GET", "/v1/users/me", otherToken, null), 401);
+  }
+
+  @Test
   void aFunctionCreatedWhileItsUserIsDeletedIsTakenBack() {
     String name = api.uniqueName("ident");
     String token = api.userWithToken(name);

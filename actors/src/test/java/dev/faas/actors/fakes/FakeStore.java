@@ -18,6 +18,7 @@ public final class FakeStore implements ActivationStore {
   private final AtomicInteger putsToFail = new AtomicInteger();
   private final AtomicInteger getsToFail = new AtomicInteger();
   private final AtomicInteger gets = new AtomicInteger();
+  private final AtomicInteger deletesToFail = new AtomicInteger();
 
   /** The next {@code count} puts fail and store nothing, as when NATS is away. */
   public FakeStore failingPuts(int count) {
@@ -72,8 +73,18 @@ public final class FakeStore implements ActivationStore {
             .toList());
   }
 
+  /** The next {@code count} deleteAll calls fail and remove nothing, as when NATS is away. */
+  public FakeStore failingDeletes(int count) {
+    deletesToFail.set(count);
+    return this;
+  }
+
   @Override
   public CompletionStage<Void> deleteAll(String owner) {
+    if (deletesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(
+          new StoreException.Unavailable("not connected to NATS", null));
+    }
     records.values().removeIf(r -> r.owner().equals(owner));
     return CompletableFuture.completedFuture(null);
   }
