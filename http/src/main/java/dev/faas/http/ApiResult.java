@@ -17,8 +17,11 @@ sealed interface ApiResult {
   /** A write with nothing to show back (write-only secrets); answered 204. */
   record Written() implements ApiResult {}
 
-  /** The forward-auth check passed; answered 200 with an empty body and {@code X-User}. */
-  record Verified(String username) implements ApiResult {}
+  /**
+   * The forward-auth check passed; answered 200 with an empty body, {@code X-User} and {@code
+   * X-User-Id}.
+   */
+  record Verified(String username, String userId) implements ApiResult {}
 
   /** Nothing there, or only something of another user's: answered 404 either way. */
   record Missing(String detail) implements ApiResult {}

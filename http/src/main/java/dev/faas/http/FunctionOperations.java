@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
  * Registering, reading, updating and deleting one user's functions. Reads come from the watched
  * cache; writes go to the store with compare-and-set and, once they succeed, into the cache too so
  * this node reads its own writes at once. Another user's function is never found: every key is
- * built from the caller's own name.
+ * built from the caller's own user id (the {@code owner} of every method), never from a name.
+ *
+ * <p>A create re-reads the caller's user record from the store once the function is written and
+ * takes the function back when the user is gone: deleting a user removes the user record first
+ * and sweeps the functions after, so a function written concurrently is either seen by the sweep
+ * or sees the user gone ({@link UserOperations#delete}). An update needs no such check: it is
+ * compare-and-set on an entry that exists, and the sweep deletes whatever entry it finds.
  */
 final class FunctionOperations {
   private static final Logger log = LoggerFactory.getLogger(FunctionOperations.class);
@@ -37,6 +43,7 @@ final class FunctionOperations {
   private final WatchedCache<ImagePullReport> pulls;
   private final WatchedCache<FunctionSpec> cache;
   private final Lookups lookups;
+  private final Etags etags;
   private final Clock clock;
   private final int updateAttempts;
 
@@ -46,6 +53,7 @@ final class FunctionOperations {
       WatchedCache<ImagePullReport> pulls,
       WatchedCache<FunctionSpec> cache,
       Lookups lookups,
+      Etags etags,
       Clock clock,
       int updateAttempts) {
     this.store = store;
@@ -53,40 +61,70 @@ final class FunctionOperations {
     this.pulls = pulls;
     this.cache = cache;
     this.lookups = lookups;
+    this.etags = etags;
     this.clock = clock;
     this.updateAttempts = updateAttempts;
   }
 
   /**
-   * Registers the function once its image resolves for {@code owner} (pinned to its digest, or
-   * local under local-first); an image the owner cannot have is 400 and nothing is stored.
+   * Registers the function of {@code caller} once its image resolves for them (pinned to its
+   * digest, or local under local-first); an image the owner cannot have is 400 and nothing is
+   * stored. When the caller was deleted while the function was written, the function is taken
+   * back and the answer is 404, as for any request of a deleted user.
    */
-  CompletionStage<ApiResult> create(String owner, FunctionRequest request) {
+  CompletionStage<ApiResult> create(AuthenticatedUser caller, FunctionRequest request) {
+    String owner = caller.userId();
     return resolve(owner, request)
         .thenCompose(
             resolved ->
                 resolved instanceof Refused refused
                     ? done(imageRefused(refused))
-                    : store(owner, request, stateOf(resolved)));
+                    : store(caller, request, stateOf(resolved)));
   }
 
   private CompletionStage<ApiResult> store(
-      String owner, FunctionRequest request, ImageState image) {
+      AuthenticatedUser caller, FunctionRequest request, ImageState image) {
     Instant now = now();
     return store
-        .create(request.toSpec(owner, now, now).withImageState(image))
+        .create(request.toSpec(caller.userId(), now, now).withImageState(image))
         .handle(
             (created, error) -> {
               if (error != null) {
                 if (Stages.unwrap(error) instanceof StoreException.AlreadyExists) {
-                  return new ApiResult.Taken(
-                      "you already have a function named '" + request.name() + "'");
+                  return done(
+                      new ApiResult.Taken(
+                          "you already have a function named '" + request.name() + "'"));
                 }
                 throw rethrow(error);
               }
-              cache.put(created.value().key(), created);
-              return new ApiResult.Created(
-                  view(created), location(request.name()), created.revision());
+              return keepIfOwnerRemains(caller, created);
+            })
+        .thenCompose(outcome -> outcome);
+  }
+
+  private CompletionStage<ApiResult> keepIfOwnerRemains(
+      AuthenticatedUser caller, Versioned<FunctionSpec> created) {
+    FunctionSpec spec = created.value();
+    return lookups
+        .isRegistered(caller)
+        .thenCompose(
+            registered -> {
+              if (registered) {
+                cache.put(spec.key(), created);
+                return done(
+                    new ApiResult.Created(
+                        view(created), location(spec.name()), revisionOf(created)));
+              }
+              log.info(
+                  "Function [{}] taken back: its owner was deleted while it was created",
+                  spec.key());
+              return store
+                  .delete(spec.owner(), spec.name())
+                  .thenApply(
+                      existed -> {
+                        cache.removedLocally(spec.key());
+                        return new ApiResult.Missing("the user no longer exists");
+                      });
             });
   }
 
@@ -103,14 +141,14 @@ final class FunctionOperations {
         .thenApply(
             found ->
                 found
-                    .<ApiResult>map(f -> new ApiResult.Ok(view(f), f.revision()))
+                    .<ApiResult>map(f -> new ApiResult.Ok(view(f), revisionOf(f)))
                     .orElseGet(() -> missing(name)));
   }
 
   /**
    * Replaces the function, its image resolved again (a tag pushed since is picked up here, and
-   * only here). With {@code If-Match} naming revisions, one compare-and-set against the named
-   * revision: losing it is 412. Without a precondition (or with {@code *}), compare-and-set
+   * only here). With {@code If-Match} naming revisions, the current entry must show one of them,
+   * and one compare-and-set against that entry: losing it is 412. Without a precondition (or with {@code *}), compare-and-set
    * against the current revision, read again and retried a few times when a concurrent write wins.
    * A function that does not exist is 404 before its image is asked for.
    */
@@ -156,11 +194,10 @@ final class FunctionOperations {
               if (current.isEmpty()) {
                 return done(missing(name));
               }
-              Optional<Long> expected = ifMatch.expectedRevision(current.get().revision());
-              if (expected.isEmpty()) {
+              if (!ifMatch.matches(revisionOf(current.get()))) {
                 return done(stale(name));
               }
-              return write(current.get(), request, image, expected.get())
+              return write(current.get(), request, image, current.get().revision())
                   .thenCompose(
                       written ->
                           written.isPresent()
@@ -219,7 +256,7 @@ final class FunctionOperations {
               }
               cache.put(spec.key(), updated);
               return Optional.of(
-                  new ApiResult.Ok(view(updated), updated.revision()));
+                  new ApiResult.Ok(view(updated), revisionOf(updated)));
             });
   }
 
@@ -249,7 +286,13 @@ final class FunctionOperations {
     String prefix = ImagePullReport.imageKey(entry.value().runImage()) + ".";
     List<ImagePullReport> reports =
         pulls.withKeyPrefix(prefix).stream().map(Versioned::value).toList();
-    return Views.FunctionView.of(entry, ImageStatuses.of(entry.value(), reports));
+    return Views.FunctionView.of(
+        entry, ImageStatuses.of(entry.value(), reports), revisionOf(entry));
+  }
+
+  /** The revision the API shows, and the {@code ETag}: {@link Etags}, not the store's. */
+  private long revisionOf(Versioned<FunctionSpec> entry) {
+    return etags.of(entry.value().key(), entry.revision());
   }
 
   private static ImageState stateOf(ImageResolution resolved) {

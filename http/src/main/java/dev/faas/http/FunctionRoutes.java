@@ -29,19 +29,18 @@ final class FunctionRoutes {
                     body ->
                         Responses.complete(
                             () ->
-                                functions.create(
-                                    caller.username(), FunctionRequest.forCreate(body))))),
+                                functions.create(caller, FunctionRequest.forCreate(body))))),
         Endpoint.authenticated(
             GET,
             "/v1/functions",
             (params, caller) ->
                 Responses.complete(
-                    () -> CompletableFuture.completedFuture(functions.list(caller.username())))),
+                    () -> CompletableFuture.completedFuture(functions.list(caller.userId())))),
         Endpoint.authenticated(
             GET,
             ITEM,
             (params, caller) ->
-                Responses.complete(() -> functions.get(caller.username(), name(params)))),
+                Responses.complete(() -> functions.get(caller.userId(), name(params)))),
         Endpoint.authenticated(
             PUT,
             ITEM,
@@ -55,7 +54,7 @@ final class FunctionRoutes {
                                     () -> {
                                       String name = name(params);
                                       return functions.update(
-                                          caller.username(),
+                                          caller.userId(),
                                           name,
                                           FunctionRequest.forUpdate(body, name),
                                           IfMatch.parse(ifMatch));
@@ -64,7 +63,7 @@ final class FunctionRoutes {
             DELETE,
             ITEM,
             (params, caller) ->
-                Responses.complete(() -> functions.delete(caller.username(), name(params)))));
+                Responses.complete(() -> functions.delete(caller.userId(), name(params)))));
   }
 
   private static String name(PathParams params) {

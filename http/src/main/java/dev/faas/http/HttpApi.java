@@ -45,7 +45,7 @@ public final class HttpApi {
    * @param users the node's watch-fed cache of the users store, keyed by username; the API also
    *     applies its own writes to it
    * @param functions the node's watch-fed cache of the functions store, keyed by {@code
-   *     <owner>.<name>}; the API also applies its own writes to it
+   *     <owner>.<name>} (the owner a user id); the API also applies its own writes to it
    * @param passwordHasher Argon2id on the node's blocking dispatcher
    * @param tokenService signs and verifies tokens with the cluster's shared key
    * @param registries users' registry credentials, sealed at rest; a user's go when the user does
@@ -53,6 +53,7 @@ public final class HttpApi {
    * @param readiness the node's component checks for {@code /readyz} (for example {@code nats},
    *     {@code kv}, {@code docker}), read on every probe; the API adds its two caches' catch-up
    * @param clock the time of {@code createdAt} and {@code updatedAt}
+   * @param activations the activation records; a user's go when the user does
    */
   public record Dependencies(
       UserStore userStore,
@@ -66,7 +67,8 @@ public final class HttpApi {
       RegistryCredentials registries,
       PrometheusMeterRegistry meterRegistry,
       Supplier<Map<String, Boolean>> readiness,
-      Clock clock) {
+      Clock clock,
+      ActivationStore activations) {
     /** Refuses a missing dependency at construction rather than at the first request. */
     public Dependencies {
       Objects.requireNonNull(userStore, "userStore");
@@ -81,6 +83,7 @@ public final class HttpApi {
       Objects.requireNonNull(meterRegistry, "meterRegistry");
       Objects.requireNonNull(readiness, "readiness");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(activations, "activations");
     }
   }
 
@@ -105,6 +108,7 @@ public final class HttpApi {
         new UserOperations(
             deps.userStore(),
             deps.functionStore(),
+            deps.activations(),
             deps.users(),
             deps.functions(),
             deps.registries(),
@@ -119,12 +123,13 @@ public final class HttpApi {
             deps.imagePulls(),
             deps.functions(),
             lookups,
+            deps.tokenService().etags(),
             deps.clock(),
             settings.updateAttempts());
     List<Endpoint> endpoints = new ArrayList<>();
     endpoints.addAll(new UserRoutes(userOps).endpoints());
     endpoints.addAll(new FunctionRoutes(functionOps).endpoints());
-    endpoints.addAll(new RegistryRoutes(new RegistryOperations(deps.registries())).endpoints());
+    endpoints.addAll(new RegistryRoutes(new RegistryOperations(deps.registries(), lookups)).endpoints());
     endpoints.addAll(
         new OperationsRoutes(
                 () -> withCacheChecks(deps.readiness().get(), deps.users(), deps.functions()),

@@ -41,14 +41,11 @@ record IfMatch(boolean any, List<Long> revisions) {
   }
 
   /**
-   * The revision to compare-and-set against, given the one just read. When the read shows a named
-   * revision that one is used; otherwise the newest named one, since the read may lag a write the
-   * client has already seen, and the store's compare-and-set has the last word.
+   * True when this precondition holds for a function whose revision (as the API shows it, {@link
+   * Etags}) is {@code current}. Revisions are not ordered, so only the current one matches; the
+   * store's compare-and-set on the entry just read has the last word.
    */
-  Optional<Long> expectedRevision(long currentRevision) {
-    if (any || revisions.contains(currentRevision)) {
-      return Optional.of(currentRevision);
-    }
-    return revisions.stream().max(Long::compare);
+  boolean matches(long current) {
+    return any || revisions.contains(current);
   }
 }

@@ -89,7 +89,7 @@ final class InvocationRoutes {
     boolean wantsRecord = InvocationResponses.wantsJson(request);
     CompletionStage<HttpResponse> response =
         lookups
-            .function(caller.username(), checked)
+            .function(caller.userId(), checked)
             .thenCompose(
                 found ->
                     found.isEmpty()
@@ -111,7 +111,7 @@ final class InvocationRoutes {
       return CompletableFuture.completedFuture(missing(id));
     }
     return activations
-        .get(caller.username(), id)
+        .get(caller.userId(), id)
         .thenApply(
             (Optional<ActivationRecord> found) ->
                 found
@@ -150,7 +150,7 @@ final class InvocationRoutes {
       return invalid("cursor", CURSOR_DETAIL);
     }
     return activations
-        .list(caller.username(), function.orElse(null), limit, cursor.orElse(null))
+        .list(caller.userId(), function.orElse(null), limit, cursor.orElse(null))
         .thenApply(
             (ActivationPage page) -> Json.response(StatusCodes.OK, ActivationListView.of(page)))
         .exceptionally(

@@ -56,6 +56,18 @@ final class Lookups {
             });
   }
 
+  /**
+   * Whether {@code caller}'s user still exists with the id the caller was authenticated with,
+   * read from the store, never the cache: a cache may still hold a user another node has just
+   * deleted. What a write that must not outlive its owner checks once it is written.
+   */
+  CompletionStage<Boolean> isRegistered(AuthenticatedUser caller) {
+    return userStore
+        .get(caller.username())
+        .thenApply(
+            stored -> stored.isPresent() && stored.get().value().userId().equals(caller.userId()));
+  }
+
   CompletionStage<Optional<Versioned<FunctionSpec>>> function(String owner, String name) {
     String key = functionKey(owner, name);
     Optional<Versioned<FunctionSpec>> cached = functions.get(key);
@@ -71,7 +83,7 @@ final class Lookups {
             });
   }
 
-  /** The owner's functions from the cache, sorted by name. */
+  /** The owner's (a user id's) functions from the cache, sorted by name. */
   List<Versioned<FunctionSpec>> functionsOf(String owner) {
     // Names cannot contain '.', so the prefix "<owner>." selects exactly this owner's keys.
     return functions.withKeyPrefix(owner + ".").stream()

@@ -21,7 +21,7 @@ final class RegistryRoutes {
         Endpoint.authenticated(
             GET,
             "/v1/registries",
-            (params, caller) -> Responses.complete(() -> registries.list(caller.username()))),
+            (params, caller) -> Responses.complete(() -> registries.list(caller.userId()))),
         Endpoint.authenticated(
             PUT,
             ITEM,
@@ -31,14 +31,14 @@ final class RegistryRoutes {
                         Responses.complete(
                             () ->
                                 registries.put(
-                                    caller.username(),
+                                    caller,
                                     host(params),
                                     RegistryLoginRequest.parse(body))))),
         Endpoint.authenticated(
             DELETE,
             ITEM,
             (params, caller) ->
-                Responses.complete(() -> registries.delete(caller.username(), host(params)))));
+                Responses.complete(() -> registries.delete(caller.userId(), host(params)))));
   }
 
   private static String host(PathParams params) {

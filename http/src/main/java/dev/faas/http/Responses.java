@@ -59,7 +59,8 @@ final class Responses {
     if (outcome instanceof ApiResult.Verified verified) {
       return HttpResponse.create()
           .withStatus(StatusCodes.OK)
-          .addHeader(RawHeader.create("X-User", verified.username()));
+          .addHeader(RawHeader.create("X-User", verified.username()))
+          .addHeader(RawHeader.create("X-User-Id", verified.userId()));
     }
     if (outcome instanceof ApiResult.Missing missing) {
       return Problem.of(StatusCodes.NOT_FOUND, missing.detail()).toResponse();

@@ -57,6 +57,7 @@ public final class TokenService {
   private static final int MAX_TOKEN_CHARS = 4096;
   private static final String USER_ID_CLAIM = "uid";
 
+  private final byte[] etagKey;
   private final MACSigner signer;
   private final MACVerifier verifier;
   private final Clock clock;
@@ -83,8 +84,27 @@ public final class TokenService {
     } catch (JOSEException e) {
       throw new IllegalArgumentException("unusable signing key", e);
     }
+    this.etagKey = derive(signingKey, "faas-etag-v1");
     this.clock = clock;
     this.ttl = ttl;
+  }
+
+  /**
+   * The key functions' ETags are hashed under ({@link Etags}): derived from the signing key with
+   * its own label, so it is the same on every node and is no signing key itself.
+   */
+  Etags etags() {
+    return new Etags(etagKey);
+  }
+
+  private static byte[] derive(byte[] signingKey, String label) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(signingKey, "HmacSHA256"));
+      return mac.doFinal(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
   }
 
   /** A service issuing tokens valid for {@link #DEFAULT_TTL}. */
@@ -166,8 +186,8 @@ public final class TokenService {
     boolean valid =
         ISSUER.equals(claims.getIssuer())
             && Names.isUsername(claims.getSubject())
-            && userId != null
-            && !userId.isEmpty()
+            // Every key of the user's data is built from it: the strict form, never a subject.
+            && Names.isUserId(userId)
             && expires != null
             && issued != null
             && now.isBefore(expires.toInstant().plus(CLOCK_SKEW))

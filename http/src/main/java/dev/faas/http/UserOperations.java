@@ -1,6 +1,7 @@
 package dev.faas.http;
 
 import dev.faas.actors.Stages;
+import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
@@ -10,17 +11,28 @@ import dev.faas.actors.store.StoreException;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Registering users, issuing their tokens, and removing a user with everything they own. */
 final class UserOperations {
+  private static final Logger log = LoggerFactory.getLogger(UserOperations.class);
+  // A sweep that fails is tried again this often, this long apart: enough for a NATS blip or a
+  // leader change, short enough for the client waiting for the answer.
+  static final int SWEEP_ATTEMPTS = 3;
+  private static final Duration SWEEP_PAUSE = Duration.ofMillis(500);
   private final UserStore userStore;
   private final FunctionStore functionStore;
+  private final ActivationStore activations;
   private final WatchedCache<User> users;
   private final WatchedCache<FunctionSpec> functions;
   private final RegistryCredentials registries;
@@ -32,6 +44,7 @@ final class UserOperations {
   UserOperations(
       UserStore userStore,
       FunctionStore functionStore,
+      ActivationStore activations,
       WatchedCache<User> users,
       WatchedCache<FunctionSpec> functions,
       RegistryCredentials registries,
@@ -41,6 +54,7 @@ final class UserOperations {
       Clock clock) {
     this.userStore = userStore;
     this.functionStore = functionStore;
+    this.activations = activations;
     this.users = users;
     this.functions = functions;
     this.registries = registries;
@@ -107,22 +121,78 @@ final class UserOperations {
   }
 
   /**
-   * Deletes the caller's functions and registry credentials, then the caller. The functions are
-   * listed from the store, not the cache, so none is left behind for lack of a watch event; the
-   * user goes last so a failure half way can be retried with the same token.
+   * Deletes the caller, then everything keyed by the caller's user id. The user record goes first:
+   * from then on no token of the user is accepted (on any node: the authenticator reads the store
+   * on a cache miss, and the watch removes the user from every cache), and a write racing with this
+   * delete either lands before the sweep below reads, or sees the user gone and takes itself back
+   * ({@link FunctionOperations}, {@link RegistryOperations}). The sweep is idempotent and keyed by
+   * an id nobody gets again, so the name is free at once and a new user of that name sees none of
+   * it. The sweep is tried again after a short pause when it fails (NATS briefly away), up to
+   * {@value #SWEEP_ATTEMPTS} times; one that still fails is answered 503 and logged with the id;
+   * what it left cannot be reached
+   * by anybody (activation records still age out with their bucket's time-to-live).
    */
   CompletionStage<ApiResult> delete(AuthenticatedUser caller) {
     String username = caller.username();
-    return functionStore
-        .list(username)
-        .thenCompose(owned -> deleteAll(username, owned))
-        .thenCompose(done -> registries.deleteAll(username))
-        .thenCompose(done -> userStore.delete(username))
-        .thenApply(
+    String owner = caller.userId();
+    return userStore
+        .delete(username)
+        .thenCompose(
             done -> {
               users.removedLocally(username);
+              return sweep(owner, SWEEP_ATTEMPTS);
+            })
+        .handle(
+            (done, error) -> {
+              if (error != null) {
+                log.error(
+                    "User [{}] deleted, but the data of user id [{}] was not all removed: [{}]",
+                    username,
+                    owner,
+                    Stages.unwrap(error).toString());
+                throw FunctionOperations.rethrow(error);
+              }
               return new ApiResult.Deleted();
             });
+  }
+
+  /**
+   * Removes every piece of data keyed by user id {@code owner}, one kind after the other; each
+   * step completes normally when there is nothing (left) to remove, so a sweep can be run again.
+   * One more kind of data is one more step here.
+   */
+  private CompletionStage<Void> sweep(String owner, int attemptsLeft) {
+    return sweep(owner)
+        .handle(
+            (done, error) -> {
+              if (error == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              if (attemptsLeft <= 1) {
+                return CompletableFuture.<Void>failedFuture(error);
+              }
+              log.warn(
+                  "Sweep of user id [{}] failed, trying again: [{}]",
+                  owner,
+                  Stages.unwrap(error).toString());
+              Executor later =
+                  CompletableFuture.delayedExecutor(
+                      SWEEP_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+              return CompletableFuture.supplyAsync(() -> null, later)
+                  .thenCompose(ignored -> sweep(owner, attemptsLeft - 1));
+            })
+        .thenCompose(next -> next);
+  }
+
+  private CompletionStage<Void> sweep(String owner) {
+    return activations
+        .deleteAll(owner)
+        .thenCompose(done -> registries.deleteAll(owner))
+        // API keys: their store's deleteAll(owner) is one more step here.
+        // Functions last: the store is listed, not the cache, so none is left for lack of a watch
+        // event.
+        .thenCompose(done -> functionStore.list(owner))
+        .thenCompose(owned -> deleteAll(owner, owned));
   }
 
   private CompletionStage<Void> deleteAll(String owner, List<Versioned<FunctionSpec>> owned) {

@@ -43,6 +43,6 @@ final class UserRoutes {
                 Responses.complete(
                     () ->
                         CompletableFuture.completedFuture(
-                            new ApiResult.Verified(caller.username())))));
+                            new ApiResult.Verified(caller.username(), caller.userId())))));
   }
 }

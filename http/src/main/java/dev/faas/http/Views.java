@@ -43,8 +43,11 @@ final class Views {
       Instant createdAt,
       Instant updatedAt,
       long revision) {
-    /** The function, its image in {@code image} (its status as of now). */
-    static FunctionView of(Versioned<FunctionSpec> entry, ImageState image) {
+    /**
+     * The function, its image in {@code image} (its status as of now), shown at {@code revision}
+     * ({@link Etags}: never the store's own revision).
+     */
+    static FunctionView of(Versioned<FunctionSpec> entry, ImageState image, long revision) {
       FunctionSpec f = entry.value();
       return new FunctionView(
           f.name(),
@@ -60,7 +63,7 @@ final class Views {
           f.network(),
           f.createdAt(),
           f.updatedAt(),
-          entry.revision());
+          revision);
     }
   }
 

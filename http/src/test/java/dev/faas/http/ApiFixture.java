@@ -3,6 +3,7 @@ package dev.faas.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.FakeRegistryCredentials;
 import dev.faas.actors.fakes.MutableClock;
@@ -50,6 +51,7 @@ final class ApiFixture implements AutoCloseable {
   final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   final MutableClock clock = new MutableClock(START);
   final FakeRegistryCredentials registries = new FakeRegistryCredentials(clock);
+  final FakeStore activations = new FakeStore();
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final Map<String, Boolean> readiness = new ConcurrentHashMap<>(Map.of("nats", true));
   final byte[] signingKey;
@@ -125,7 +127,8 @@ final class ApiFixture implements AutoCloseable {
             registries,
             registry,
             () -> Map.copyOf(readiness),
-            clock);
+            clock,
+            activations);
     api = new HttpApi(settings, deps, contributions.apply(deps));
     system = ActorSystem.create("http-test", systemConfig);
     binding =
@@ -211,6 +214,11 @@ final class ApiFixture implements AutoCloseable {
   String userWithToken(String username) {
     check(register(username, PASSWORD), 201);
     return json(check(login(username, PASSWORD), 200)).get("token").asText();
+  }
+
+  /** The user id of the user {@code username} as it is stored now (what their data is keyed by). */
+  String idOf(String username) {
+    return userStore.kv.get(username).orElseThrow().value().userId();
   }
 
   /** Registers a fresh user and returns a token for it. */

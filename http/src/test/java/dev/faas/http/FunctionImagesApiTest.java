@@ -142,6 +142,7 @@ class FunctionImagesApiTest {
     String token = api.newUserToken();
     String owner = json(check(api.call("GET", "/v1/users/me", token, null), 200))
         .get("username").asText();
+    owner = api.idOf(owner);
 
     check(api.createFunction(token, "whose", "reg.example/whose:1"), 201);
 

@@ -359,7 +359,7 @@ class FunctionsApiTest {
   @Test
   void functionCreatedOnAnotherNodeIsReadThroughOnACacheMiss() {
     String token = api.newUserToken();
-    String owner = api.tokens.verify(token).orElseThrow().username();
+    String owner = api.tokens.verify(token).orElseThrow().userId();
     FunctionSpec spec =
         new FunctionSpec(
             owner,

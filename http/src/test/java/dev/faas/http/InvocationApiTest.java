@@ -187,8 +187,8 @@ class InvocationApiTest {
 
   @Test
   void recordsAreTheOwnersOnly() {
-    records.put(stored(owner, "mine0000001", "echo", 1));
-    records.put(stored("somebody", "theirs00001", "echo", 2));
+    records.put(stored(api.idOf(owner), "mine0000001", "echo", 1));
+    records.put(stored("50e00000-0000-4000-8000-000000000001", "theirs00001", "echo", 2));
     JsonNode mine = json(check(api.call("GET", "/v1/activations/mine0000001", token, null), 200));
     assertEquals("failed", mine.get("status").asText());
     assertEquals("the function exited with a non-zero code", mine.get("error").asText());
@@ -200,9 +200,9 @@ class InvocationApiTest {
 
   @Test
   void theListIsNewestFirstFilteredAndLimited() {
-    records.put(stored(owner, "list0000001", "echo", 1));
-    records.put(stored(owner, "list0000002", "other", 2));
-    records.put(stored(owner, "list0000003", "echo", 3));
+    records.put(stored(api.idOf(owner), "list0000001", "echo", 1));
+    records.put(stored(api.idOf(owner), "list0000002", "other", 2));
+    records.put(stored(api.idOf(owner), "list0000003", "echo", 3));
     JsonNode page = json(check(api.call("GET", "/v1/activations", token, null), 200));
     JsonNode all = page.get("activations");
     assertEquals(
@@ -219,9 +219,9 @@ class InvocationApiTest {
 
   @Test
   void theListCarriesNoResultNorLogsAndPagesWithACursor() {
-    records.put(stored(owner, "page0000001", "echo", 1));
-    records.put(stored(owner, "page0000002", "echo", 2));
-    records.put(stored(owner, "page0000003", "echo", 3));
+    records.put(stored(api.idOf(owner), "page0000001", "echo", 1));
+    records.put(stored(api.idOf(owner), "page0000002", "echo", 2));
+    records.put(stored(api.idOf(owner), "page0000003", "echo", 3));
     JsonNode first = json(check(api.call("GET", "/v1/activations?limit=2", token, null), 200));
     assertEquals(2, first.get("activations").size());
     JsonNode listed = first.get("activations").get(0);

@@ -177,6 +177,7 @@ class RegistriesApiTest {
   void deletingTheUserDeletesTheirCredentialsOnly() {
     String name = api.uniqueName("reg");
     String token = api.userWithToken(name);
+    String id = api.idOf(name);
     String otherName = api.uniqueName("reg");
     String other = api.userWithToken(otherName);
     check(put(token, "ghcr.io", "u", PASSWORD), 204);
@@ -186,7 +187,7 @@ class RegistriesApiTest {
     check(api.call("DELETE", "/v1/users/me", token, null), 204);
 
     assertEquals(
-        List.of(), api.registries.list(name).toCompletableFuture().join(), "credentials deleted");
+        List.of(), api.registries.list(id).toCompletableFuture().join(), "credentials deleted");
     assertTrue(login(otherName, "ghcr.io").isPresent());
   }
 
@@ -216,7 +217,7 @@ class RegistriesApiTest {
   }
 
   private Optional<RegistryLogin> login(String owner, String host) {
-    return api.registries.login(owner, host).toCompletableFuture().join();
+    return api.registries.login(api.idOf(owner), host).toCompletableFuture().join();
   }
 
   private static List<String> texts(JsonNode array, String field) {

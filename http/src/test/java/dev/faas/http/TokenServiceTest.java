@@ -31,7 +31,7 @@ class TokenServiceTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:00:00.750Z"));
   private final TokenService tokens = new TokenService(key, clock, Duration.ofHours(1));
   private final User alice =
-      new User("alice", "hash", "id-of-alice", Instant.parse("2025-01-01T00:00:00Z"));
+      new User("alice", "hash", "a11ce000-0000-4000-8000-00000000a11c", Instant.parse("2025-01-01T00:00:00Z"));
 
   @Test
   void issuedTokenVerifiesWithItsClaims() {
@@ -39,7 +39,7 @@ class TokenServiceTest {
     assertEquals(Instant.parse("2025-03-01T13:00:00Z"), issued.expiresAt());
     TokenClaims claims = tokens.verify(issued.token()).orElseThrow();
     assertEquals("alice", claims.username());
-    assertEquals("id-of-alice", claims.userId());
+    assertEquals("a11ce000-0000-4000-8000-00000000a11c", claims.userId());
     assertEquals(issued.expiresAt(), claims.expiresAt());
     assertTrue(claims.tokenId() != null && !claims.tokenId().isEmpty());
   }
@@ -191,7 +191,7 @@ class TokenServiceTest {
     return new JWTClaimsSet.Builder()
         .issuer("faas")
         .subject("alice")
-        .claim("uid", "id-of-alice")
+        .claim("uid", "a11ce000-0000-4000-8000-00000000a11c")
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plusSeconds(600)))
         .jwtID("j");

@@ -51,7 +51,7 @@ class UsersApiTest {
   @Test
   void takenInTheStoreButNotYetInThisNodesCacheIs409() {
     String name = api.uniqueName("elsewhere");
-    api.userStore.kv.put(name, new User(name, "x", "other-id", ApiFixture.START));
+    api.userStore.kv.put(name, new User(name, "x", "0e000000-0000-4000-8000-000000000001", ApiFixture.START));
     assertProblem(api.register(name, PASSWORD), 409);
   }
 
@@ -262,7 +262,7 @@ class UsersApiTest {
     // Written to the store directly, as another node would; this node's watch has not seen it.
     String name = api.uniqueName("remote");
     String hash = api.deps.passwordHasher().hash(PASSWORD).toCompletableFuture().join();
-    api.userStore.kv.put(name, new User(name, hash, "remote-id", ApiFixture.START));
+    api.userStore.kv.put(name, new User(name, hash, "0e000000-0000-4000-8000-000000000002", ApiFixture.START));
     String token = json(check(api.login(name, PASSWORD), 200)).get("token").asText();
     check(api.call("GET", "/v1/users/me", token, null), 200);
   }

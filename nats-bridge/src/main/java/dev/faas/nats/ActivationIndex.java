@@ -41,10 +41,10 @@ final class ActivationIndex {
   /**
    * {@code faas.actidx.<owner>}: every summary of the owner.
    *
-   * @throws IllegalArgumentException when the owner is not a valid key token
+   * @throws IllegalArgumentException when the owner is not a user id
    */
   static String ownerSubject(String owner) {
-    return PREFIX + Keys.user(owner);
+    return PREFIX + Keys.owner(owner);
   }
 
   /**

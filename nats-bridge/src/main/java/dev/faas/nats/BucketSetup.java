@@ -48,7 +48,7 @@ final class BucketSetup {
   static List<KeyValueConfiguration> configurations(NatsSettings settings) {
     return List.of(
         bucket(Buckets.USERS, "registered users by username", settings, null),
-        bucket(Buckets.FUNCTIONS, "functions by <owner>.<name>", settings, null),
+        bucket(Buckets.FUNCTIONS, "functions by <owner user id>.<name>", settings, null),
         bucket(Buckets.ACTIVATIONS, "activation records", settings, settings.activationTtl()),
         bucket(Buckets.CONFIG, "cluster-wide settings", settings, null),
         bucket(

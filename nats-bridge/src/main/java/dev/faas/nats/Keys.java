@@ -20,7 +20,11 @@ final class Keys {
 
   private Keys() {}
 
-  /** @throws IllegalArgumentException when {@code username} is not a valid username */
+  /**
+   * The key of a user record: the username (the users bucket is the only one keyed by name).
+   *
+   * @throws IllegalArgumentException when {@code username} is not a valid username
+   */
   static String user(String username) {
     if (!Names.isUsername(username)) {
       throw new IllegalArgumentException("invalid username: " + username);
@@ -29,12 +33,26 @@ final class Keys {
   }
 
   /**
+   * The first token of every key of a user's data: the user id, never the name, so a name
+   * registered again reaches nothing of the user deleted before.
+   *
+   * @throws IllegalArgumentException when {@code userId} is not a user id ({@link
+   *     Names#isUserId})
+   */
+  static String owner(String userId) {
+    if (!Names.isUserId(userId)) {
+      throw new IllegalArgumentException("invalid user id: " + userId);
+    }
+    return userId;
+  }
+
+  /**
    * {@code <owner>.<name>}.
    *
    * @throws IllegalArgumentException when either part is invalid
    */
   static String function(String owner, String name) {
-    return new FunctionId(user(owner), name).key();
+    return new FunctionId(owner(owner), name).key();
   }
 
   /**
@@ -46,15 +64,15 @@ final class Keys {
     if (!Names.isActivationId(activationId)) {
       throw new IllegalArgumentException("invalid activation id: " + activationId);
     }
-    return user(owner) + "." + activationId;
+    return owner(owner) + "." + activationId;
   }
 
   /**
    * Every key of {@code owner}'s functions (or activations). The trailing token wildcard matches whole tokens
-   * only, so {@code ann.>} never matches {@code anna.f}.
+   * only, so {@code <id>.>} never matches a key of an id that merely starts the same.
    */
   static String ownerFilter(String owner) {
-    return user(owner) + ".>";
+    return owner(owner) + ".>";
   }
 
   /**
@@ -68,7 +86,7 @@ final class Keys {
     if (!Names.isRegistryHost(host)) {
       throw new IllegalArgumentException("invalid registry host: " + host);
     }
-    return user(owner) + "." + HOST_ENCODER.encodeToString(host.getBytes(StandardCharsets.UTF_8));
+    return owner(owner) + "." + HOST_ENCODER.encodeToString(host.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -5,6 +5,9 @@ import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.PurgeOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Activation records in the {@code activations} bucket (its time-to-live comes from the
- * settings), keyed by {@code <owner>.<activationId>}, in {@link RecordCodec}'s binary-safe
+ * settings), keyed by {@code <owner>.<activationId>} (the owner a user id), in {@link RecordCodec}'s binary-safe
  * framing. Every method that takes names throws {@link IllegalArgumentException} at once for a
  * name the API grammar does not allow.
  *
@@ -147,6 +150,37 @@ public final class NatsActivationStore implements ActivationStore {
       c = c.getCause();
     }
     return c;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One purge of the bucket's stream filtered to the owner's subjects: every record goes in a
+   * single server call, whatever its number, and no value is read; nothing is left of them, not
+   * even a delete marker. Two more purges remove their summaries from the activation index.
+   */
+  @Override
+  public CompletionStage<Void> deleteAll(String owner) {
+    String filter = Keys.ownerFilter(owner);
+    return calls.run(
+        filter,
+        kv -> {
+          Connection conn = buckets.connection();
+          if (conn == null) {
+            throw new StoreException.Unavailable("not connected to NATS", null);
+          }
+          JetStreamManagement jsm =
+              conn.jetStreamManagement(
+                  JetStreamOptions.builder().requestTimeout(timeout).build());
+          jsm.purgeStream(
+              "KV_" + Buckets.ACTIVATIONS,
+              PurgeOptions.subject("$KV." + Buckets.ACTIVATIONS + "." + filter));
+          // And their summaries: the owner's chain and every function's chain.
+          String chain = ActivationIndex.ownerSubject(owner);
+          jsm.purgeStream(ActivationIndex.STREAM, PurgeOptions.subject(chain));
+          jsm.purgeStream(ActivationIndex.STREAM, PurgeOptions.subject(chain + ".>"));
+          return null;
+        });
   }
 
   private int maxValueBytes() {

@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Functions in the {@code functions} bucket, keyed by {@code <owner>.<name>}, as JSON. Every
+ * Functions in the {@code functions} bucket, keyed by {@code <owner>.<name>} (the owner a user
+ * id), as JSON. Every
  * method that takes names throws {@link IllegalArgumentException} at once for a name the API
  * grammar does not allow.
  */

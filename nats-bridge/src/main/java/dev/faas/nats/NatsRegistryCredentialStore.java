@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Users' sealed registry credentials in the {@code registries} bucket, keyed by {@code
- * <owner>.<host in base64url>} ({@link Keys#registry}), as JSON. Writes are plain puts: a user's
+ * <owner>.<host in base64url>} (the owner a user id) ({@link Keys#registry}), as JSON. Writes are plain puts: a user's
  * credentials for a host are replaced whole, so the last write wins and there is no revision to
  * hand back. The bucket keeps one value per key, so a replaced seal is gone from the store.
  */

@@ -32,7 +32,7 @@ class ActivationIndexTest {
 
   @Test
   void aSummaryIsTheRecordWithoutItsOutputAndIsSmallWhateverTheResult() {
-    ActivationRecord r = record("ann", newId(), "echo", at(3), new byte[1024 * 1024]);
+    ActivationRecord r = record(Fixtures.ANN, newId(), "echo", at(3), new byte[1024 * 1024]);
 
     byte[] summary = RecordCodec.encodeSummary(r, 42);
 
@@ -44,11 +44,15 @@ class ActivationIndexTest {
 
   @Test
   void subjectsAreBuiltOnlyFromValidNames() {
-    assertEquals("faas.actidx.ann", ActivationIndex.ownerSubject("ann"));
-    assertEquals("faas.actidx.ann.fn.echo", ActivationIndex.functionSubject("ann", "echo"));
+    assertEquals("faas.actidx." + Fixtures.ANN, ActivationIndex.ownerSubject(Fixtures.ANN));
+    assertEquals(
+        "faas.actidx." + Fixtures.ANN + ".fn.echo",
+        ActivationIndex.functionSubject(Fixtures.ANN, "echo"));
+    assertThrows(IllegalArgumentException.class, () -> ActivationIndex.ownerSubject("ann"));
     assertThrows(IllegalArgumentException.class, () -> ActivationIndex.ownerSubject("ann.>"));
     assertThrows(IllegalArgumentException.class, () -> ActivationIndex.ownerSubject("*"));
     assertThrows(
-        IllegalArgumentException.class, () -> ActivationIndex.functionSubject("ann", "e.*"));
+        IllegalArgumentException.class,
+        () -> ActivationIndex.functionSubject(Fixtures.ANN, "e.*"));
   }
 }

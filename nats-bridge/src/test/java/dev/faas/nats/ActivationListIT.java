@@ -38,6 +38,12 @@ import org.junit.jupiter.api.TestInstance;
 class ActivationListIT {
   private static final int RECORDS = 3000;
   private static final int RESULT_BYTES = 16 * 1024;
+  // Owners are user ids.
+  private static final String HEAVY = Fixtures.uid("heavy");
+  private static final String OTHER = Fixtures.uid("other");
+  private static final String NOBODY = Fixtures.uid("nobody");
+  private static final String GAPPY = Fixtures.uid("gappy");
+  private static final String BUSY = Fixtures.uid("busy");
 
   private BridgeFixture fixture;
   private ActivationStore writer;
@@ -61,14 +67,14 @@ class ActivationListIT {
       byte[] result = new byte[RESULT_BYTES];
       random.nextBytes(result);
       String function = i % 3 == 0 ? "alpha" : "beta";
-      ActivationRecord r = record("heavy", newId(), function, at(i), result);
+      ActivationRecord r = record(HEAVY, newId(), function, at(i), result);
       heavy.add(r.activationId());
       if (function.equals("alpha")) {
         heavyAlpha.add(r.activationId());
       }
       batch.add(writer.put(r).toCompletableFuture());
       if (i % 100 == 0) {
-        ActivationRecord o = record("other", newId(), "alpha", at(i));
+        ActivationRecord o = record(OTHER, newId(), "alpha", at(i));
         other.add(o.activationId());
         batch.add(writer.put(o).toCompletableFuture());
       }
@@ -100,7 +106,7 @@ class ActivationListIT {
     long bytesBefore = readerBridge.connection().getStatistics().getInBytes();
     long start = System.nanoTime();
 
-    ActivationPage page = await(reader.list("heavy", null, 50, null));
+    ActivationPage page = await(reader.list(HEAVY, null, 50, null));
 
     long micros = (System.nanoTime() - start) / 1000;
     long bytesRead = readerBridge.connection().getStatistics().getInBytes() - bytesBefore;
@@ -121,49 +127,49 @@ class ActivationListIT {
 
   @Test
   void pagesReturnEveryRecordOnceNewestFirst() throws Exception {
-    assertEquals(newestFirst(heavy), all("heavy", null, 200));
-    assertEquals(newestFirst(heavy), all("heavy", null, 173));
+    assertEquals(newestFirst(heavy), all(HEAVY, null, 200));
+    assertEquals(newestFirst(heavy), all(HEAVY, null, 173));
   }
 
   @Test
   void theFunctionFilterPagesThroughThatFunctionAlone() throws Exception {
-    assertEquals(newestFirst(heavyAlpha), all("heavy", "alpha", 137));
-    assertEquals(ActivationPage.empty(), await(reader.list("heavy", "gamma", 50, null)));
+    assertEquals(newestFirst(heavyAlpha), all(HEAVY, "alpha", 137));
+    assertEquals(ActivationPage.empty(), await(reader.list(HEAVY, "gamma", 50, null)));
   }
 
   @Test
   void anotherOwnersRecordsNeverAppear() throws Exception {
-    assertEquals(newestFirst(other), all("other", null, 7));
-    assertEquals(ActivationPage.empty(), await(reader.list("nobody", null, 50, null)));
+    assertEquals(newestFirst(other), all(OTHER, null, 7));
+    assertEquals(ActivationPage.empty(), await(reader.list(NOBODY, null, 50, null)));
   }
 
   @Test
   void aCursorOfAnotherListingOrNoCursorAtAllIsRefused() throws Exception {
-    String ofOther = await(reader.list("other", null, 1, null)).nextCursor();
-    String ofAlpha = await(reader.list("heavy", "alpha", 1, null)).nextCursor();
-    String ofHeavy = await(reader.list("heavy", null, 1, null)).nextCursor();
-    failure(reader.list("heavy", null, 5, ofOther), ActivationPage.BadCursor.class);
-    failure(reader.list("heavy", null, 5, ofAlpha), ActivationPage.BadCursor.class);
-    failure(reader.list("heavy", "beta", 5, ofAlpha), ActivationPage.BadCursor.class);
-    failure(reader.list("other", null, 5, ofHeavy), ActivationPage.BadCursor.class);
+    String ofOther = await(reader.list(OTHER, null, 1, null)).nextCursor();
+    String ofAlpha = await(reader.list(HEAVY, "alpha", 1, null)).nextCursor();
+    String ofHeavy = await(reader.list(HEAVY, null, 1, null)).nextCursor();
+    failure(reader.list(HEAVY, null, 5, ofOther), ActivationPage.BadCursor.class);
+    failure(reader.list(HEAVY, null, 5, ofAlpha), ActivationPage.BadCursor.class);
+    failure(reader.list(HEAVY, "beta", 5, ofAlpha), ActivationPage.BadCursor.class);
+    failure(reader.list(OTHER, null, 5, ofHeavy), ActivationPage.BadCursor.class);
     for (String junk : List.of("", "junk", "AAAAAAAAAAA", "AAAAAAAAAAAA", "////////////", "x.y")) {
-      failure(reader.list("heavy", null, 5, junk), ActivationPage.BadCursor.class);
+      failure(reader.list(HEAVY, null, 5, junk), ActivationPage.BadCursor.class);
     }
     // A sequence the stream never held (or no longer holds) is the end of the list.
     assertEquals(
-        ActivationPage.empty(), await(reader.list("heavy", null, 5, IndexCursor.encode(1L << 40))));
+        ActivationPage.empty(), await(reader.list(HEAVY, null, 5, IndexCursor.encode(1L << 40))));
   }
 
   @Test
   void aGapInAChainEndsTheListCleanly() throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      ActivationRecord r = record("gappy", newId(), "f", at(i));
+      ActivationRecord r = record(GAPPY, newId(), "f", at(i));
       await(writer.put(r));
       ids.add(r.activationId());
     }
     // The fourth newest summary goes, as when it expires or is removed.
-    long seq = lastSequence("faas.actidx.gappy");
+    long seq = lastSequence(ActivationIndex.ownerSubject(GAPPY));
     for (int back = 0; back < 3; back++) {
       seq = RecordCodec.decodeSummary(
               readerBridge.connection().jetStreamManagement()
@@ -172,8 +178,8 @@ class ActivationListIT {
     }
     readerBridge.connection().jetStreamManagement().deleteMessage(ActivationIndex.STREAM, seq);
 
-    assertEquals(newestFirst(ids).subList(0, 3), all("gappy", null, 50));
-    assertEquals(newestFirst(ids).subList(0, 3), all("gappy", null, 2));
+    assertEquals(newestFirst(ids).subList(0, 3), all(GAPPY, null, 50));
+    assertEquals(newestFirst(ids).subList(0, 3), all(GAPPY, null, 2));
   }
 
   @Test
@@ -182,17 +188,17 @@ class ActivationListIT {
     List<CompletableFuture<Void>> puts = new ArrayList<>();
     List<String> ids = Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < 200; i++) {
-      ActivationRecord r = record("busy", newId(), i % 2 == 0 ? "f" : "g", at(i));
+      ActivationRecord r = record(BUSY, newId(), i % 2 == 0 ? "f" : "g", at(i));
       ids.add(r.activationId());
       puts.add((i % 2 == 0 ? writer : second).put(r).toCompletableFuture());
     }
     await(CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)));
 
-    List<String> listed = all("busy", null, 200);
+    List<String> listed = all(BUSY, null, 200);
     assertEquals(200, listed.size(), "every record listed");
     assertEquals(ids.stream().sorted().toList(), listed.stream().sorted().toList());
-    assertEquals(100, all("busy", "f", 30).size());
-    assertEquals(100, all("busy", "g", 30).size());
+    assertEquals(100, all(BUSY, "f", 30).size());
+    assertEquals(100, all(BUSY, "g", 30).size());
   }
 
   private long lastSequence(String subject) throws Exception {

@@ -17,6 +17,7 @@ import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -28,12 +29,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ActivationStoreIT {
   private BridgeFixture fixture;
+  private NatsBridge node;
   private ActivationStore store;
 
   @BeforeAll
   void start() throws Exception {
     fixture = BridgeFixture.started();
-    store = fixture.ready("node").activations();
+    node = fixture.ready("node");
+    store = node.activations();
   }
 
   @AfterAll
@@ -44,67 +47,103 @@ class ActivationStoreIT {
   @Test
   void aRecordComesBackAsPut() throws Exception {
     ActivationRecord r =
-        record("rita", newId(), "echo", at(0), "ünïcödé\n".getBytes(StandardCharsets.UTF_8));
+        record(Fixtures.uid("rita"), newId(), "echo", at(0), "ünïcödé\n".getBytes(StandardCharsets.UTF_8));
     await(store.put(r));
 
-    assertSameRecord(r, await(store.get("rita", r.activationId())).orElseThrow());
-    assertEquals(Optional.empty(), await(store.get("rita", newId())));
-    assertEquals(Optional.empty(), await(store.get("other", r.activationId())));
+    assertSameRecord(r, await(store.get(Fixtures.uid("rita"), r.activationId())).orElseThrow());
+    assertEquals(Optional.empty(), await(store.get(Fixtures.uid("rita"), newId())));
+    assertEquals(Optional.empty(), await(store.get(Fixtures.uid("other"), r.activationId())));
   }
 
   @Test
   void aRecordWithAOneMebibyteResultIsKeptWhole() throws Exception {
     byte[] result = new byte[1024 * 1024];
     new Random(5).nextBytes(result);
-    ActivationRecord r = record("rita", newId(), "big", at(0), result);
+    ActivationRecord r = record(Fixtures.uid("rita"), newId(), "big", at(0), result);
 
     await(store.put(r));
 
-    assertSameRecord(r, await(store.get("rita", r.activationId())).orElseThrow());
+    assertSameRecord(r, await(store.get(Fixtures.uid("rita"), r.activationId())).orElseThrow());
   }
 
   @Test
   void theListIsNewestStoredFirstFilteredAndLimited() throws Exception {
-    ActivationRecord a1 = record("lisa", newId(), "alpha", at(1));
-    ActivationRecord b2 = record("lisa", newId(), "beta", at(2));
-    ActivationRecord a3 = record("lisa", newId(), "alpha", at(3));
-    ActivationRecord a4 = record("lisa", newId(), "alpha", at(4));
+    String lisa = Fixtures.uid("lisa");
+    ActivationRecord a1 = record(lisa, newId(), "alpha", at(1));
+    ActivationRecord b2 = record(lisa, newId(), "beta", at(2));
+    ActivationRecord a3 = record(lisa, newId(), "alpha", at(3));
+    ActivationRecord a4 = record(lisa, newId(), "alpha", at(4));
     for (ActivationRecord r : List.of(a1, b2, a3, a4)) {
       await(store.put(r));
     }
 
-    assertEquals(ids(a4, a3, b2, a1), ids(await(store.list("lisa", null, 10, null))));
-    assertEquals(ids(a4, a3), ids(await(store.list("lisa", null, 2, null))));
-    assertEquals(ids(a4, a3, a1), ids(await(store.list("lisa", "alpha", 10, null))));
-    assertEquals(ids(b2), ids(await(store.list("lisa", "beta", 10, null))));
-    assertEquals(ActivationPage.empty(), await(store.list("lisa", "gamma", 10, null)));
-    ActivationRecord listed = await(store.list("lisa", "alpha", 1, null)).activations().get(0);
+    assertEquals(ids(a4, a3, b2, a1), ids(await(store.list(lisa, null, 10, null))));
+    assertEquals(ids(a4, a3), ids(await(store.list(lisa, null, 2, null))));
+    assertEquals(ids(a4, a3, a1), ids(await(store.list(lisa, "alpha", 10, null))));
+    assertEquals(ids(b2), ids(await(store.list(lisa, "beta", 10, null))));
+    assertEquals(ActivationPage.empty(), await(store.list(lisa, "gamma", 10, null)));
+    ActivationRecord listed = await(store.list(lisa, "alpha", 1, null)).activations().get(0);
     assertEquals(withoutResultAndLogs(a4), withoutResult(listed));
     assertEquals(null, listed.result());
   }
 
   @Test
   void ownersSeeOnlyTheirOwnRecords() throws Exception {
-    ActivationRecord ann = record("ann", newId(), "f", at(1));
-    ActivationRecord anna = record("anna", newId(), "f", at(2));
+    ActivationRecord ann = record(Fixtures.ANN, newId(), "f", at(1));
+    ActivationRecord anna = record(Fixtures.ANNA, newId(), "f", at(2));
     await(store.put(ann));
     await(store.put(anna));
 
-    assertEquals(ids(ann), ids(await(store.list("ann", null, 10, null))));
-    assertEquals(ids(anna), ids(await(store.list("anna", null, 10, null))));
-    assertEquals(Optional.empty(), await(store.get("ann", anna.activationId())));
-    assertEquals(ActivationPage.empty(), await(store.list("nobody", null, 10, null)));
+    assertEquals(ids(ann), ids(await(store.list(Fixtures.ANN, null, 10, null))));
+    assertEquals(ids(anna), ids(await(store.list(Fixtures.ANNA, null, 10, null))));
+    assertEquals(Optional.empty(), await(store.get(Fixtures.ANN, anna.activationId())));
+    assertEquals(ActivationPage.empty(), await(store.list(Fixtures.uid("nobody"), null, 10, null)));
+  }
+
+  @Test
+  void deleteAllRemovesEveryRecordOfTheOwnerAndNoOneElses() throws Exception {
+    String leaving = Fixtures.uid("leaving");
+    String staying = Fixtures.uid("staying");
+    List<ActivationRecord> theirs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ActivationRecord r = record(leaving, newId(), "f", at(i));
+      theirs.add(r);
+      await(store.put(r));
+    }
+    ActivationRecord kept = record(staying, newId(), "f", at(1));
+    await(store.put(kept));
+
+    await(store.deleteAll(leaving));
+    await(store.deleteAll(leaving)); // again: nothing left is no failure
+
+    assertEquals(ActivationPage.empty(), await(store.list(leaving, null, 100, null)));
+    assertEquals(ActivationPage.empty(), await(store.list(leaving, "f", 100, null)));
+    for (ActivationRecord r : theirs) {
+      assertEquals(Optional.empty(), await(store.get(leaving, r.activationId())));
+    }
+    assertEquals(List.of(), node.bucket(Buckets.ACTIVATIONS).keys(leaving + ".>"));
+    assertEquals(ids(kept), ids(await(store.list(staying, null, 10, null))));
+    assertEquals(ids(kept), ids(await(store.list(staying, "f", 10, null))));
+  }
+
+  @Test
+  void aUsernameIsNoOwner() {
+    // Owners are user ids: a name (which a new user may register again) never builds a key.
+    assertThrows(IllegalArgumentException.class, () -> store.get("rita", newId()));
+    assertThrows(IllegalArgumentException.class, () -> store.list("rita", null, 10, null));
+    assertThrows(IllegalArgumentException.class, () -> store.deleteAll("rita"));
+    assertThrows(IllegalArgumentException.class, () -> store.deleteAll(">"));
   }
 
   @Test
   void invalidNamesAreRefusedBeforeTheyReachAKey() {
-    assertThrows(IllegalArgumentException.class, () -> store.get("ann", "ABC.>"));
+    assertThrows(IllegalArgumentException.class, () -> store.get(Fixtures.ANN, "ABC.>"));
     assertThrows(IllegalArgumentException.class, () -> store.get("a.b", newId()));
     assertThrows(IllegalArgumentException.class, () -> store.list("ann.*", null, 10, null));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann", "f.>", 10, null));
-    assertThrows(IllegalArgumentException.class, () -> store.list("ann", null, 0, null));
+    assertThrows(IllegalArgumentException.class, () -> store.list(Fixtures.ANN, "f.>", 10, null));
+    assertThrows(IllegalArgumentException.class, () -> store.list(Fixtures.ANN, null, 0, null));
     assertThrows(
-        IllegalArgumentException.class, () -> store.put(record("ann", "short", "f", at(0))));
+        IllegalArgumentException.class, () -> store.put(record(Fixtures.ANN, "short", "f", at(0))));
   }
 
   @Test
@@ -113,13 +152,13 @@ class ActivationStoreIT {
       NatsBridge bridge = small.ready("small");
       byte[] result = new byte[1024 * 1024];
       new Random(9).nextBytes(result);
-      ActivationRecord r = record("rita", newId(), "big", at(0), result);
+      ActivationRecord r = record(Fixtures.uid("rita"), newId(), "big", at(0), result);
 
       await(bridge.activations().put(r));
 
       byte[] stored = bridge.bucket(Buckets.ACTIVATIONS).get(r.key()).getValue();
       assertTrue(RecordCodec.isTruncated(stored));
-      ActivationRecord back = await(bridge.activations().get("rita", r.activationId())).orElseThrow();
+      ActivationRecord back = await(bridge.activations().get(Fixtures.uid("rita"), r.activationId())).orElseThrow();
       assertTrue(back.result().length < result.length);
       assertTrue(back.result().length > result.length / 2);
       assertArrayEquals(Arrays.copyOf(result, back.result().length), back.result());

@@ -24,7 +24,7 @@ final class Activations {
   static ActivationRequest request(String id, byte[] input, String replyTo) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     return new ActivationRequest(
-        id, Fixtures.function("ann", "echo", "echo:1"), 7, input, now, now.plusSeconds(30),
+        id, Fixtures.function(Fixtures.ANN, "echo", "echo:1"), 7, input, now, now.plusSeconds(30),
         replyTo);
   }
 

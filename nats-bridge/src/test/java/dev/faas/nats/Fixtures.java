@@ -15,6 +15,18 @@ import java.util.concurrent.TimeUnit;
 
 /** Values and future helpers the tests share. */
 final class Fixtures {
+  // Owners are user ids, never names. ANNA was "anna" beside "ann": a name that starts another's.
+  /** A fixed user id standing for the user {@code name}, for tests that name their owners. */
+  static String uid(String name) {
+    return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  static final String ANN = "a0000000-0000-4000-8000-000000000001";
+  static final String ANNA = "a0000000-0000-4000-8000-0000000000a1";
+  static final String CAROL = "c0000000-0000-4000-8000-000000000003";
+  static final String OLGA = "0190a000-0000-4000-8000-000000000004";
+
   private static final long TIMEOUT_SECONDS = 10;
 
   private Fixtures() {}

@@ -111,14 +111,14 @@ class OutageIT {
     WorkSource source = worker.workSource("w1");
     // Pulls and the routed consumer made before the outage.
     assertEquals(List.of(), await(source.pullRouted(1, ACK_WAIT)));
-    ActivationRecord record = record("ann", newId(), "echo", Instant.now());
+    ActivationRecord record = record(Fixtures.ANN, newId(), "echo", Instant.now());
 
     serverDown(api, worker);
     failure(worker.activations().put(record), StoreException.Unavailable.class);
     serverUp(api, worker);
 
     await(worker.activations().put(record));
-    assertTrue(await(api.activations().get("ann", record.activationId())).isPresent());
+    assertTrue(await(api.activations().get(Fixtures.ANN, record.activationId())).isPresent());
     BlockingQueue<WorkerEvent> heard = new LinkedBlockingQueue<>();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < MAX_CONCURRENT; i++) {

@@ -41,30 +41,30 @@ class RestartIT {
     NatsBridge writer = fixture.ready("writer");
     NatsBridge watcher = fixture.ready("watcher");
     Versioned<User> user = await(writer.users().create(user("lena")));
-    Versioned<FunctionSpec> fn = await(writer.functions().create(function("lena", "f", "img:1")));
+    Versioned<FunctionSpec> fn = await(writer.functions().create(function(Fixtures.uid("lena"), "f", "img:1")));
     byte[] key = await(writer.config().getOrCreate("signing", () -> bytes("secret")));
     WatchedCache<FunctionSpec> cache = new WatchedCache<>();
     AutoCloseable watch = watcher.functions().watch(cache);
-    waitUntil(SEEN_WITHIN, "watch caught up", () -> cache.get("lena.f").isPresent());
+    waitUntil(SEEN_WITHIN, "watch caught up", () -> cache.get(Fixtures.uid("lena") + ".f").isPresent());
 
     fixture.server.stop();
     waitUntil(RECONNECT_WITHIN, "writer not ready", () -> !writer.isReady());
     waitUntil(RECONNECT_WITHIN, "watcher not ready", () -> !watcher.isReady());
-    failure(writer.functions().get("lena", "f"), StoreException.Unavailable.class);
+    failure(writer.functions().get(Fixtures.uid("lena"), "f"), StoreException.Unavailable.class);
 
     fixture.server.startAgain();
     waitUntil(RECONNECT_WITHIN, "writer ready again", writer::isReady);
     waitUntil(RECONNECT_WITHIN, "watcher ready again", watcher::isReady);
 
     assertEquals(Optional.of(user), await(writer.users().get("lena")));
-    assertEquals(Optional.of(fn), await(watcher.functions().get("lena", "f")));
+    assertEquals(Optional.of(fn), await(watcher.functions().get(Fixtures.uid("lena"), "f")));
     assertArrayEquals(key, await(watcher.config().getOrCreate("signing", () -> bytes("other"))));
     Versioned<FunctionSpec> updated =
-        await(writer.functions().update(function("lena", "f", "img:2"), fn.revision()));
-    Versioned<FunctionSpec> created = await(writer.functions().create(function("lena", "g", "img:1")));
+        await(writer.functions().update(function(Fixtures.uid("lena"), "f", "img:2"), fn.revision()));
+    Versioned<FunctionSpec> created = await(writer.functions().create(function(Fixtures.uid("lena"), "g", "img:1")));
 
-    waitUntil(SEEN_WITHIN, "update after restart seen", () -> cache.get("lena.f").equals(Optional.of(updated)));
-    waitUntil(SEEN_WITHIN, "create after restart seen", () -> cache.get("lena.g").equals(Optional.of(created)));
+    waitUntil(SEEN_WITHIN, "update after restart seen", () -> cache.get(Fixtures.uid("lena") + ".f").equals(Optional.of(updated)));
+    waitUntil(SEEN_WITHIN, "create after restart seen", () -> cache.get(Fixtures.uid("lena") + ".g").equals(Optional.of(created)));
     watch.close();
   }
 

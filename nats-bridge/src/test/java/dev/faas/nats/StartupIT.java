@@ -28,14 +28,14 @@ class StartupIT {
 
       assertFalse(early.isReady());
       // Answers at once, not after a request timeout.
-      failure(early.functions().get("mia", "f"), StoreException.Unavailable.class);
+      failure(early.functions().get(Fixtures.uid("mia"), "f"), StoreException.Unavailable.class);
       assertEquals(true, System.nanoTime() - before < Duration.ofSeconds(1).toNanos());
 
       fixture.server.startAgain();
       waitUntil(WITHIN, "ready once NATS is up", early::isReady);
-      Versioned<FunctionSpec> created = await(early.functions().create(function("mia", "f", "img:1")));
+      Versioned<FunctionSpec> created = await(early.functions().create(function(Fixtures.uid("mia"), "f", "img:1")));
 
-      waitUntil(WITHIN, "watch made before the connection works", () -> cache.get("mia.f").equals(Optional.of(created)));
+      waitUntil(WITHIN, "watch made before the connection works", () -> cache.get(Fixtures.uid("mia") + ".f").equals(Optional.of(created)));
       watch.close();
     }
   }

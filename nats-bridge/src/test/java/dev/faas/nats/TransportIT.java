@@ -230,7 +230,7 @@ class TransportIT {
   }
 
   private static ActivationRecord record(String id, byte[] result) {
-    return Activations.record("ann", id, "echo", Activations.at(0), result);
+    return Activations.record(Fixtures.ANN, id, "echo", Activations.at(0), result);
   }
 
   @Test

@@ -89,13 +89,13 @@ class UserStoreIT {
   void deletingAUserLeavesTheirFunctionsAndFreesTheName() throws Exception {
     User first = user("yann");
     await(nodeA.users().create(first));
-    await(nodeA.functions().create(function("yann", "keep", "img:1")));
+    await(nodeA.functions().create(function(Fixtures.uid("yann"), "keep", "img:1")));
 
     await(nodeB.users().delete("yann"));
     await(nodeB.users().delete("yann"));
 
     assertEquals(Optional.empty(), await(nodeA.users().get("yann")));
-    assertEquals(1, await(nodeA.functions().list("yann")).size());
+    assertEquals(1, await(nodeA.functions().list(Fixtures.uid("yann"))).size());
     User second = user("yann");
     assertEquals(second, await(nodeA.users().create(second)).value());
     failure(nodeB.users().create(user("yann")), StoreException.AlreadyExists.class);

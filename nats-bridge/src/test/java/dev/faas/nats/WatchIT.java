@@ -44,22 +44,22 @@ class WatchIT {
 
   @Test
   void aCacheFedByOneNodeSeesWhatAnotherNodeWrites() throws Exception {
-    Versioned<FunctionSpec> before = await(nodeA.functions().create(function("gus", "old", "img:1")));
+    Versioned<FunctionSpec> before = await(nodeA.functions().create(function(Fixtures.uid("gus"), "old", "img:1")));
     WatchedCache<FunctionSpec> cache = new WatchedCache<>();
     AutoCloseable watch = nodeB.functions().watch(cache);
     try {
       waitUntil(WITHIN, "caught up", cache::isCaughtUp);
-      assertEquals(Optional.of(before), cache.get("gus.old"));
+      assertEquals(Optional.of(before), cache.get(Fixtures.uid("gus") + ".old"));
 
-      Versioned<FunctionSpec> created = await(nodeA.functions().create(function("gus", "f", "img:1")));
-      waitUntil(WITHIN, "create seen", () -> cache.get("gus.f").equals(Optional.of(created)));
+      Versioned<FunctionSpec> created = await(nodeA.functions().create(function(Fixtures.uid("gus"), "f", "img:1")));
+      waitUntil(WITHIN, "create seen", () -> cache.get(Fixtures.uid("gus") + ".f").equals(Optional.of(created)));
 
       Versioned<FunctionSpec> updated =
-          await(nodeA.functions().update(function("gus", "f", "img:2"), created.revision()));
-      waitUntil(WITHIN, "update seen", () -> cache.get("gus.f").equals(Optional.of(updated)));
+          await(nodeA.functions().update(function(Fixtures.uid("gus"), "f", "img:2"), created.revision()));
+      waitUntil(WITHIN, "update seen", () -> cache.get(Fixtures.uid("gus") + ".f").equals(Optional.of(updated)));
 
-      assertTrue(await(nodeA.functions().delete("gus", "f")));
-      waitUntil(WITHIN, "delete seen", () -> cache.get("gus.f").isEmpty());
+      assertTrue(await(nodeA.functions().delete(Fixtures.uid("gus"), "f")));
+      waitUntil(WITHIN, "delete seen", () -> cache.get(Fixtures.uid("gus") + ".f").isEmpty());
     } finally {
       watch.close();
     }
@@ -93,12 +93,12 @@ class WatchIT {
     try {
       waitUntil(WITHIN, "caught up", cache::isCaughtUp);
 
-      nodeA.bucket(Buckets.FUNCTIONS).put("kim.broken", "{not json".getBytes(StandardCharsets.UTF_8));
-      Versioned<FunctionSpec> after = await(nodeA.functions().create(function("kim", "fine", "img:1")));
+      nodeA.bucket(Buckets.FUNCTIONS).put(Fixtures.uid("kim") + ".broken", "{not json".getBytes(StandardCharsets.UTF_8));
+      Versioned<FunctionSpec> after = await(nodeA.functions().create(function(Fixtures.uid("kim"), "fine", "img:1")));
 
-      waitUntil(WITHIN, "entry after the broken one", () -> cache.get("kim.fine").isPresent());
-      assertEquals(Optional.of(after), cache.get("kim.fine"));
-      assertEquals(Optional.empty(), cache.get("kim.broken"));
+      waitUntil(WITHIN, "entry after the broken one", () -> cache.get(Fixtures.uid("kim") + ".fine").isPresent());
+      assertEquals(Optional.of(after), cache.get(Fixtures.uid("kim") + ".fine"));
+      assertEquals(Optional.empty(), cache.get(Fixtures.uid("kim") + ".broken"));
     } finally {
       watch.close();
     }

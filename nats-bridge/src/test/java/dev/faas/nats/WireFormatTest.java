@@ -54,7 +54,7 @@ class WireFormatTest {
   void theRequestHeaderIsAsciiEvenForUnicodeFields() {
     FunctionSpec function =
         new FunctionSpec(
-            "ann", "echo", "echo:1", 1000, 128, "déjà vu ✓\nline two", Map.of("K", "välue 𝄞"),
+            Fixtures.ANN, "echo", "echo:1", 1000, 128, "déjà vu ✓\nline two", Map.of("K", "välue 𝄞"),
             InputMode.ARG, false, Activations.at(0), Activations.at(1));
     ActivationRequest request =
         new ActivationRequest(
@@ -88,7 +88,7 @@ class WireFormatTest {
   void aCompletedEventCarriesItsResultAsTheBody() {
     for (byte[] result : inputs()) {
       ActivationRecord record =
-          Activations.record("ann", Activations.newId(), "echo", Activations.at(1), result);
+          Activations.record(Fixtures.ANN, Activations.newId(), "echo", Activations.at(1), result);
       MessageCodec.Encoded encoded =
           MessageCodec.encode(new WorkerEvent.Completed(record.activationId(), record));
 
@@ -113,7 +113,7 @@ class WireFormatTest {
   void recordsRoundTripWhateverTheResultHolds() {
     for (byte[] result : inputs()) {
       ActivationRecord record =
-          Activations.record("ann", Activations.newId(), "echo", Activations.at(2), result);
+          Activations.record(Fixtures.ANN, Activations.newId(), "echo", Activations.at(2), result);
       RecordCodec.Framed framed = RecordCodec.encode(record, Integer.MAX_VALUE);
 
       assertFalse(framed.truncated());
@@ -125,7 +125,7 @@ class WireFormatTest {
   @Test
   void aRecordWrittenBeforePreCallFieldsReadsThemAsUnknown() {
     ActivationRecord record =
-        Activations.record("ann", Activations.newId(), "echo", Activations.at(2), new byte[] {1});
+        Activations.record(Fixtures.ANN, Activations.newId(), "echo", Activations.at(2), new byte[] {1});
     String json = new String(RecordCodec.encode(record, 1 << 20).value(), StandardCharsets.US_ASCII);
     assertTrue(json.contains("\"preCallCpuMs\":12,\"preCallFrozen\":true"), json);
     byte[] old =
@@ -143,7 +143,7 @@ class WireFormatTest {
   @Test
   void aNullResultIsStoredAsEmpty() {
     ActivationRecord record =
-        Activations.record("ann", Activations.newId(), "echo", Activations.at(2), null);
+        Activations.record(Fixtures.ANN, Activations.newId(), "echo", Activations.at(2), null);
 
     ActivationRecord decoded = RecordCodec.decode(RecordCodec.encode(record, 1 << 20).value());
 
@@ -155,7 +155,7 @@ class WireFormatTest {
     byte[] result = new byte[4096];
     new Random(3).nextBytes(result);
     ActivationRecord record =
-        Activations.record("ann", Activations.newId(), "echo", Activations.at(2), result);
+        Activations.record(Fixtures.ANN, Activations.newId(), "echo", Activations.at(2), result);
 
     RecordCodec.Framed framed = RecordCodec.encode(record, 2000);
 

@@ -292,7 +292,8 @@ final class Node {
             credentials,
             registry,
             this::readiness,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            nats.activations());
     HttpApi api =
         new HttpApi(
             settings.http(),

@@ -7,7 +7,7 @@ import java.time.Instant;
  * What is kept of a finished activation (API.md, "Activation records"), plus where its time went.
  *
  * @param activationId the activation's id
- * @param owner the user who invoked it
+ * @param owner the user id of the user who invoked it (the function's owner)
  * @param function the function's name
  * @param status success, failed or timeout
  * @param failure why it did not succeed; null on success

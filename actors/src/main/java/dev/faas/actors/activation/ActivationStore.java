@@ -3,7 +3,10 @@ package dev.faas.actors.activation;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-/** Finished activations, keyed by {@code <owner>.<activationId>}, kept for a time-to-live. */
+/**
+ * Finished activations, keyed by {@code <owner>.<activationId>} (the owner is a user id), kept for
+ * a time-to-live.
+ */
 public interface ActivationStore {
 
   CompletionStage<Void> put(ActivationRecord record);
@@ -23,4 +26,10 @@ public interface ActivationStore {
    *     below 1
    */
   CompletionStage<ActivationPage> list(String owner, String function, int limit, String cursor);
+
+  /**
+   * Removes every record of {@code owner} (when the user is deleted); completes normally when there
+   * were none.
+   */
+  CompletionStage<Void> deleteAll(String owner);
 }

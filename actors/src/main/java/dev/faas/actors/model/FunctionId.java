@@ -3,7 +3,7 @@ package dev.faas.actors.model;
 import java.util.Optional;
 
 /**
- * A function's identity: its owner and its name. Its {@link #key() key} {@code <owner>.<name>} is
+ * A function's identity: its owner (the owner's user id, {@link Names#isUserId}) and its name. Its {@link #key() key} {@code <owner>.<name>} is
  * what the store, the pool's invalidations and the workers' announcements name a function by;
  * built and parsed only here. Neither part can contain a '.' (see {@link Names}), so the key
  * splits back unambiguously.
@@ -11,7 +11,7 @@ import java.util.Optional;
 public record FunctionId(String owner, String name) {
 
   public FunctionId {
-    if (!Names.isUsername(owner)) {
+    if (!Names.isUserId(owner)) {
       throw new IllegalArgumentException("invalid owner: " + owner);
     }
     if (!Names.isFunctionName(name)) {
@@ -40,7 +40,7 @@ public record FunctionId(String owner, String name) {
     }
     String owner = key.substring(0, dot);
     String name = key.substring(dot + 1);
-    return Names.isUsername(owner) && Names.isFunctionName(name)
+    return Names.isUserId(owner) && Names.isFunctionName(name)
         ? Optional.of(new FunctionId(owner, name))
         : Optional.empty();
   }

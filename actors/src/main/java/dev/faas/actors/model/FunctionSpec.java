@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * A registered function: a Docker image and the limits its containers run with.
  *
- * @param owner the username that registered it; functions are never shared
+ * @param owner the user id ({@link User#userId}) of the user that registered it, never the
+ *     username: a name registered again after its user was deleted owns nothing; functions are
+ *     never shared
  * @param name the function's name, unique per owner
  * @param image a validated Docker image reference, as the user gave it
  * @param imageState what the reference was pinned to, and whether it can run

@@ -10,6 +10,10 @@ public final class Names {
   private static final Pattern USERNAME = Pattern.compile("^[a-z][a-z0-9_-]{2,31}$");
   private static final Pattern FUNCTION = Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
   private static final Pattern ACTIVATION_ID = Pattern.compile("^[a-z0-9]{8,64}$");
+  // The canonical form of a random UUID, as registration makes it: no dot, no wildcard, and never
+  // a username (36 characters, a username has at most 32), so the two key spaces cannot meet.
+  private static final Pattern USER_ID =
+      Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
   // The Docker reference grammar (distribution/reference): [domain[:port]/]path[:tag][@digest].
   private static final String ALNUM = "[a-z0-9]+";
@@ -39,6 +43,15 @@ public final class Names {
 
   public static boolean isUsername(String s) {
     return s != null && USERNAME.matcher(s).matches();
+  }
+
+  /**
+   * True when {@code s} is a user id: what every piece of a user's data is keyed by (the owner of
+   * functions, activation records, registry credentials), so that a name registered again after
+   * its user was deleted starts with nothing.
+   */
+  public static boolean isUserId(String s) {
+    return s != null && USER_ID.matcher(s).matches();
   }
 
   public static boolean isFunctionName(String s) {

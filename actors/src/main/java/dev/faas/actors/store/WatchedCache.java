@@ -44,7 +44,10 @@ public final class WatchedCache<T> implements ChangeListener<T> {
    * sits just above the last revision this node saw, which is never above the real one.
    */
   public void removedLocally(String key) {
-    slots.computeIfPresent(key, (k, old) -> new Slot<>(null, old.revision() + 1));
+    // A delete already seen (from the watch) keeps its revision: raised, the tombstone could reach
+    // the revision of the key's next write (the same name registered again at once) and hide it.
+    slots.computeIfPresent(
+        key, (k, old) -> old.deleted() ? old : new Slot<>(null, old.revision() + 1));
   }
 
   @Override

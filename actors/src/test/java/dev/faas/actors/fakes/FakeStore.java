@@ -19,6 +19,7 @@ public final class FakeStore implements ActivationStore {
   private final AtomicInteger putsToFail = new AtomicInteger();
   private final AtomicInteger getsToFail = new AtomicInteger();
   private final AtomicInteger gets = new AtomicInteger();
+  private final AtomicInteger deletesToFail = new AtomicInteger();
 
   /** The next {@code count} puts fail and store nothing, as when NATS is away. */
   public FakeStore failingPuts(int count) {
@@ -97,6 +98,22 @@ public final class FakeStore implements ActivationStore {
         r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,
         null, r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(), r.warm(),
         r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen());
+  }
+
+  /** The next {@code count} deleteAll calls fail and remove nothing, as when NATS is away. */
+  public FakeStore failingDeletes(int count) {
+    deletesToFail.set(count);
+    return this;
+  }
+
+  @Override
+  public CompletionStage<Void> deleteAll(String owner) {
+    if (deletesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(
+          new StoreException.Unavailable("not connected to NATS", null));
+    }
+    records.values().removeIf(r -> r.owner().equals(owner));
+    return CompletableFuture.completedFuture(null);
   }
 
   public Optional<ActivationRecord> byId(String activationId) {

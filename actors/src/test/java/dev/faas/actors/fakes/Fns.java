@@ -9,6 +9,9 @@ import java.util.Map;
 
 /** Functions and requests for tests. */
 public final class Fns {
+  /** The user id that owns every function built here (owners are user ids, never names). */
+  public static final String OWNER = "0a11ce00-0000-4000-8000-000000000001";
+
   private Fns() {}
 
   public static FunctionSpec function(String image, int timeoutMs) {
@@ -18,7 +21,7 @@ public final class Fns {
   public static FunctionSpec function(String image, int timeoutMs, InputMode mode) {
     Instant t = Instant.parse("2024-01-01T00:00:00Z");
     return new FunctionSpec(
-        "alice", "fn-" + image.replaceAll("[^a-z0-9]", ""), image, timeoutMs, 64, "",
+        OWNER, "fn-" + image.replaceAll("[^a-z0-9]", ""), image, timeoutMs, 64, "",
         Map.of("K", "V"), mode, false, t, t);
   }
 

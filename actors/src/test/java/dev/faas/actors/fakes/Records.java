@@ -24,7 +24,7 @@ public final class Records {
   public static ActivationRecord record(
       String id, ActivationStatus status, FailureKind failure, Integer exitCode, byte[] result) {
     return new ActivationRecord(
-        id, "alice", "fn", status, failure, exitCode, result, "", false, Instant.now(), 5, "w1",
+        id, Fns.OWNER, "fn", status, failure, exitCode, result, "", false, Instant.now(), 5, "w1",
         false, 1, 1, 1);
   }
 }

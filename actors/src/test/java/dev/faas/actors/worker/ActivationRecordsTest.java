@@ -65,7 +65,7 @@ class ActivationRecordsTest {
         new ContainerExit(0, false)), t, at(100), capture,
         Optional.of(new PreCall(12L, true)), true);
     assertEquals("act0000001", r.activationId());
-    assertEquals("alice", r.owner());
+    assertEquals(Fns.OWNER, r.owner());
     assertEquals(ActivationStatus.SUCCESS, r.status());
     assertNull(r.failure());
     assertEquals(0, r.exitCode());

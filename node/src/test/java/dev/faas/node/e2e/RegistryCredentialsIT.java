@@ -78,8 +78,9 @@ class RegistryCredentialsIT {
 
     try (Connection nats = Nats.connect(cluster.nats().url())) {
       KeyValue registries = nats.keyValue("registries");
-      KeyValueEntry raw = registries.get("ann." + encoded(HOST));
-      assertNotNull(raw, "the entry under ann.<base64url host>");
+      String annId = ann.userId();
+      KeyValueEntry raw = registries.get(annId + "." + encoded(HOST));
+      assertNotNull(raw, "the entry under <ann's user id>.<base64url host>");
       String value = new String(raw.getValue(), StandardCharsets.UTF_8);
       assertTrue(value.contains("ci-bot"), value);
       assertFalse(contains(raw.getValue(), PASSWORD.getBytes(StandardCharsets.UTF_8)), value);
@@ -93,8 +94,8 @@ class RegistryCredentialsIT {
 
       Reply gone = ann.call("DELETE", "/v1/users/me", null);
       assertEquals(204, gone.status(), gone.text());
-      assertEquals(List.of(), registries.keys("ann.>"));
-      assertEquals(1, registries.keys("bob.>").size());
+      assertEquals(List.of(), registries.keys(annId + ".>"));
+      assertEquals(1, registries.keys(bob.userId() + ".>").size());
     }
     assertEquals(1, bob.get("/v1/registries").json().get("registries").size());
   }

@@ -83,6 +83,16 @@ public final class FaasClient {
     return send(request.build());
   }
 
+  /**
+   * The user id this client's token is for ({@code X-User-Id} of {@code /v1/auth/verify}): what
+   * the user's data is keyed by in the buckets.
+   */
+  public String userId() throws Exception {
+    Reply verified = get("/v1/auth/verify");
+    assertEquals(200, verified.status(), verified.text());
+    return verified.header("X-User-Id");
+  }
+
   /** A GET of {@code path}. */
   public Reply get(String path) throws Exception {
     return call("GET", path, null);

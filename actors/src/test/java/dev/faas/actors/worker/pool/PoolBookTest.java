@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.Container;
@@ -66,7 +67,7 @@ class PoolBookTest {
     PoolStats s = d.stats();
     assertEquals(List.of(1L, 2L, 1L), List.of(s.counts().handedOut(), s.counts().missed(), s.counts().started()));
     assertEquals(2, s.busy());
-    assertEquals(List.of("alice.fn-a", "alice.fn-b"), s.keys().get(0).functions());
+    assertEquals(List.of(Fns.OWNER + ".fn-a", Fns.OWNER + ".fn-b"), s.keys().get(0).functions());
   }
 
   @Test
@@ -163,7 +164,7 @@ class PoolBookTest {
     assertEquals(2, shared.size(), "two calls back to back on the shared key: two wanted");
     assertEquals(1, d.book.keys().get(other).idle().size());
 
-    d.apply(d.book.functionGone(new FunctionId("alice", "fn-b"), "changed", d.now));
+    d.apply(d.book.functionGone(new FunctionId(Fns.OWNER, "fn-b"), "changed", d.now));
     assertEquals(shared, d.removed());
     PoolStats s = d.stats();
     assertEquals(2, s.counts().invalidated());
@@ -172,7 +173,7 @@ class PoolBookTest {
     assertInstanceOf(PoolEffect.Miss.class, d.acquire(K, FN), "cold again");
 
     PoolBook before = d.book;
-    d.apply(d.book.functionGone(new FunctionId("alice", "never-seen"), "removed", d.now));
+    d.apply(d.book.functionGone(new FunctionId(Fns.OWNER, "never-seen"), "removed", d.now));
     assertTrue(d.last.isEmpty());
     assertSame(before, d.book, "nothing to empty: nothing changes");
   }
@@ -183,7 +184,7 @@ class PoolBookTest {
     PoolEffect miss = d.acquire(K, FN);
     d.release(K, miss);
     long ticket = d.tickets().get(0);
-    d.apply(d.book.functionGone(new FunctionId("alice", "fn-a"), "changed", d.now));
+    d.apply(d.book.functionGone(new FunctionId(Fns.OWNER, "fn-a"), "changed", d.now));
     assertTrue(d.stats().keys().isEmpty());
     PoolEffect again = d.acquire(K, FN);
     assertNotEquals(((PoolEffect.Miss) miss).lease(), ((PoolEffect.Miss) again).lease(),
@@ -318,7 +319,7 @@ class PoolBookTest {
     List<PoolBook.Step> steps = new ArrayList<>();
     steps.add(before.acquire(K, FN, d.now, c -> false));
     steps.add(before.tick(d.now.plusSeconds(300)));
-    steps.add(before.functionGone(new FunctionId("alice", "fn-a"), "removed", d.now));
+    steps.add(before.functionGone(new FunctionId(Fns.OWNER, "fn-a"), "removed", d.now));
     steps.add(before.drain());
     for (PoolBook.Step step : steps) {
       assertNotEquals(before, step.book());

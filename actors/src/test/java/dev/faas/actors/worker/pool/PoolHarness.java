@@ -61,7 +61,7 @@ final class PoolHarness implements AutoCloseable {
 
   static FunctionSpec function(String name, String image, int timeoutMs) {
     Instant t = Instant.parse("2024-01-01T00:00:00Z");
-    return new FunctionSpec("alice", name, image, timeoutMs, 64, "", java.util.Map.of("K", "V"),
+    return new FunctionSpec(Fns.OWNER, name, image, timeoutMs, 64, "", java.util.Map.of("K", "V"),
         null, false, t, t);
   }
 

@@ -88,7 +88,7 @@ class WarmPoolTest {
       assertEquals(1, s.counts().handedOut());
       assertEquals(1, s.counts().missed());
       assertEquals(1, s.busy(), "the warm one runs");
-      assertEquals(List.of("alice.fn-a"), s.keys().get(0).functions());
+      assertEquals(List.of(Fns.OWNER + ".fn-a"), s.keys().get(0).functions());
       assertEquals(1, s.keys().get(0).target(), "one at a time so far: one is enough");
 
       second.container().remove();
@@ -199,7 +199,7 @@ class WarmPoolTest {
       h.awaitStats("one each", s -> s.idle() == 2);
       FakeRuntime.FakeContainer aIdle = only(h, "echo");
 
-      h.pool.tell(new WarmPool.FunctionChanged(new FunctionId("alice", "fn-a")));
+      h.pool.tell(new WarmPool.FunctionChanged(new FunctionId(Fns.OWNER, "fn-a")));
       PoolStats s = h.awaitStats("a's emptied", st -> st.idle() == 1 && st.counts().invalidated() == 1);
       assertEquals(List.of("stderr"), s.keys().stream().map(PoolStats.KeyStats::image).toList());
       TestProbe<Object> probe = testKit.createTestProbe();
@@ -209,7 +209,7 @@ class WarmPoolTest {
       });
       assertFalse(h.acquire(a).warm(), "the changed function starts cold");
 
-      h.pool.tell(new WarmPool.FunctionRemoved(new FunctionId("alice", "fn-b")));
+      h.pool.tell(new WarmPool.FunctionRemoved(new FunctionId(Fns.OWNER, "fn-b")));
       h.awaitStats("b's emptied", st -> st.counts().invalidated() == 2
           && st.keys().stream().noneMatch(k -> k.image().equals("stderr")));
     }
@@ -222,7 +222,7 @@ class WarmPoolTest {
       h.runtime.hold(true);
       h.acquire(a).container().remove();
       h.awaitStats("starting", s -> s.starting() == 1);
-      h.pool.tell(new WarmPool.FunctionChanged(new FunctionId("alice", "fn-a")));
+      h.pool.tell(new WarmPool.FunctionChanged(new FunctionId(Fns.OWNER, "fn-a")));
       h.awaitStats("forgotten", s -> s.keys().isEmpty());
       h.runtime.hold(false);
       assertEquals(1, h.runtime.releaseHeld());
