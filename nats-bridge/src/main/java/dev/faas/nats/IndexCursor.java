@@ -1,6 +1,7 @@
 package dev.faas.nats;
 
 import dev.faas.actors.activation.ActivationPage;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 
@@ -31,7 +32,7 @@ final class IndexCursor {
     long sequence;
     try {
       sequence = ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor)).getLong();
-    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+    } catch (IllegalArgumentException | BufferUnderflowException e) {
       throw new ActivationPage.BadCursor("not a cursor of this listing");
     }
     if (sequence < 1 || !encode(sequence).equals(cursor)) {

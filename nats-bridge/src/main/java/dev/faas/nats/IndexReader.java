@@ -2,6 +2,7 @@ package dev.faas.nats;
 
 import dev.faas.actors.activation.ActivationPage;
 import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.store.StoreException;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -108,7 +109,7 @@ final class IndexReader {
     Connection conn = buckets.connection();
     if (conn == null || !buckets.isReady()) {
       return CompletableFuture.failedFuture(
-          new dev.faas.actors.store.StoreException.Unavailable("not connected to NATS", null));
+          new StoreException.Unavailable("not connected to NATS", null));
     }
     return conn.requestWithTimeout(
             DIRECT_GET, null, request.getBytes(StandardCharsets.US_ASCII), timeout)

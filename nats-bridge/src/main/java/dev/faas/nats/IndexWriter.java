@@ -1,12 +1,12 @@
 package dev.faas.nats;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.actors.activation.ActivationRecord;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

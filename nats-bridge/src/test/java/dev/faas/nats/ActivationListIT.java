@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -248,7 +249,7 @@ class ActivationListIT {
   }
 
   private Map<String, Integer> counts() {
-    Map<String, Integer> m = new java.util.TreeMap<>();
+    Map<String, Integer> m = new TreeMap<>();
     apiCalls.forEach((k, v) -> m.put(k, v.get()));
     return m;
   }
