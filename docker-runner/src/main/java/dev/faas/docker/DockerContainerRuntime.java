@@ -180,7 +180,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     boolean startsOnRun = !spec.args().isEmpty();
     ContainerCreator.Created created;
     try {
-      created = creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
+      created = creator.create(spec, startsOnRun ? null : faasInit());
     } catch (ContainerFailure.EngineUnavailable e) {
       probe.failed();
       throw e;
@@ -334,7 +334,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * has no binary for the engine's architecture, or for {@link #FAAS_INIT_RETRY} after installing
    * it failed. Installed once, by the first stdin-mode start (blocking, tens of milliseconds).
    */
-  private FaasInit faasInit(String image) {
+  private FaasInit faasInit() {
     FaasInit ready = faasInit;
     if (ready != null || !settings.faasInit()) {
       return ready;
@@ -357,14 +357,16 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
           faasInitRetryAt = System.nanoTime() + Long.MAX_VALUE / 2;
           return null;
         }
-        bundled.get().install(control, image, settings.platform(), settings.callTimeout());
+        // The writer is made from the platform's own image, never the function's: an image
+        // could ship a /.faas of its own (docs/decisions/0017).
+        String writerImage =
+            probeImage
+                .ensure()
+                .orElseThrow(() -> new IllegalStateException("no platform image to write with"));
+        bundled.get().install(control, writerImage, settings.platform(), settings.callTimeout());
         faasInit = bundled.get();
         log.info("faas-init installed in volume [{}]", faasInit.volume());
         return faasInit;
-      } catch (NotFoundException e) {
-        // The function's image is missing: its own create fails next and says so; the next start
-        // tries again.
-        return null;
       } catch (RuntimeException e) {
         log.warn(
             "Could not install faas-init; containers run under docker-init for {}",
