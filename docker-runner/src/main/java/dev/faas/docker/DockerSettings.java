@@ -40,6 +40,7 @@ import java.util.function.Consumer;
  * @param pullTimeout the deadline of pulling a missing image, answer and progress stream
  *     together: a pull is a long streaming call, so {@code callTimeout} does not bound it
  * @param imageCache how the worker's {@link ImageJanitor} bounds the engine's image store
+ * @param sandbox the user functions run as and their egress network (docs/decisions/0017)
  */
 public record DockerSettings(
     URI dockerHost,
@@ -55,7 +56,8 @@ public record DockerSettings(
     boolean faasInit,
     Duration precallCpu,
     Duration pullTimeout,
-    ImageCacheSettings imageCache) {
+    ImageCacheSettings imageCache,
+    SandboxSettings sandbox) {
 
   /** The local engine's socket. */
   public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
@@ -72,6 +74,7 @@ public record DockerSettings(
     Objects.requireNonNull(precallCpu, "precallCpu");
     Objects.requireNonNull(pullTimeout, "pullTimeout");
     Objects.requireNonNull(imageCache, "imageCache");
+    Objects.requireNonNull(sandbox, "sandbox");
     if (platform == null || platform.isBlank()) {
       throw new IllegalArgumentException("platform name is required");
     }
@@ -108,7 +111,8 @@ public record DockerSettings(
         true,
         Duration.ofSeconds(1),
         Duration.ofMinutes(5),
-        ImageCacheSettings.defaults());
+        ImageCacheSettings.defaults(),
+        SandboxSettings.defaults());
   }
 
   /** The same settings for another engine address. */
@@ -151,6 +155,11 @@ public record DockerSettings(
     return change(c -> c.imageCache = cache);
   }
 
+  /** The same settings with other sandbox choices. */
+  public DockerSettings withSandbox(SandboxSettings sandbox) {
+    return change(c -> c.sandbox = sandbox);
+  }
+
   /** These settings with {@code edit} applied to a copy; checked again as any new settings. */
   private DockerSettings change(Consumer<Copy> edit) {
     Copy copy = new Copy(this);
@@ -174,6 +183,7 @@ public record DockerSettings(
     Duration precallCpu;
     Duration pullTimeout;
     ImageCacheSettings imageCache;
+    SandboxSettings sandbox;
 
     Copy(DockerSettings s) {
       dockerHost = s.dockerHost;
@@ -190,13 +200,14 @@ public record DockerSettings(
       precallCpu = s.precallCpu;
       pullTimeout = s.pullTimeout;
       imageCache = s.imageCache;
+      sandbox = s.sandbox;
     }
 
     DockerSettings settings() {
       return new DockerSettings(
           dockerHost, apiVersion, platform, maxControlConnections, maxStreamConnections,
           connectTimeout, callTimeout, outputBufferFrames, exitedAttachGrace,
-          containerLogMaxBytes, faasInit, precallCpu, pullTimeout, imageCache);
+          containerLogMaxBytes, faasInit, precallCpu, pullTimeout, imageCache, sandbox);
     }
   }
 }
