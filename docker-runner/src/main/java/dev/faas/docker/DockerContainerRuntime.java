@@ -70,6 +70,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final ProbeImage probeImage;
   private final EngineProbe probe;
   private final WorkerLease lease;
+  private final EgressNetwork egress;
   private final Object faasInitLock = new Object();
   private volatile ImageJanitor janitor;
   private volatile FaasInit faasInit;
@@ -119,6 +120,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     this.probeImage = new ProbeImage(control, settings);
     this.probe = new EngineProbe(control, executor, settings, probeImage, PROBE_FRESHNESS);
     this.lease = new WorkerLease(control, streams, settings, probeImage);
+    this.egress = new EgressNetwork(control, settings);
   }
 
   /**
@@ -180,6 +182,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     boolean startsOnRun = !spec.args().isEmpty();
     ContainerCreator.Created created;
     try {
+      if (spec.network()) {
+        try {
+          egress.ensure();
+        } catch (RuntimeException e) {
+          throw e instanceof ContainerFailure f ? f : EngineErrors.of("prepare egress", e);
+        }
+      }
       created = creator.create(spec, startsOnRun ? null : faasInit());
     } catch (ContainerFailure.EngineUnavailable e) {
       probe.failed();
