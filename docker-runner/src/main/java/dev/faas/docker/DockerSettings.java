@@ -29,8 +29,6 @@ import java.util.function.Consumer;
  * @param exitedAttachGrace after the container has exited, how long an output attach may stay idle
  *     before it is closed: a guard, since attaches are made before the start and the engine ends
  *     them when the container stops
- * @param containerLogMaxBytes cap on the engine's own copy of a container's output (json-file log),
- *     which only serves {@code docker logs} while the container lives; protects the node's disk
  * @param faasInit run stdin-mode containers under faas-init, which marks the end of the
  *     function's output as soon as its process exits (docs/decisions/0006); false: under the
  *     engine's docker-init, the run ending when the engine ends the attach, ~30 ms later
@@ -52,7 +50,6 @@ public record DockerSettings(
     Duration callTimeout,
     int outputBufferFrames,
     Duration exitedAttachGrace,
-    long containerLogMaxBytes,
     boolean faasInit,
     Duration precallCpu,
     Duration pullTimeout,
@@ -84,9 +81,6 @@ public record DockerSettings(
     if (outputBufferFrames < 1) {
       throw new IllegalArgumentException("outputBufferFrames must be positive");
     }
-    if (containerLogMaxBytes < 1) {
-      throw new IllegalArgumentException("containerLogMaxBytes must be positive");
-    }
     if (precallCpu.isNegative()) {
       throw new IllegalArgumentException("precallCpu must not be negative");
     }
@@ -107,7 +101,6 @@ public record DockerSettings(
         Duration.ofSeconds(15),
         64,
         Duration.ofSeconds(1),
-        8L * 1024 * 1024,
         true,
         Duration.ofSeconds(1),
         Duration.ofMinutes(5),
@@ -178,7 +171,6 @@ public record DockerSettings(
     Duration callTimeout;
     final int outputBufferFrames;
     final Duration exitedAttachGrace;
-    final long containerLogMaxBytes;
     boolean faasInit;
     Duration precallCpu;
     Duration pullTimeout;
@@ -195,7 +187,6 @@ public record DockerSettings(
       callTimeout = s.callTimeout;
       outputBufferFrames = s.outputBufferFrames;
       exitedAttachGrace = s.exitedAttachGrace;
-      containerLogMaxBytes = s.containerLogMaxBytes;
       faasInit = s.faasInit;
       precallCpu = s.precallCpu;
       pullTimeout = s.pullTimeout;
@@ -207,7 +198,7 @@ public record DockerSettings(
       return new DockerSettings(
           dockerHost, apiVersion, platform, maxControlConnections, maxStreamConnections,
           connectTimeout, callTimeout, outputBufferFrames, exitedAttachGrace,
-          containerLogMaxBytes, faasInit, precallCpu, pullTimeout, imageCache, sandbox);
+          faasInit, precallCpu, pullTimeout, imageCache, sandbox);
     }
   }
 }

@@ -49,14 +49,10 @@ final class Sandbox {
         .withMemory(spec.memoryBytes())
         .withMemorySwap(spec.memoryBytes())
         .withNanoCPUs(spec.nanoCpus())
-        // The runs read the process's pipes through their attaches, not this log: the engine's
-        // copy only serves `docker logs` while the container lives, capped to protect the disk.
-        .withLogConfig(
-            new LogConfig(
-                LogConfig.LoggingType.JSON_FILE,
-                Map.of(
-                    "max-size", Long.toString(settings.containerLogMaxBytes()),
-                    "max-file", "1")));
+        // The runs read the process's pipes through their attaches; a log copy in the engine would
+        // only serve `docker logs`, and costs dockerd most of a core under an output flood
+        // (docs/decisions/0017).
+        .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
   }
 
   /**
