@@ -151,6 +151,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 }));
   }
 
+  /**
+   * The engine host's memory, as the engine reports it; blocking, under the call deadline. The
+   * worker's default memory budget is made from it once, at its start (docs/decisions/0017).
+   */
+  public long engineMemoryBytes() {
+    Long total = control.infoCmd().exec().getMemTotal();
+    return total == null ? 0 : total;
+  }
+
   /** What images this runtime's engine has (for the local-first policy). */
   public EngineImages localImages() {
     return images;
