@@ -155,6 +155,30 @@ class ActivationFailureIT {
     assertEquals(200, api.get("/readyz").status());
   }
 
+  /**
+   * A stderr flood is not paid for until the function's timeout: 16 MiB past the log cap the
+   * container is killed as output-too-large and removed (docs/decisions/0017).
+   */
+  @Test
+  void aStderrFloodIsCutOffLongBeforeTheTimeout() throws Exception {
+    api.createFunction(
+        "{\"name\":\"yes-err\",\"timeoutMs\":60000,\"image\":\""
+            + FunctionImages.withCommand("yes-err", "[\"sh\",\"-c\",\"yes flood >&2\"]")
+            + "\"}");
+    long before = System.nanoTime();
+    Reply reply = api.invoke("yes-err", "");
+    long millis = (System.nanoTime() - before) / 1_000_000;
+    JsonNode problem = Activations.problem(reply, 502);
+    assertTrue(problem.get("detail").asText().contains("output"), problem::toString);
+    assertTrue(millis < 30_000, "ended after " + millis + " ms, not at the 60 s timeout");
+    String id = problem.get("activationId").asText();
+    Await.until(
+        Activations.REMOVAL,
+        "removal of the flooding container",
+        () -> DockerEngine.containersOf(id),
+        List::isEmpty);
+  }
+
   @Test
   void memoryExhaustionIs502SayingSo() throws Exception {
     // The string doubles until the 16 MiB cgroup (no swap) has no room for the next copy.
