@@ -64,12 +64,18 @@ final class EgressNetwork {
       return control.inspectNetworkCmd().withNetworkId(name).exec();
     } catch (NotFoundException missing) {
       try {
+        Map<String, String> options = new java.util.HashMap<>(Map.of(ICC, "false"));
+        if (name.matches("[A-Za-z0-9_.-]{1,15}")) {
+          // A bridge named after the network: an operator can write its firewall rules before
+          // the network exists (the default faas-egress is one).
+          options.put(BRIDGE_NAME, name);
+        }
         control
             .createNetworkCmd()
             .withName(name)
             .withDriver("bridge")
             .withCheckDuplicate(true)
-            .withOptions(Map.of(ICC, "false"))
+            .withOptions(options)
             .withLabels(Map.of("dev.faas.role", "egress"))
             .exec();
       } catch (ConflictException raced) {

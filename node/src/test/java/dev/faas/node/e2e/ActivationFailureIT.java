@@ -138,7 +138,10 @@ class ActivationFailureIT {
   @Test
   void aStdoutFloodIsCutOff() throws Exception {
     api.createFunction("yes", FunctionImages.withCommand("yes", "[\"yes\"]"));
+    long before = System.nanoTime();
     Reply reply = api.invoke("yes", "");
+    System.out.println(
+        "stdout flood answered after " + (System.nanoTime() - before) / 1_000_000 + " ms");
     JsonNode problem = Activations.problem(reply, 502);
     String detail = problem.get("detail").asText();
     assertTrue(detail.contains("output") && detail.contains("limit"), problem::toString);
@@ -170,6 +173,7 @@ class ActivationFailureIT {
     long millis = (System.nanoTime() - before) / 1_000_000;
     JsonNode problem = Activations.problem(reply, 502);
     assertTrue(problem.get("detail").asText().contains("output"), problem::toString);
+    System.out.println("stderr flood answered after " + millis + " ms");
     assertTrue(millis < 30_000, "ended after " + millis + " ms, not at the 60 s timeout");
     String id = problem.get("activationId").asText();
     Await.until(
