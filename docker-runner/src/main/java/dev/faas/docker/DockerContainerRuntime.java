@@ -186,6 +186,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             });
   }
 
+  private void forgetEgress(ContainerSpec spec) {
+    if (spec.network()) {
+      egress.forget();
+    }
+  }
+
   /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */
   private dev.faas.actors.runtime.Container startNow(ContainerSpec spec) {
     boolean startsOnRun = !spec.args().isEmpty();
@@ -194,13 +200,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       if (spec.network()) {
         try {
           egress.ensure();
+        } catch (EgressNetwork.FirewallFailed e) {
+          // Closed rather than open: no networked function runs without its rules. The engine
+          // itself is fine, so the worker's health does not suffer (a plain failure, not
+          // EngineUnavailable).
+          throw new ContainerFailure("egress is not firewalled: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-          throw e instanceof ContainerFailure f ? f : EngineErrors.of("prepare egress", e);
+          throw EngineErrors.of("prepare the egress network", e);
         }
       }
       created = creator.create(spec, startsOnRun ? null : faasInit());
     } catch (ContainerFailure.EngineUnavailable e) {
       probe.failed();
+      forgetEgress(spec);
+      throw e;
+    } catch (RuntimeException e) {
+      forgetEgress(spec);
       throw e;
     }
     String id = created.id();

@@ -21,6 +21,13 @@ final class EgressNetwork {
   static final String ICC = "com.docker.network.bridge.enable_icc";
   static final String BRIDGE_NAME = "com.docker.network.bridge.name";
 
+  /** The firewall rules could not be applied: the network is not used until they are. */
+  static final class FirewallFailed extends RuntimeException {
+    FirewallFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private final DockerClient control;
   private final DockerSettings settings;
   private volatile boolean ready;
@@ -51,6 +58,14 @@ final class EgressNetwork {
       }
     }
     return name;
+  }
+
+  /**
+   * Checks the network again at the next {@link #ensure}: a create that used it failed, and the
+   * network may be gone (removed by hand, an engine whose state was reset).
+   */
+  void forget() {
+    ready = false;
   }
 
   /** The host interface of {@code network}: its bridge option, else the engine's default name. */
@@ -91,7 +106,13 @@ final class EgressNetwork {
       return;
     }
     if (EgressFirewall.canApply(settings)) {
-      EgressFirewall.apply(bridge);
+      try {
+        EgressFirewall.apply(bridge);
+      } catch (IllegalStateException e) {
+        log.error("Could not firewall the egress bridge [{}]: functions with a network fail"
+            + " until it is done: [{}]", bridge, e.getMessage());
+        throw new FirewallFailed(e.getMessage(), e);
+      }
       log.info("Egress network bridge [{}]: host, link-local and private ranges dropped", bridge);
       return;
     }
