@@ -46,6 +46,9 @@ final class ContainerCreator {
               .withAttachStdout(true)
               .withAttachStderr(true)
               .withTty(false);
+      if (!Sandbox.user(settings).isEmpty()) {
+        create.withUser(Sandbox.user(settings));
+      }
       boolean underFaasInit = false;
       if (!spec.args().isEmpty() || init != null) {
         // Setting Cmd or Entrypoint replaces the image's, so read them first; create from the id

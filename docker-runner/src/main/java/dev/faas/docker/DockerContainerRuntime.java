@@ -70,6 +70,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private final ProbeImage probeImage;
   private final EngineProbe probe;
   private final WorkerLease lease;
+  private final EgressNetwork egress;
   private final Object faasInitLock = new Object();
   private volatile ImageJanitor janitor;
   private volatile FaasInit faasInit;
@@ -119,6 +120,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     this.probeImage = new ProbeImage(control, settings);
     this.probe = new EngineProbe(control, executor, settings, probeImage, PROBE_FRESHNESS);
     this.lease = new WorkerLease(control, streams, settings, probeImage);
+    this.egress = new EgressNetwork(control, settings);
   }
 
   /**
@@ -149,6 +151,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 }));
   }
 
+  /**
+   * The engine host's memory, as the engine reports it; blocking, under the call deadline. The
+   * worker's default memory budget is made from it once, at its start (docs/decisions/0017).
+   */
+  public long engineMemoryBytes() {
+    Long total = control.infoCmd().exec().getMemTotal();
+    return total == null ? 0 : total;
+  }
+
   /** What images this runtime's engine has (for the local-first policy). */
   public EngineImages localImages() {
     return images;
@@ -175,14 +186,36 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             });
   }
 
+  private void forgetEgress(ContainerSpec spec) {
+    if (spec.network()) {
+      egress.forget();
+    }
+  }
+
   /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */
   private dev.faas.actors.runtime.Container startNow(ContainerSpec spec) {
     boolean startsOnRun = !spec.args().isEmpty();
     ContainerCreator.Created created;
     try {
-      created = creator.create(spec, startsOnRun ? null : faasInit(spec.image()));
+      if (spec.network()) {
+        try {
+          egress.ensure();
+        } catch (EgressNetwork.FirewallFailed e) {
+          // Closed rather than open: no networked function runs without its rules. The engine
+          // itself is fine, so the worker's health does not suffer (a plain failure, not
+          // EngineUnavailable).
+          throw new ContainerFailure("egress is not firewalled: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+          throw EngineErrors.of("prepare the egress network", e);
+        }
+      }
+      created = creator.create(spec, startsOnRun ? null : faasInit());
     } catch (ContainerFailure.EngineUnavailable e) {
       probe.failed();
+      forgetEgress(spec);
+      throw e;
+    } catch (RuntimeException e) {
+      forgetEgress(spec);
       throw e;
     }
     String id = created.id();
@@ -334,7 +367,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
    * has no binary for the engine's architecture, or for {@link #FAAS_INIT_RETRY} after installing
    * it failed. Installed once, by the first stdin-mode start (blocking, tens of milliseconds).
    */
-  private FaasInit faasInit(String image) {
+  private FaasInit faasInit() {
     FaasInit ready = faasInit;
     if (ready != null || !settings.faasInit()) {
       return ready;
@@ -357,14 +390,16 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
           faasInitRetryAt = System.nanoTime() + Long.MAX_VALUE / 2;
           return null;
         }
-        bundled.get().install(control, image, settings.platform(), settings.callTimeout());
+        // The writer is made from the platform's own image, never the function's: an image
+        // could ship a /.faas of its own (docs/decisions/0017).
+        String writerImage =
+            probeImage
+                .ensure()
+                .orElseThrow(() -> new IllegalStateException("no platform image to write with"));
+        bundled.get().install(control, writerImage, settings.platform(), settings.callTimeout());
         faasInit = bundled.get();
         log.info("faas-init installed in volume [{}]", faasInit.volume());
         return faasInit;
-      } catch (NotFoundException e) {
-        // The function's image is missing: its own create fails next and says so; the next start
-        // tries again.
-        return null;
       } catch (RuntimeException e) {
         log.warn(
             "Could not install faas-init; containers run under docker-init for {}",

@@ -29,8 +29,6 @@ import java.util.function.Consumer;
  * @param exitedAttachGrace after the container has exited, how long an output attach may stay idle
  *     before it is closed: a guard, since attaches are made before the start and the engine ends
  *     them when the container stops
- * @param containerLogMaxBytes cap on the engine's own copy of a container's output (json-file log),
- *     which only serves {@code docker logs} while the container lives; protects the node's disk
  * @param faasInit run stdin-mode containers under faas-init, which marks the end of the
  *     function's output as soon as its process exits (docs/decisions/0006); false: under the
  *     engine's docker-init, the run ending when the engine ends the attach, ~30 ms later
@@ -40,6 +38,7 @@ import java.util.function.Consumer;
  * @param pullTimeout the deadline of pulling a missing image, answer and progress stream
  *     together: a pull is a long streaming call, so {@code callTimeout} does not bound it
  * @param imageCache how the worker's {@link ImageJanitor} bounds the engine's image store
+ * @param sandbox the user functions run as and their egress network (docs/decisions/0017)
  */
 public record DockerSettings(
     URI dockerHost,
@@ -51,11 +50,11 @@ public record DockerSettings(
     Duration callTimeout,
     int outputBufferFrames,
     Duration exitedAttachGrace,
-    long containerLogMaxBytes,
     boolean faasInit,
     Duration precallCpu,
     Duration pullTimeout,
-    ImageCacheSettings imageCache) {
+    ImageCacheSettings imageCache,
+    SandboxSettings sandbox) {
 
   /** The local engine's socket. */
   public static final URI LOCAL_ENGINE = URI.create("unix:///var/run/docker.sock");
@@ -72,6 +71,7 @@ public record DockerSettings(
     Objects.requireNonNull(precallCpu, "precallCpu");
     Objects.requireNonNull(pullTimeout, "pullTimeout");
     Objects.requireNonNull(imageCache, "imageCache");
+    Objects.requireNonNull(sandbox, "sandbox");
     if (platform == null || platform.isBlank()) {
       throw new IllegalArgumentException("platform name is required");
     }
@@ -80,9 +80,6 @@ public record DockerSettings(
     }
     if (outputBufferFrames < 1) {
       throw new IllegalArgumentException("outputBufferFrames must be positive");
-    }
-    if (containerLogMaxBytes < 1) {
-      throw new IllegalArgumentException("containerLogMaxBytes must be positive");
     }
     if (precallCpu.isNegative()) {
       throw new IllegalArgumentException("precallCpu must not be negative");
@@ -104,11 +101,11 @@ public record DockerSettings(
         Duration.ofSeconds(15),
         64,
         Duration.ofSeconds(1),
-        8L * 1024 * 1024,
         true,
         Duration.ofSeconds(1),
         Duration.ofMinutes(5),
-        ImageCacheSettings.defaults());
+        ImageCacheSettings.defaults(),
+        SandboxSettings.defaults());
   }
 
   /** The same settings for another engine address. */
@@ -151,6 +148,11 @@ public record DockerSettings(
     return change(c -> c.imageCache = cache);
   }
 
+  /** The same settings with other sandbox choices. */
+  public DockerSettings withSandbox(SandboxSettings sandbox) {
+    return change(c -> c.sandbox = sandbox);
+  }
+
   /** These settings with {@code edit} applied to a copy; checked again as any new settings. */
   private DockerSettings change(Consumer<Copy> edit) {
     Copy copy = new Copy(this);
@@ -169,11 +171,11 @@ public record DockerSettings(
     Duration callTimeout;
     final int outputBufferFrames;
     final Duration exitedAttachGrace;
-    final long containerLogMaxBytes;
     boolean faasInit;
     Duration precallCpu;
     Duration pullTimeout;
     ImageCacheSettings imageCache;
+    SandboxSettings sandbox;
 
     Copy(DockerSettings s) {
       dockerHost = s.dockerHost;
@@ -185,18 +187,18 @@ public record DockerSettings(
       callTimeout = s.callTimeout;
       outputBufferFrames = s.outputBufferFrames;
       exitedAttachGrace = s.exitedAttachGrace;
-      containerLogMaxBytes = s.containerLogMaxBytes;
       faasInit = s.faasInit;
       precallCpu = s.precallCpu;
       pullTimeout = s.pullTimeout;
       imageCache = s.imageCache;
+      sandbox = s.sandbox;
     }
 
     DockerSettings settings() {
       return new DockerSettings(
           dockerHost, apiVersion, platform, maxControlConnections, maxStreamConnections,
           connectTimeout, callTimeout, outputBufferFrames, exitedAttachGrace,
-          containerLogMaxBytes, faasInit, precallCpu, pullTimeout, imageCache);
+          faasInit, precallCpu, pullTimeout, imageCache, sandbox);
     }
   }
 }

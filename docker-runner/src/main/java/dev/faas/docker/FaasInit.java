@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.VolumeOptions;
 import dev.faas.actors.runtime.ContainerSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * faas-init, the PID 1 of stdin-mode containers (docs/decisions/0006; source in {@code
@@ -32,8 +35,11 @@ import java.util.Optional;
  * shares one copy per version, written once and never rewritten: containers mount it read-only
  * at {@link #MOUNT}. Writing it needs a container (the engine writes into volumes only through
  * one); the writer is a container that is created, never started, under a fixed name, which makes
- * it the lock between nodes that start together. A digest file written after the binary, in the
- * same archive, says the copy is whole.
+ * it the lock between nodes that start together. The writer is made from the platform's own image
+ * ({@link ProbeImage}), and its mount of the volume is {@code nocopy}, so nothing of a user's image
+ * ever reaches the volume; and the volume's binary is read back and its SHA-256 compared with the
+ * bundled binary's before it is used, rewritten when it differs (docs/decisions/0017). The digest
+ * file written after the binary is only a label for people: nothing trusts it.
  */
 final class FaasInit {
   static final String MOUNT = "/.faas";
@@ -81,10 +87,12 @@ final class FaasInit {
   }
 
   /**
-   * Makes sure the engine's volume holds this binary whole; blocking. {@code image} is any image
-   * on the engine: the writer container is created from it, never started.
+   * Makes sure the engine's volume holds this binary, byte for byte; blocking. {@code image} is an
+   * image on the engine the writer container is created from, never started: the runtime gives
+   * the platform's own; whatever it holds, none of it reaches the volume ({@code nocopy}).
    *
    * @return true when this call wrote the volume, false when it held the binary already
+   * @throws IllegalStateException when the volume does not hold the binary after writing it
    * @throws NotFoundException when {@code image} is not on the engine
    * @throws IllegalStateException when another node held the writer lock past {@code lockWait}
    */
@@ -115,7 +123,10 @@ final class FaasInit {
                                 new Mount()
                                     .withType(MountType.VOLUME)
                                     .withSource(volume())
-                                    .withTarget(MOUNT))))
+                                    .withTarget(MOUNT)
+                                    // An empty volume would otherwise be filled from the
+                                    // writer image's own /.faas.
+                                    .withVolumeOptions(new VolumeOptions().withNoCopy(true)))))
                 .exec()
                 .getId();
       } catch (ConflictException e) {
@@ -137,6 +148,10 @@ final class FaasInit {
             .withRemotePath(MOUNT)
             .withTarInputStream(new ByteArrayInputStream(archive()))
             .exec();
+        if (!whole(docker, writer)) {
+          throw new IllegalStateException(
+              "the faas-init volume " + volume() + " does not hold the binary written into it");
+        }
         return true;
       } finally {
         docker.removeContainerCmd(writer).withForce(true).exec();
@@ -153,14 +168,19 @@ final class FaasInit {
     return tar.toByteArray();
   }
 
+  /** Whether the volume's {@code faas-init} is a regular file with exactly this binary's bytes. */
   private boolean whole(DockerClient docker, String writer) {
-    try (InputStream in =
-        docker.copyArchiveFromContainerCmd(writer, MOUNT + "/" + DIGEST_FILE).exec()) {
-      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains(digest);
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(docker.copyArchiveFromContainerCmd(writer, PATH).exec())) {
+      TarArchiveEntry entry = tar.getNextEntry();
+      if (entry == null || !entry.isFile() || entry.getSize() != binary.length) {
+        return false;
+      }
+      return digest.equals(sha256(tar.readAllBytes()));
     } catch (NotFoundException e) {
       return false;
     } catch (IOException e) {
-      throw new UncheckedIOException("read " + DIGEST_FILE + " from the faas-init volume", e);
+      throw new UncheckedIOException("read faas-init back from its volume", e);
     }
   }
 

@@ -21,13 +21,25 @@ import java.util.TreeMap;
 final class Sandbox {
   private Sandbox() {}
 
+  /** The size of the container's own {@code /dev}: device nodes only, nothing to store. */
+  static final String DEV_OPTIONS = "rw,dev,noexec,nosuid,mode=755,size=65536";
+  /** {@code /dev/shm}, as the engine's default (64 MiB, counted in the memory limit). */
+  static final String SHM_OPTIONS = "rw,nodev,noexec,nosuid,size=67108864";
+
   /** Engine-side limits and isolation for a container of {@code spec}. */
   static HostConfig hostConfig(ContainerSpec spec, DockerSettings settings) {
     return HostConfig.newHostConfig()
-        .withNetworkMode(spec.network() ? "bridge" : "none")
+        // Egress has a network of its own, not the default bridge (docs/decisions/0017).
+        .withNetworkMode(spec.network() ? settings.sandbox().egressNetwork() : "none")
         .withReadonlyRootfs(true)
-        // noexec: a function cannot drop a binary in the only writable place and run it.
-        .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,size=" + spec.tmpfsBytes()))
+        // noexec: a function cannot drop a binary in a writable place and run it. The engine's
+        // own /dev is writable and executable, so the container gets one of its own (the runtime
+        // creates the device nodes in it; "dev" lets them open), and /dev/shm with it.
+        .withTmpFs(
+            Map.of(
+                "/tmp", "rw,noexec,nosuid,size=" + spec.tmpfsBytes(),
+                "/dev", DEV_OPTIONS,
+                "/dev/shm", SHM_OPTIONS))
         .withCapDrop(Capability.ALL)
         .withSecurityOpts(List.of("no-new-privileges"))
         // docker-init as PID 1 reaps the zombies a function's children leave behind.
@@ -37,14 +49,10 @@ final class Sandbox {
         .withMemory(spec.memoryBytes())
         .withMemorySwap(spec.memoryBytes())
         .withNanoCPUs(spec.nanoCpus())
-        // The runs read the process's pipes through their attaches, not this log: the engine's
-        // copy only serves `docker logs` while the container lives, capped to protect the disk.
-        .withLogConfig(
-            new LogConfig(
-                LogConfig.LoggingType.JSON_FILE,
-                Map.of(
-                    "max-size", Long.toString(settings.containerLogMaxBytes()),
-                    "max-file", "1")));
+        // The runs read the process's pipes through their attaches; a log copy in the engine would
+        // only serve `docker logs`, and costs dockerd most of a core under an output flood
+        // (docs/decisions/0017).
+        .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
   }
 
   /**
@@ -86,6 +94,11 @@ final class Sandbox {
     }
     command.addAll(0, List.of(FaasInit.PATH, FaasInit.precallOption(precallCpu), "--"));
     return command;
+  }
+
+  /** The user a function's processes run as; empty: the image's own (docs/decisions/0017). */
+  static String user(DockerSettings settings) {
+    return settings.sandbox().functionUser();
   }
 
   /** The spec's labels with the platform label set to this platform's name. */

@@ -50,6 +50,21 @@ class SandboxIT extends DockerFixture {
   }
 
   @Test
+  void functionsRunAsAnUnprivilegedUserThatCannotWriteDev() throws Exception {
+    Result result =
+        activate(
+            spec(TestImages.SH),
+            """
+            id -u; id -g
+            if cp /bin/busybox /dev/bb 2>/dev/null; then echo dev-writable; else echo dev-read-only; fi
+            cp /bin/busybox /dev/shm/bb
+            if /dev/shm/bb true 2>/dev/null; then echo shm-exec; else echo shm-noexec; fi
+            """);
+
+    assertEquals("65534\n65534\ndev-read-only\nshm-noexec\n", result.output().out());
+  }
+
+  @Test
   void noCapabilitiesNoNewPrivilegesAndAnInit() throws Exception {
     Result result =
         activate(

@@ -31,7 +31,12 @@ class SandboxTest {
 
     assertEquals("none", host.getNetworkMode());
     assertEquals(true, host.getReadonlyRootfs());
-    assertEquals(Map.of("/tmp", "rw,noexec,nosuid,size=8388608"), host.getTmpFs());
+    assertEquals(
+        Map.of(
+            "/tmp", "rw,noexec,nosuid,size=8388608",
+            "/dev", "rw,dev,noexec,nosuid,mode=755,size=65536",
+            "/dev/shm", "rw,nodev,noexec,nosuid,size=67108864"),
+        host.getTmpFs());
     assertArrayEquals(new Capability[] {Capability.ALL}, host.getCapDrop());
     assertEquals(List.of("no-new-privileges"), host.getSecurityOpts());
     assertEquals(true, host.getInit());
@@ -43,7 +48,8 @@ class SandboxTest {
 
   @Test
   void networkOnlyWhenAsked() {
-    assertEquals("bridge", Sandbox.hostConfig(spec(true, Map.of()), settings).getNetworkMode());
+    assertEquals(
+        "faas-egress", Sandbox.hostConfig(spec(true, Map.of()), settings).getNetworkMode());
   }
 
   @Test
@@ -69,8 +75,19 @@ class SandboxTest {
   }
 
   @Test
+  void functionsRunUnprivilegedUnlessTheOperatorSaysOtherwise() {
+    assertEquals("65534:65534", Sandbox.user(settings));
+    assertEquals(
+        "",
+        Sandbox.user(settings.withSandbox(SandboxSettings.defaults().withFunctionUser(""))));
+  }
+
+  @Test
   void settingsRefuseNonsense() {
     assertThrows(IllegalArgumentException.class, () -> DockerSettings.defaults(" "));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SandboxSettings.defaults().withFunctionUser("nobody"));
   }
 
   @Test

@@ -193,6 +193,27 @@ final class Node {
         .onFailure(SupervisorStrategy.resume());
   }
 
+  /**
+   * FAAS_WORKER_MEMORY_MB, or the engine's memory less the reserve; no budget when the engine
+   * cannot say (docs/decisions/0017). Asks the engine once, at the start, before the node serves.
+   */
+  private static long memoryBudgetMb(SandboxConfig sandbox, DockerContainerRuntime docker) {
+    if (sandbox.workerMemoryMb() > 0) {
+      return sandbox.workerMemoryMb();
+    }
+    try {
+      long engineMb = docker.engineMemoryBytes() >> 20;
+      long budget = Math.max(engineMb - sandbox.workerMemoryReserveMb(), 0);
+      log.info("Worker memory budget [{}] MiB: the engine's [{}] MiB less the reserve",
+          budget, engineMb);
+      return budget > 0 ? budget : 1;
+    } catch (RuntimeException e) {
+      log.warn("The engine's memory is unknown ([{}]): the worker has no memory budget;"
+          + " set FAAS_WORKER_MEMORY_MB", e.toString());
+      return 0;
+    }
+  }
+
   private static Behavior<WorkerActor.Command> workerBehavior(
       NodeConfig config,
       PartSettings settings,
@@ -202,7 +223,7 @@ final class Node {
       EngineHealth engine) {
     return Behaviors.supervise(
             WorkerActor.create(
-                settings.worker(),
+                settings.worker().withMemoryBudget(memoryBudgetMb(config.sandbox(), docker)),
                 // Routing-capable only with a pool: nothing to route to otherwise.
                 config.warmPool()
                     ? nats.workSource(settings.worker().workerId())

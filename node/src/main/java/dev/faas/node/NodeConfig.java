@@ -57,7 +57,8 @@ public record NodeConfig(
     long imageCacheBytes,
     Duration imageGcGrace,
     Duration imageGcEvery,
-    ImageConfig images) {
+    ImageConfig images,
+    SandboxConfig sandbox) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -112,7 +113,8 @@ public record NodeConfig(
             c.getBytes("docker.image-cache-bytes"),
             c.getDuration("docker.image-gc-grace"),
             c.getDuration("docker.image-gc-every"),
-            ImageConfig.from(c));
+            ImageConfig.from(c),
+            SandboxConfig.from(c));
     config.check();
     return config;
   }

@@ -5,6 +5,7 @@ import dev.faas.actors.warm.PoolSettings;
 import dev.faas.actors.worker.RunnerSettings;
 import dev.faas.actors.worker.WorkerSettings;
 import dev.faas.docker.DockerSettings;
+import dev.faas.docker.SandboxSettings;
 import dev.faas.docker.ImageCacheSettings;
 import dev.faas.http.HttpSettings;
 import dev.faas.nats.NatsSettings;
@@ -67,7 +68,12 @@ record PartSettings(
             new ImageCacheSettings(
                 config.imageCacheBytes(), config.imageGcGrace(), config.imageGcEvery()))
         .withFaasInit(config.faasInit())
-        .withPrecallCpu(config.poolPrecallCpu());
+        .withPrecallCpu(config.poolPrecallCpu())
+        .withSandbox(
+            new SandboxSettings(
+                config.sandbox().functionUser(),
+                config.sandbox().egressNetwork(),
+                config.sandbox().egressAllowPrivate()));
   }
 
   private static WorkerSettings worker(NodeConfig config) {

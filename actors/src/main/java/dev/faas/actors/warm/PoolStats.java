@@ -48,6 +48,15 @@ public record PoolStats(
     keys = List.copyOf(keys);
   }
 
+  /** The memory promised to the pool's idle and starting containers (docs/decisions/0017). */
+  public long reservedMemoryBytes() {
+    long sum = 0;
+    for (KeyStats key : keys) {
+      sum += (long) (key.idle() + key.starting()) * key.memoryBytes();
+    }
+    return sum;
+  }
+
   /** The figures of a worker without a pool. */
   public static PoolStats empty() {
     return new PoolStats(0, 0, 0, List.of(), Counts.ZERO, false);
@@ -58,13 +67,21 @@ public record PoolStats(
    *
    * @param pool the key's hash, as on its containers' {@link PoolKey#POOL_LABEL} label
    * @param functions the functions ({@code owner.name}) that used the key, sorted
+   * @param memoryBytes the memory limit of each of the key's containers (0: unknown)
    */
   public record KeyStats(
       String pool, String image, List<String> functions, int idle, int starting, int busy,
-      int target) {
+      int target, long memoryBytes) {
 
     public KeyStats {
       functions = List.copyOf(functions);
+    }
+
+    /** A key's figures whose containers' memory is not known. */
+    public KeyStats(
+        String pool, String image, List<String> functions, int idle, int starting, int busy,
+        int target) {
+      this(pool, image, functions, idle, starting, busy, target, 0);
     }
   }
 }

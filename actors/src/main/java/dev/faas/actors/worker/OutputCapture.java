@@ -14,9 +14,15 @@ import org.apache.pekko.util.ByteString;
 /**
  * What a container wrote, bounded while it is being read: stdout up to its cap (past it the
  * capture is {@link #overflow()} and takes nothing more), stderr up to its cap with the rest
- * counted as truncation. Immutable, so it can be the state of a stream's {@code scan}.
+ * counted as truncation, read and dropped up to {@link #STDERR_DISCARD_MAX} more bytes, past
+ * which it is an overflow too: a flood is not paid for until the function's timeout
+ * (docs/decisions/0017). Immutable, so it can be the state of a stream's {@code scan}.
  */
 public final class OutputCapture {
+  /** stderr read and dropped past its cap before the container is killed as a flood. */
+  public static final long STDERR_DISCARD_MAX = 16L * 1024 * 1024;
+
+  private final long stderrDiscarded;
   private final long stdoutCap;
   private final int logCap;
   private final ByteString stdout;
@@ -31,6 +37,18 @@ public final class OutputCapture {
       ByteString stderr,
       boolean logsTruncated,
       boolean overflow) {
+    this(stdoutCap, logCap, stdout, stderr, logsTruncated, overflow, 0);
+  }
+
+  private OutputCapture(
+      long stdoutCap,
+      int logCap,
+      ByteString stdout,
+      ByteString stderr,
+      boolean logsTruncated,
+      boolean overflow,
+      long stderrDiscarded) {
+    this.stderrDiscarded = stderrDiscarded;
     this.stdoutCap = stdoutCap;
     this.logCap = logCap;
     this.stdout = stdout;
@@ -71,15 +89,17 @@ public final class OutputCapture {
         return new OutputCapture(stdoutCap, logCap, stdout, stderr, logsTruncated, true);
       }
       return new OutputCapture(
-          stdoutCap, logCap, stdout.concat(bytes), stderr, logsTruncated, false);
+          stdoutCap, logCap, stdout.concat(bytes), stderr, logsTruncated, false, stderrDiscarded);
     }
     int room = logCap - stderr.size();
     if (bytes.size() <= room) {
       return new OutputCapture(
-          stdoutCap, logCap, stdout, stderr.concat(bytes), logsTruncated, false);
+          stdoutCap, logCap, stdout, stderr.concat(bytes), logsTruncated, false, stderrDiscarded);
     }
     ByteString kept = room > 0 ? stderr.concat(bytes.take(room)) : stderr;
-    return new OutputCapture(stdoutCap, logCap, stdout, kept, true, false);
+    long discarded = stderrDiscarded + bytes.size() - Math.max(room, 0);
+    return new OutputCapture(
+        stdoutCap, logCap, stdout, kept, true, discarded > STDERR_DISCARD_MAX, discarded);
   }
 
   public ByteString stdout() {
@@ -94,7 +114,10 @@ public final class OutputCapture {
     return logsTruncated;
   }
 
-  /** True once stdout went past its cap: the container must be killed. */
+  /**
+   * True once stdout went past its cap, or stderr past its cap by more than {@link
+   * #STDERR_DISCARD_MAX}: the container must be killed.
+   */
   public boolean overflow() {
     return overflow;
   }

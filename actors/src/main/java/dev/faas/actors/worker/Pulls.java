@@ -33,16 +33,23 @@ final class Pulls {
     this.routed = new PullLoop(Lane.ROUTED, context, timers, source, settings);
   }
 
-  /** Opens every loop that may pull with {@code free} slots. */
-  void openAll(int free) {
-    open(Lane.SHARED, free);
-    open(Lane.ROUTED, free);
+  /**
+   * Opens every loop that may pull with {@code free} slots, the shared one for at most {@code
+   * sharedMax} items (what the memory budget allows, docs/decisions/0017).
+   */
+  void openAll(int free, int sharedMax) {
+    open(Lane.SHARED, free, sharedMax);
+    open(Lane.ROUTED, free, sharedMax);
   }
 
-  /** Opens the loop of {@code lane} if it may pull with {@code free} slots. */
-  void open(Lane lane, int free) {
+  /**
+   * Opens the loop of {@code lane} if it may pull with {@code free} slots (the shared one for at
+   * most {@code sharedMax} items). The routed loop is not bounded by memory: what is routed here
+   * has a pre-started container, whose memory is promised already.
+   */
+  void open(Lane lane, int free, int sharedMax) {
     if (lane == Lane.SHARED) {
-      shared.open(free);
+      shared.open(Math.min(free, sharedMax));
     } else if (source.routes() && Routing.mayPullRouted(shared.inFlight(), shared.max(), free)) {
       routed.open(1);
     }

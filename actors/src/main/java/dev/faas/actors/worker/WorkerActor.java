@@ -3,6 +3,7 @@ package dev.faas.actors.worker;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.model.FunctionId;
+import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.warm.PoolListener;
 import dev.faas.actors.warm.PoolStats;
@@ -180,6 +181,8 @@ public final class WorkerActor {
   private final Housekeeping housekeeping;
   private final Announcer announcer;
   private final WorkerDrain drain;
+  /** The pool's idle and starting containers' memory, as its last stats said. */
+  private long pooledMemoryMb;
 
   private WorkerActor(
       ActorContext<Command> context, TimerScheduler<Command> timers, Parts parts) {
@@ -300,10 +303,14 @@ public final class WorkerActor {
         .onMessage(PullLoop.Pulled.class, this::onPulled)
         .onMessage(PullLoop.PullFailed.class, failed -> then(() -> pulls.failed(failed)))
         .onMessage(
-            PullLoop.Retry.class, retry -> whenTakingWork(() -> pulls.open(retry.lane(), free())))
+            PullLoop.Retry.class,
+            retry -> whenTakingWork(() -> pulls.open(retry.lane(), free(), pullable())))
         .onMessage(
             Announcer.PoolStatsArrived.class,
-            stats -> whenTakingWork(() -> announcer.announce(stats)))
+            stats -> {
+              pooledMemoryMb = stats.stats().reservedMemoryBytes() >> 20;
+              return whenTakingWork(() -> announcer.announce(stats));
+            })
         .onMessage(WorkerRuns.RunnerFinished.class, f -> onRunnerGone(f.activationId(), false))
         .onMessage(WorkerRuns.RunnerStopped.class, s -> onRunnerGone(s.activationId(), true))
         .onMessageEquals(Tick.ANNOUNCE, () -> whenTakingWork(announcer::announce))
@@ -327,9 +334,16 @@ public final class WorkerActor {
     return runs.free();
   }
 
+  /** Items the shared pull may bring: free slots, as far as the memory budget allows. */
+  private int pullable() {
+    return MemoryBudget.pullable(
+        free(), settings.memoryBudgetMb(), runs.memoryMb(), pooledMemoryMb,
+        FunctionSpec.MAX_MEMORY_MB);
+  }
+
   /** Opens each pull loop that may pull now. */
   private Behavior<Command> pullWhatIsFree() {
-    return whenTakingWork(() -> pulls.openAll(free()));
+    return whenTakingWork(() -> pulls.openAll(free(), pullable()));
   }
 
   private Behavior<Command> onPulled(PullLoop.Pulled pulled) {

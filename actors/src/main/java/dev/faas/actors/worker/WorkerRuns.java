@@ -33,7 +33,7 @@ final class WorkerRuns {
   /** A runner stopped: after its Finished, or without it (a crash). */
   record RunnerStopped(String activationId) implements WorkerActor.Command {}
 
-  private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item) {}
+  private record Running(ActorRef<RunnerActor.Command> runner, SettleOnce item, int memoryMb) {}
 
   private final ActorContext<WorkerActor.Command> context;
   private final WorkerSettings settings;
@@ -68,6 +68,15 @@ final class WorkerRuns {
 
   int count() {
     return running.size();
+  }
+
+  /** The memory (MiB) of the activations running: what their containers were promised. */
+  long memoryMb() {
+    long sum = 0;
+    for (Running r : running.values()) {
+      sum += r.memoryMb();
+    }
+    return sum;
   }
 
   Set<String> ids() {
@@ -110,7 +119,7 @@ final class WorkerRuns {
               RunnerActor.create(guarded, clock.instant(), ports, finished),
               "runner-" + id + "-" + (++spawned));
       context.watchWith(runner, new RunnerStopped(id));
-      running.put(id, new Running(runner, guarded));
+      running.put(id, new Running(runner, guarded, request.function().memoryMb()));
     }
   }
 

@@ -24,6 +24,8 @@ import java.time.Duration;
  *     runtime answers from recent starts when there are some); a worker whose check fails takes
  *     no work and does not announce itself until a check passes again
  * @param probeTimeout a check that has not answered within this has failed
+ * @param memoryBudgetMb the memory (MiB) the worker's running and pre-started containers may have
+ *     together ({@link MemoryBudget}); 0: no budget, slots alone bound what it takes
  */
 public record WorkerSettings(
     String workerId,
@@ -37,7 +39,8 @@ public record WorkerSettings(
     RunnerSettings runner,
     PoolSettings pool,
     Duration probeInterval,
-    Duration probeTimeout) {
+    Duration probeTimeout,
+    long memoryBudgetMb) {
 
   /** How often the engine is checked, unless set otherwise. */
   public static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
@@ -49,6 +52,9 @@ public record WorkerSettings(
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be positive: " + slots);
     }
+    if (memoryBudgetMb < 0) {
+      throw new IllegalArgumentException("memoryBudgetMb must not be negative: " + memoryBudgetMb);
+    }
     pool = pool == null ? PoolSettings.disabled() : pool;
     probeInterval = probeInterval == null ? PROBE_INTERVAL : probeInterval;
     probeTimeout = probeTimeout == null ? PROBE_TIMEOUT : probeTimeout;
@@ -56,6 +62,24 @@ public record WorkerSettings(
       throw new IllegalArgumentException(
           "pool maxIdleAge " + pool.maxIdleAge() + " (+ tick) must stay below sweepAge " + sweepAge);
     }
+  }
+
+  /** A worker without a memory budget (slots alone bound what it takes). */
+  public WorkerSettings(
+      String workerId,
+      String platformName,
+      int slots,
+      Duration pullWait,
+      Duration pullRetry,
+      Duration announceInterval,
+      Duration sweepInterval,
+      Duration sweepAge,
+      RunnerSettings runner,
+      PoolSettings pool,
+      Duration probeInterval,
+      Duration probeTimeout) {
+    this(workerId, platformName, slots, pullWait, pullRetry, announceInterval, sweepInterval,
+        sweepAge, runner, pool, probeInterval, probeTimeout, 0);
   }
 
   /** A worker with these pool settings, checking its engine at the default pace. */
@@ -92,13 +116,24 @@ public record WorkerSettings(
   /** The same worker with these pool settings. */
   public WorkerSettings withPool(PoolSettings pool) {
     return new WorkerSettings(workerId, platformName, slots, pullWait, pullRetry,
-        announceInterval, sweepInterval, sweepAge, runner, pool, probeInterval, probeTimeout);
+        announceInterval, sweepInterval, sweepAge, runner, pool, probeInterval, probeTimeout,
+        memoryBudgetMb);
   }
 
   /** The same worker checking its engine every {@code interval}, each check within {@code timeout}. */
   public WorkerSettings withProbe(Duration interval, Duration timeout) {
     return new WorkerSettings(workerId, platformName, slots, pullWait, pullRetry,
-        announceInterval, sweepInterval, sweepAge, runner, pool, interval, timeout);
+        announceInterval, sweepInterval, sweepAge, runner, pool, interval, timeout,
+        memoryBudgetMb);
+  }
+
+  /**
+   * The same worker promising its running and pre-started containers at most {@code mb} MiB of
+   * memory together; 0: no budget (docs/decisions/0017).
+   */
+  public WorkerSettings withMemoryBudget(long mb) {
+    return new WorkerSettings(workerId, platformName, slots, pullWait, pullRetry,
+        announceInterval, sweepInterval, sweepAge, runner, pool, probeInterval, probeTimeout, mb);
   }
 
   /** Defaults, without a warm pool ({@code withPool(PoolSettings.defaults())} adds one). */

@@ -40,6 +40,20 @@ class OutputCaptureTest {
   }
 
   @Test
+  void aStderrFloodPastTheDiscardBoundOverflows() {
+    String mib = "x".repeat(1024 * 1024);
+    OutputCapture c = OutputCapture.empty(100, 5);
+    for (int i = 0; i < 16; i++) {
+      c = c.add(FakeRuntime.err(mib));
+    }
+    assertTrue(c.logsTruncated());
+    assertFalse(c.overflow(), "16 MiB less the cap dropped: still a chatty function");
+    c = c.add(FakeRuntime.err("x".repeat(6)));
+    assertTrue(c.overflow(), "past the discard bound: a flood, killed");
+    assertEquals("xxxxx", c.stderr().utf8String());
+  }
+
+  @Test
   void stderrExactlyAtItsCapIsNotTruncated() {
     OutputCapture c = OutputCapture.empty(100, 3).add(FakeRuntime.err("abc"));
     assertFalse(c.logsTruncated());

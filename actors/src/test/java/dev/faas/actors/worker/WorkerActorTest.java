@@ -97,6 +97,35 @@ class WorkerActorTest {
     }
   }
 
+  /** 8 slots × 4096 MiB are not promised on a 6 GiB budget (docs/decisions/0017). */
+  @Test
+  void aMemoryBudgetBoundsWhatIsPulledAndRun() {
+    try (FakeCluster cluster = new FakeCluster(100, Duration.ofSeconds(30), Duration.ofSeconds(5))) {
+      FakeCluster.Source source = cluster.source("w1").slots(8);
+      java.time.Instant t = java.time.Instant.parse("2024-01-01T00:00:00Z");
+      for (int i = 0; i < 4; i++) {
+        String image = i % 2 == 0 ? "hang" : "echo";
+        cluster.submit(Fns.request(ActivationSupervisor.newActivationId(),
+            new dev.faas.actors.model.FunctionSpec("alice", "fn-big-" + image, image, 200, 4096,
+                "", Map.of(), dev.faas.actors.model.InputMode.STDIN, false, t, t),
+            new byte[] {'x'}));
+      }
+      ActorRef<WorkerActor.Command> worker =
+          testKit.spawn(WorkerActor.create(settings("w1", 8).withMemoryBudget(6144), source,
+              runtime, new ColdContainerSource(runtime), store, Clock.systemUTC()));
+      TestProbe<Object> probe = testKit.createTestProbe();
+      probe.awaitAssert(Duration.ofSeconds(15), () -> {
+        assertEquals(0, cluster.held(), "all four ran and were acked");
+        return null;
+      });
+      assertTrue(source.pullSizes().stream().allMatch(n -> n <= 1), "pull sizes "
+          + source.pullSizes());
+      assertEquals(1, runtime.maxLive(), "one 4096 MiB container at a time in 6144 MiB");
+      assertEquals(4, cluster.delivered().size());
+      testKit.stop(worker);
+    }
+  }
+
   @Test
   void withRoutingOnePlaceOverTheSlotsTakesWhicheverPullAnsweredSecond() {
     RecordingItem shared =

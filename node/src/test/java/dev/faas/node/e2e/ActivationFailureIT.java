@@ -138,7 +138,10 @@ class ActivationFailureIT {
   @Test
   void aStdoutFloodIsCutOff() throws Exception {
     api.createFunction("yes", FunctionImages.withCommand("yes", "[\"yes\"]"));
+    long before = System.nanoTime();
     Reply reply = api.invoke("yes", "");
+    System.out.println(
+        "stdout flood answered after " + (System.nanoTime() - before) / 1_000_000 + " ms");
     JsonNode problem = Activations.problem(reply, 502);
     String detail = problem.get("detail").asText();
     assertTrue(detail.contains("output") && detail.contains("limit"), problem::toString);
@@ -153,6 +156,31 @@ class ActivationFailureIT {
     assertEquals(200, after.status(), after::toString);
     assertEquals("still here", after.text());
     assertEquals(200, api.get("/readyz").status());
+  }
+
+  /**
+   * A stderr flood is not paid for until the function's timeout: 16 MiB past the log cap the
+   * container is killed as output-too-large and removed (docs/decisions/0017).
+   */
+  @Test
+  void aStderrFloodIsCutOffLongBeforeTheTimeout() throws Exception {
+    api.createFunction(
+        "{\"name\":\"yes-err\",\"timeoutMs\":60000,\"image\":\""
+            + FunctionImages.withCommand("yes-err", "[\"sh\",\"-c\",\"yes flood >&2\"]")
+            + "\"}");
+    long before = System.nanoTime();
+    Reply reply = api.invoke("yes-err", "");
+    long millis = (System.nanoTime() - before) / 1_000_000;
+    JsonNode problem = Activations.problem(reply, 502);
+    assertTrue(problem.get("detail").asText().contains("output"), problem::toString);
+    System.out.println("stderr flood answered after " + millis + " ms");
+    assertTrue(millis < 30_000, "ended after " + millis + " ms, not at the 60 s timeout");
+    String id = problem.get("activationId").asText();
+    Await.until(
+        Activations.REMOVAL,
+        "removal of the flooding container",
+        () -> DockerEngine.containersOf(id),
+        List::isEmpty);
   }
 
   @Test

@@ -309,7 +309,7 @@ public record PoolBook(
     for (KeyBook page : keys.values()) {
       perKey.add(new PoolStats.KeyStats(page.hash(), page.key().image(),
           List.copyOf(page.functions()), page.idle().size(), page.starting(), page.inFlight(),
-          page.target()));
+          page.target(), page.key().memoryBytes()));
       idle += page.idle().size();
       starting += page.starting();
       busy += page.inFlight();
