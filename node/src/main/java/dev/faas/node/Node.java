@@ -129,6 +129,7 @@ final class Node {
         functionWatchers.add(new PoolFeed(workerActor));
       }
       functionWatchers.add(new PrePulls(docker));
+      functionWatchers.add(new LargestFunctionFeed(workerActor));
       Shutdown.drainWorker(system, workerActor, config.drainTimeout());
     }
     functionWatchers.add(functions);

@@ -63,6 +63,7 @@ public final class WorkerActor {
   public sealed interface Command
       permits GetStatus,
           Drain,
+          LargestFunction,
           PoolControl,
           Tick,
           PullLoop.Pulled,
@@ -92,6 +93,13 @@ public final class WorkerActor {
    * {@code stopped} were stopped at its timeout, {@code poolRemoved} idle containers went.
    */
   public record Drained(int finished, int stopped, int poolRemoved) {}
+
+  /**
+   * The largest {@code memoryMb} of the functions registered now, as the node's function watch
+   * last saw them: the memory budget counts an item not yet pulled at this much (until the first
+   * of these arrives, at the most a function may ask for).
+   */
+  public record LargestFunction(long memoryMb) implements Command {}
 
   /**
    * For the worker's warm pool: invalidations and stats. Without a pool, what asks for an answer
@@ -183,6 +191,8 @@ public final class WorkerActor {
   private final WorkerDrain drain;
   /** The pool's idle and starting containers' memory, as its last stats said. */
   private long pooledMemoryMb;
+  /** What an item not yet pulled is counted at: see {@link LargestFunction}. */
+  private long largestFunctionMb = FunctionSpec.MAX_MEMORY_MB;
 
   private WorkerActor(
       ActorContext<Command> context, TimerScheduler<Command> timers, Parts parts) {
@@ -235,6 +245,13 @@ public final class WorkerActor {
             () -> then(engine::probe))
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(PoolControl.class, this::onPoolControl)
+        .onMessage(
+            LargestFunction.class,
+            largest -> {
+              largestFunctionMb =
+                  Math.max(FunctionSpec.MIN_MEMORY_MB, Math.min(largest.memoryMb(), FunctionSpec.MAX_MEMORY_MB));
+              return Behaviors.same();
+            })
         .onMessage(Drain.class, this::onDrain)
         .onMessage(
             WorkerDrain.PoolDrained.class,
@@ -337,8 +354,7 @@ public final class WorkerActor {
   /** Items the shared pull may bring: free slots, as far as the memory budget allows. */
   private int pullable() {
     return MemoryBudget.pullable(
-        free(), settings.memoryBudgetMb(), runs.memoryMb(), pooledMemoryMb,
-        FunctionSpec.MAX_MEMORY_MB);
+        free(), settings.memoryBudgetMb(), runs.memoryMb(), pooledMemoryMb, largestFunctionMb);
   }
 
   /** Opens each pull loop that may pull now. */
