@@ -32,7 +32,8 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * <ul>
  *   <li>The first request's head must have arrived {@code headerTimeout} after the connection was
  *       accepted, TLS handshake included: a client dribbling header bytes (pekko's own idle timeout
- *       restarts on every byte) or never speaking is closed then.
+ *       restarts on every byte) or never speaking is closed then. One still in its TLS handshake
+ *       is let go by the TLS layer within pekko's {@code linger-timeout} after that.
  *   <li>Between requests (no request in flight), a keep-alive connection waits {@code idleTimeout}
  *       for the next request's head; then it is closed.
  *   <li>At most {@code maxConnections} connections are served normally. The next {@code reserve}

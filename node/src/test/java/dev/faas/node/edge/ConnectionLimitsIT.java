@@ -1,5 +1,6 @@
 package dev.faas.node.edge;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.node.it.Await;
@@ -12,6 +13,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +42,8 @@ class ConnectionLimitsIT {
   private int port;
   private NodeProcess capped;
   private int cappedPort;
+  private NodeProcess tls;
+  private int tlsPort;
 
   @BeforeAll
   void start() throws Exception {
@@ -51,7 +59,8 @@ class ConnectionLimitsIT {
                     "FAAS_ROLES", "api",
                     "FAAS_TLS", "false",
                     "FAAS_NATS_URL", nowhere,
-                    "FAAS_HTTP_HEADER_TIMEOUT", "3s",
+                    // The idle sockets must outlive the test of them.
+                    "FAAS_HTTP_HEADER_TIMEOUT", "30s",
                     "FAAS_HTTP_IDLE_TIMEOUT", "3s"))
             .start();
     capped =
@@ -66,8 +75,32 @@ class ConnectionLimitsIT {
                     "FAAS_CONNECTION_RESERVE", "5",
                     "FAAS_HTTP_HEADER_TIMEOUT", "60s"))
             .start();
+    tlsPort = TestNats.freePort();
+    tls =
+        new NodeProcess(
+                dir.resolve("tls"),
+                tlsPort,
+                Map.of(
+                    "FAAS_ROLES", "api",
+                    "FAAS_NATS_URL", nowhere,
+                    "FAAS_HTTP_HEADER_TIMEOUT", "3s"))
+            .start();
     awaitHealthy(node, port);
     awaitHealthy(capped, cappedPort);
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "the TLS node answering /healthz",
+        () -> {
+          if (!tls.isAlive()) {
+            throw new AssertionError("the node exited:\n" + tls.log());
+          }
+          try (Socket s = connectTls(tlsPort)) {
+            s.setSoTimeout(2000);
+            return exchange(s, HEALTHZ).startsWith("HTTP/1.1 200");
+          } catch (IOException e) {
+            return false;
+          }
+        });
   }
 
   @AfterAll
@@ -78,6 +111,9 @@ class ConnectionLimitsIT {
     if (capped != null) {
       capped.stop();
     }
+    if (tls != null) {
+      tls.stop();
+    }
   }
 
   @Test
@@ -87,29 +123,66 @@ class ConnectionLimitsIT {
       for (int i = 0; i < 1100; i++) {
         idle.add(connect(port));
       }
-      long start = System.nanoTime();
-      try (Socket probe = connect(port)) {
-        probe.setSoTimeout(1000);
-        String answer = exchange(probe, HEALTHZ);
-        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      // pekko-http alone stops accepting at 1024 connections: the probe would get no answer.
+      // With the guard the node takes them all; once it has (a moment for 1100 accepts on a
+      // loaded machine), a probe is answered within 1 s while every idle socket is held.
+      Await.until(
+          Duration.ofSeconds(5),
+          () -> "a /healthz probe answered within 1 s beside 1100 idle sockets",
+          () -> {
+            long start = System.nanoTime();
+            try (Socket probe = connect(port)) {
+              probe.setSoTimeout(1000);
+              String answer = exchange(probe, HEALTHZ);
+              return answer.startsWith("HTTP/1.1 200")
+                  && (System.nanoTime() - start) / 1_000_000 < 1000;
+            } catch (IOException e) {
+              return false;
+            }
+          });
+      for (Socket s : idle) {
+        assertFalse(s.isClosed(), "an idle socket was closed");
       }
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(millis < 1000, "/healthz took " + millis + " ms");
     } finally {
       closeAll(idle);
     }
   }
 
   @Test
-  void slowlorisIsClosedByTheHeaderTimeout() throws Exception {
-    try (Socket s = connect(port)) {
-      s.setSoTimeout(200);
+  void aStalledTlsHandshakeIsClosedByTheHeaderTimeout() throws Exception {
+    try (Socket s = connect(tlsPort)) {
+      // A TLS record header and nothing more: the handshake never completes.
+      s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
+      s.getOutputStream().flush();
+      long start = System.nanoTime();
+      // The header timeout (3 s) ends the connection; the TLS layer, mid-handshake, then gives
+      // up after pekko's linger-timeout (10 s in the node's configuration, 60 s by default) with
+      // its closing alerts. (It then waits for the client's close_notify before closing TCP: a
+      // known limit, docs/architecture.md "Hardening".)
+      s.setSoTimeout(20_000);
+      int first;
+      try {
+        first = s.getInputStream().read();
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the node still waits for a stalled handshake after 20 s");
+      } catch (IOException e) {
+        first = -1;
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(first == -1 || first == 0x15, "expected an alert or the end, got " + first);
+      assertTrue(millis >= 2000, "gave up after " + millis + " ms, before the header timeout");
+    }
+  }
+
+  @Test
+  void aTlsSlowlorisIsClosedByTheHeaderTimeout() throws Exception {
+    // One header byte every 2 s, as the audit's client did (every 9 s); the header timeout is 3 s.
+    try (Socket s = connectTls(tlsPort)) {
       OutputStream out = s.getOutputStream();
       byte[] head = "GET /healthz HTTP/1.1\r\nHost: node\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n"
           .getBytes(StandardCharsets.US_ASCII);
       long start = System.nanoTime();
       boolean closed = false;
-      // One header byte every 2 s, as the audit's client did; the header timeout is 3 s.
       for (int i = 0; i < head.length && !closed; i++) {
         try {
           out.write(head[i]);
@@ -121,7 +194,7 @@ class ConnectionLimitsIT {
         closed = closedWithin(s, Duration.ofSeconds(2));
       }
       long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-      assertTrue(closed, "a client dribbling its header was still served after " + seconds + " s");
+      assertTrue(closed, "a TLS client dribbling its header was still served after " + seconds + " s");
       assertTrue(seconds <= 6, "closed only after " + seconds + " s");
     }
   }
@@ -203,6 +276,37 @@ class ConnectionLimitsIT {
             return false;
           }
         });
+  }
+
+  /** A TLS connection trusting any certificate (the node's is self-signed), handshake done. */
+  private static Socket connectTls(int port) throws IOException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+              @Override
+              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
+      SSLSocket s =
+          (SSLSocket) context.getSocketFactory().createSocket(connect(port), "localhost", port, true);
+      s.setSoTimeout(5000);
+      s.startHandshake();
+      return s;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
+    }
   }
 
   private static Socket connect(int port) throws IOException {
