@@ -6,6 +6,8 @@
 #  - registry/ca.crt, registry/registry.crt, registry/registry.key: a CA and the `registry`
 #    service's certificate (names registry, localhost, 127.0.0.1), and certs.d/registry:5000/ca.crt,
 #    the engine's layout of the same CA, which dind and the API nodes mount as /etc/docker/certs.d.
+#  - nats-server.env, nats-api.env, nats-worker.env: random passwords of the NATS users `api` and
+#    `worker` (compose/nats/accounts.conf), for the NATS servers and for each role's nodes.
 #   compose/gen-dev-cert.sh [domain]      (default: FAAS_DOMAIN from compose/.env, or localhost)
 # Each part is made only when missing (FORCE=1 to replace both).
 set -euo pipefail
@@ -28,6 +30,21 @@ else
   # may be world-readable; a real one should instead be owned by 636 with mode 0400.
   chmod 0644 certs/tls.key certs/tls.crt
   echo "wrote compose/certs/tls.crt and tls.key for $domain"
+fi
+
+if [ -s certs/nats-server.env ] && [ -s certs/nats-api.env ] && [ -s certs/nats-worker.env ] \
+    && [ "${FORCE:-}" != 1 ]; then
+  echo "compose/certs/nats-*.env exist (FORCE=1 to replace them)"
+else
+  api_password=$(openssl rand -hex 24)
+  worker_password=$(openssl rand -hex 24)
+  umask 077
+  printf 'FAAS_NATS_API_PASSWORD=%s\nFAAS_NATS_WORKER_PASSWORD=%s\n' \
+    "$api_password" "$worker_password" > certs/nats-server.env
+  printf 'FAAS_NATS_USER=api\nFAAS_NATS_PASSWORD=%s\n' "$api_password" > certs/nats-api.env
+  printf 'FAAS_NATS_USER=worker\nFAAS_NATS_PASSWORD=%s\n' "$worker_password" > certs/nats-worker.env
+  umask 022
+  echo "wrote compose/certs/nats-server.env, nats-api.env and nats-worker.env (NATS passwords)"
 fi
 
 reg=certs/registry

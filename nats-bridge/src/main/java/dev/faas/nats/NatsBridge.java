@@ -97,11 +97,19 @@ public final class NatsBridge implements AutoCloseable {
    * @return a bridge that becomes ready once connected and set up
    */
   public static NatsBridge connect(NatsSettings settings, Executor blocking) {
+    return connect(settings, NatsAuth.none(), blocking);
+  }
+
+  /**
+   * As {@link #connect(NatsSettings, Executor)}, authenticating with {@code auth}: the server's
+   * permissions for that user decide what this node may read (docs/decisions/0018).
+   */
+  public static NatsBridge connect(NatsSettings settings, NatsAuth auth, Executor blocking) {
     NatsBridge bridge = new NatsBridge(settings, blocking);
     ConnectionEvents events =
         new ConnectionEvents(settings.connectionName(), bridge::onConnectionEvent);
     new InitialConnect(
-            NatsOptions.build(settings, events),
+            NatsOptions.build(settings, auth, events),
             settings.connectionName(),
             bridge.control,
             () -> bridge.closed,

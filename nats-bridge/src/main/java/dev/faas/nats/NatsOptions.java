@@ -1,5 +1,6 @@
 package dev.faas.nats;
 
+import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.time.Duration;
 
@@ -19,7 +20,18 @@ final class NatsOptions {
    * @param events receives every connection state change and asynchronous error
    */
   static Options build(NatsSettings settings, ConnectionEvents events) {
-    return new Options.Builder()
+    return build(settings, NatsAuth.none(), events);
+  }
+
+  /** As {@link #build(NatsSettings, ConnectionEvents)}, presenting {@code auth} to the server. */
+  static Options build(NatsSettings settings, NatsAuth auth, ConnectionEvents events) {
+    Options.Builder builder = new Options.Builder();
+    if (!auth.user().isEmpty()) {
+      builder.userInfo(auth.user(), auth.password());
+    } else if (auth.credsFile() != null) {
+      builder.authHandler(Nats.credentials(auth.credsFile().toString()));
+    }
+    return builder
         .servers(settings.servers().toArray(String[]::new))
         .connectionName(settings.connectionName())
         // A node must outlive any NATS outage: it never gives up, it only stops being ready.

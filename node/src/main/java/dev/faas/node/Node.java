@@ -91,7 +91,7 @@ final class Node {
 
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
-    NatsBridge nats = NatsBridge.connect(settings.nats(), blocking);
+    NatsBridge nats = NatsBridge.connect(settings.nats(), config.natsAuth(), blocking);
     // Every function, from the functions' watch: what an API node answers from, and what a
     // worker's pulls find their credentials through.
     WatchedCache<FunctionSpec> functions = new WatchedCache<>();
@@ -285,8 +285,7 @@ final class Node {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return server
-        .bind(route.route())
+    return ConnectionGuard.bind(server, route.route(), system, config.connections())
         .thenApply(
             binding -> {
               Shutdown.unbindHttp(system, binding, config.drainTimeout());

@@ -1,6 +1,7 @@
 package dev.faas.node;
 
 import com.typesafe.config.Config;
+import dev.faas.nats.NatsAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ public record NodeConfig(
     String httpInterface,
     int port,
     long maxBodyBytes,
+    ConnectionGuard.Limits connections,
     Duration drainTimeout,
     boolean tls,
     String keystore,
@@ -27,6 +29,7 @@ public record NodeConfig(
     List<String> natsUrls,
     int kvReplicas,
     Duration natsRequestTimeout,
+    NatsAuth natsAuth,
     Duration tokenTtl,
     int hashThreads,
     int hashQueue,
@@ -71,6 +74,7 @@ public record NodeConfig(
             c.getString("http.interface"),
             c.getInt("http.port"),
             c.getBytes("http.max-body-bytes"),
+            connections(c),
             drainTimeout(c),
             c.getBoolean("tls.enabled"),
             c.getString("tls.keystore"),
@@ -82,6 +86,7 @@ public record NodeConfig(
                 .toList(),
             c.getInt("nats.kv-replicas"),
             c.getDuration("nats.request-timeout"),
+            natsAuth(c),
             c.getDuration("auth.token-ttl"),
             // The threads are the crypto dispatcher's, sized where the dispatcher is defined.
             root.getInt("faas-crypto-dispatcher.thread-pool-executor.fixed-pool-size"),
@@ -125,6 +130,32 @@ public record NodeConfig(
       return c.getDuration("drain-timeout");
     }
     return Duration.ofMillis(c.getLong("activations.max-function-timeout")).plusSeconds(10);
+  }
+
+  /** The per-connection limits of faas.http (ConnectionGuard); the variables name them. */
+  private static ConnectionGuard.Limits connections(Config c) {
+    try {
+      return new ConnectionGuard.Limits(
+          c.getDuration("http.header-timeout"),
+          c.getDuration("http.idle-timeout"),
+          c.getInt("http.max-connections"),
+          c.getInt("http.connection-reserve"),
+          c.getDuration("http.reserve-timeout"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "FAAS_HTTP_HEADER_TIMEOUT, FAAS_HTTP_IDLE_TIMEOUT and FAAS_HTTP_RESERVE_TIMEOUT must be"
+              + " positive, FAAS_MAX_CONNECTIONS at least 1, FAAS_CONNECTION_RESERVE not negative",
+          e);
+    }
+  }
+
+  /** FAAS_NATS_USER and FAAS_NATS_PASSWORD, or FAAS_NATS_CREDS, or nothing. */
+  private static NatsAuth natsAuth(Config c) {
+    String creds = c.getString("nats.creds");
+    return new NatsAuth(
+        c.getString("nats.user"),
+        c.getString("nats.password"),
+        creds.isBlank() ? null : Path.of(creds));
   }
 
   private static String nodeName(String configured) {

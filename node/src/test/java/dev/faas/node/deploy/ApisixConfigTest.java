@@ -160,6 +160,83 @@ class ApisixConfigTest {
     }
   }
 
+  /** Ranges whose mere use as a source says nothing about who the client is. */
+  private static final List<String> BROAD =
+      List.of("0.0.0.0/0", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::/0", "fc00::/7");
+
+  @Test
+  void theClientAddressComesFromXForwardedForOfTrustedProxiesOnly() throws IOException {
+    JsonNode realIp = null;
+    for (JsonNode rule : apisix.path("global_rules")) {
+      if (rule.path("plugins").has("real-ip")) {
+        realIp = rule.path("plugins").get("real-ip");
+      }
+    }
+    assertTrue(realIp != null, "no global rule takes the client address from a trusted proxy");
+    assertEquals("http_x_forwarded_for", realIp.path("source").asText());
+    // Walked from the right: a client's own X-Forwarded-For entries are never believed.
+    assertTrue(realIp.path("recursive").asBoolean(false), "real-ip must be recursive");
+    // Without trusted_addresses real-ip believes every sender.
+    List<String> trusted = texts(realIp.path("trusted_addresses"));
+    assertFalse(trusted.isEmpty(), "real-ip without trusted_addresses believes anyone");
+    for (String address : trusted) {
+      String resolved = resolveDefaults(address);
+      assertFalse(BROAD.contains(resolved), "real-ip trusts a whole range: " + resolved);
+    }
+    // The plugin must be loaded, and the variables reach the nginx workers.
+    JsonNode boot = YAML.readTree(locate("apisix/config.yaml").toFile());
+    assertTrue(texts(boot.path("plugins")).contains("real-ip"), "config.yaml does not load real-ip");
+    List<String> envs = texts(boot.path("nginx_config").path("envs"));
+    assertTrue(envs.containsAll(List.of("FAAS_TRUSTED_PROXY", "FAAS_METRICS_ALLOW")), envs.toString());
+  }
+
+  @Test
+  void registrationAndTokenLimitsCountTheClientAddress() {
+    for (String open : List.of("POST /v1/users", "POST /v1/tokens")) {
+      String[] parts = open.split(" ", 2);
+      for (Route route : matching(routes(apisix), parts[0], parts[1])) {
+        for (String plugin : List.of("limit-count", "limit-req")) {
+          JsonNode conf = route.plugins().get(plugin);
+          if (conf != null) {
+            // remote_addr is the client's address once real-ip has run (a global rule, before
+            // any route's plugins); a header a client sends itself would let it pick its bucket.
+            assertEquals("remote_addr", conf.path("key").asText(), open + " " + plugin + " key");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPrivateSourceAddressAloneDoesNotOpenMetrics() {
+    List<Route> metrics = matching(routes(apisix), "GET", "/metrics");
+    assertEquals(1, metrics.size());
+    JsonNode restriction = metrics.get(0).plugins().get("ip-restriction");
+    assertTrue(restriction != null, "/metrics has no ip-restriction");
+    List<String> allowed =
+        texts(restriction.path("whitelist")).stream().map(ApisixConfigTest::resolveDefaults).toList();
+    assertFalse(allowed.isEmpty());
+    for (String address : allowed) {
+      // Behind an ingress, its private address is every Internet client's.
+      assertFalse(BROAD.contains(address), "/metrics is open to a whole range: " + address);
+    }
+  }
+
+  @Test
+  void composeAndKumoriSetTheTrustedProxyAndTheMetricsScraper() throws IOException {
+    String compose = Files.readString(locate("compose/docker-compose.yml"));
+    String env = Files.readString(locate("compose/.env"));
+    String kumori = Files.readString(locate("kumori/apisix/component_artifact.cue"));
+    for (String variable : List.of("FAAS_TRUSTED_PROXY", "FAAS_METRICS_ALLOW")) {
+      assertTrue(compose.contains(variable + ": ${" + variable + "}"), "compose: " + variable);
+      // APISIX takes a set-but-empty variable as the empty string, not as its default.
+      Matcher m = Pattern.compile("(?m)^" + variable + "=(\\S+)$").matcher(env);
+      assertTrue(m.find(), "compose/.env gives no value to " + variable);
+      assertFalse(BROAD.contains(m.group(1)), "compose/.env: " + variable + "=" + m.group(1));
+      assertTrue(kumori.contains(variable + ":"), "kumori/apisix: " + variable);
+    }
+  }
+
   @Test
   void invokeWaitsForTheLongestFunctionButGivesUpBeforeTheNode() {
     List<Route> invoke = matching(routes(apisix), "POST", "/v1/functions/sample-fn/invoke");
