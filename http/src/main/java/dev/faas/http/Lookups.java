@@ -1,10 +1,12 @@
 package dev.faas.http;
 
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
 import java.util.Comparator;
@@ -25,21 +27,51 @@ final class Lookups {
   private final FunctionStore functionStore;
   private final WatchedCache<User> users;
   private final WatchedCache<FunctionSpec> functions;
+  private final KeyStore keyStore;
+  private final WatchedCache<ApiKey> keys;
 
   Lookups(
       UserStore userStore,
       FunctionStore functionStore,
       WatchedCache<User> users,
-      WatchedCache<FunctionSpec> functions) {
+      WatchedCache<FunctionSpec> functions,
+      KeyStore keyStore,
+      WatchedCache<ApiKey> keys) {
     this.userStore = userStore;
     this.functionStore = functionStore;
     this.users = users;
     this.functions = functions;
+    this.keyStore = keyStore;
+    this.keys = keys;
   }
 
   /** Lookups over the stores and caches the API is built with. */
   static Lookups of(HttpApi.Dependencies deps) {
-    return new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions());
+    return new Lookups(
+        deps.userStore(),
+        deps.functionStore(),
+        deps.users(),
+        deps.functions(),
+        deps.keyStore(),
+        deps.keys());
+  }
+
+  /**
+   * The API key with {@code id}, keyed by id in the cache. A key revoked on another node leaves
+   * the cache when the watch says so (a tombstone, so the read-through below finds it gone too).
+   */
+  CompletionStage<Optional<Versioned<ApiKey>>> key(String id) {
+    Optional<Versioned<ApiKey>> cached = keys.get(id);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    return keyStore
+        .find(id)
+        .thenApply(
+            stored -> {
+              stored.ifPresent(entry -> keys.put(id, entry));
+              return stored.isPresent() ? keys.get(id) : stored;
+            });
   }
 
   CompletionStage<Optional<Versioned<User>>> user(String username) {
