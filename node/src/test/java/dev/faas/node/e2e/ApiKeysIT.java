@@ -91,6 +91,16 @@ class ApiKeysIT {
     Reply invoked = key.invoke("echo", "hello");
     assertEquals(200, invoked.status(), invoked.text());
     assertEquals("hello", invoked.text());
+    // It reads the record of what it started, not one its user started with a token.
+    Reply own = key.get("/v1/activations/" + invoked.header("X-Activation-Id"));
+    assertEquals(200, own.status(), own.text());
+    assertEquals("echo", own.json().get("function").asText());
+    Reply byToken = user.invoke("echo", "token");
+    assertEquals(200, byToken.status(), byToken.text());
+    String tokenId = byToken.header("X-Activation-Id");
+    assertEquals(200, user.get("/v1/activations/" + tokenId).status());
+    assertEquals(404, key.get("/v1/activations/" + tokenId).status());
+    assertRefused(key.get("/v1/activations"));
 
     assertRefused(key.invoke("other", "hello"));
     assertRefused(key.call("POST", "/v1/functions", "{\"name\":\"mine\",\"image\":\"" + echoImage + "\"}"));
