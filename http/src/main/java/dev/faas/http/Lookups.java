@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads users and functions from the node's watched caches. A miss is read through from the store
@@ -23,12 +24,16 @@ import java.util.concurrent.CompletionStage;
  * from being undone by an older read.
  */
 final class Lookups {
+  /** Store reads of keys the cache does not know, in flight at once. */
+  static final int MAX_KEY_READS = 8;
+
   private final UserStore userStore;
   private final FunctionStore functionStore;
   private final WatchedCache<User> users;
   private final WatchedCache<FunctionSpec> functions;
   private final KeyStore keyStore;
   private final WatchedCache<ApiKey> keys;
+  private final AtomicInteger keyReads = new AtomicInteger();
 
   Lookups(
       UserStore userStore,
@@ -57,16 +62,24 @@ final class Lookups {
   }
 
   /**
-   * The API key with {@code id}, keyed by id in the cache. A key revoked on another node leaves
-   * the cache when the watch says so (a tombstone, so the read-through below finds it gone too).
+   * The API key with {@code id}, keyed by id in the cache. A key revoked on any node leaves the
+   * cache when the watch says so, as a tombstone: it is refused from then on without asking the
+   * store. An id the cache has never seen (a key made a moment ago on another node) is read
+   * through from the store, at most {@link #MAX_KEY_READS} at once, so a flood of made-up keys
+   * costs the store a bounded number of reads; past that they are refused without one.
    */
   CompletionStage<Optional<Versioned<ApiKey>>> key(String id) {
     Optional<Versioned<ApiKey>> cached = keys.get(id);
-    if (cached.isPresent()) {
+    if (cached.isPresent() || keys.isRemoved(id)) {
       return CompletableFuture.completedFuture(cached);
+    }
+    if (keyReads.incrementAndGet() > MAX_KEY_READS) {
+      keyReads.decrementAndGet();
+      return CompletableFuture.completedFuture(Optional.empty());
     }
     return keyStore
         .find(id)
+        .whenComplete((found, error) -> keyReads.decrementAndGet())
         .thenApply(
             stored -> {
               stored.ifPresent(entry -> keys.put(id, entry));
