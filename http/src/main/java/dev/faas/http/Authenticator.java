@@ -100,10 +100,10 @@ final class Authenticator {
                   }
                   ApiKey k = valid.get().value();
                   return lookups
-                      .user(k.owner())
+                      .user(k.username())
                       .thenApply(
                           user ->
-                              user.filter(u -> u.value().userId().equals(k.userId()))
+                              user.filter(u -> u.value().userId().equals(k.owner()))
                                   .map(u -> valid.get()));
                 }),
         found -> {
@@ -116,7 +116,7 @@ final class Authenticator {
                   k -> {
                     usage.used(k);
                     return inner.apply(
-                        new AuthenticatedUser(k.value().owner(), k.value().userId(), k.value()));
+                        new AuthenticatedUser(k.value().username(), k.value().owner(), k.value()));
                   })
               .orElseGet(Authenticator::invalidToken);
         });

@@ -29,8 +29,8 @@ final class KeyOperations {
     ApiKey key =
         new ApiKey(
             fresh.id(),
-            caller.username(),
             caller.userId(),
+            caller.username(),
             request.name(),
             request.scope(),
             request.functions(),
@@ -50,7 +50,7 @@ final class KeyOperations {
 
   CompletionStage<ApiResult> list(AuthenticatedUser caller) {
     return store
-        .list(caller.username())
+        .list(caller.userId())
         .thenApply(
             found ->
                 new ApiResult.Ok(
@@ -68,7 +68,7 @@ final class KeyOperations {
       return java.util.concurrent.CompletableFuture.completedFuture(missing(id));
     }
     return store
-        .delete(caller.username(), id)
+        .delete(caller.userId(), id)
         .thenApply(
             existed -> {
               if (!existed) {

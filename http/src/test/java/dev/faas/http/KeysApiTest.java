@@ -127,7 +127,7 @@ class KeysApiTest {
     api.keyStore
         .create(
             new ApiKey(
-                fresh.id(), name, user.userId(), "ci", ApiKey.Scope.MANAGE, List.of(),
+                fresh.id(), user.userId(), name, "ci", ApiKey.Scope.MANAGE, List.of(),
                 api.clock.instant(), null, fresh.secretHash(), null))
         .toCompletableFuture()
         .join();
@@ -140,9 +140,11 @@ class KeysApiTest {
     String name = api.uniqueName("keyed");
     String token = api.userWithToken(name);
     String key = keyOf(token, "{\"name\":\"ci\",\"scope\":\"manage\"}");
+    String userId = api.users.get(name).orElseThrow().value().userId();
+    assertEquals(1, api.keyStore.list(userId).toCompletableFuture().join().size());
     check(api.call("DELETE", "/v1/users/me", token, null), 204);
     assertProblem(api.call("GET", "/v1/auth/verify", key, null), 401);
-    assertEquals(List.of(), api.keyStore.list(name).toCompletableFuture().join());
+    assertEquals(List.of(), api.keyStore.list(userId).toCompletableFuture().join());
   }
 
   @ParameterizedTest

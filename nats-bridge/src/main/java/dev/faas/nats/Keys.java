@@ -109,12 +109,12 @@ final class Keys {
   }
 
   /**
-   * {@code <owner>.<id>} of an API key.
+   * {@code <owner>.<id>} of an API key, the owner a user id like every other key of a user's data.
    *
    * @throws IllegalArgumentException when the owner or the id is invalid
    */
   static String apiKey(String owner, String id) {
-    return user(owner) + "." + apiKeyId(id);
+    return owner(owner) + "." + apiKeyId(id);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.faas.nats;
 
 import static dev.faas.nats.Fixtures.await;
 import static dev.faas.nats.Fixtures.failure;
+import static dev.faas.nats.Fixtures.uid;
 import static dev.faas.nats.WaitUntil.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,24 +47,25 @@ class KeyStoreIT {
 
   @Test
   void aKeyIsFoundByItsIdAloneOnAnotherNodeAndListedUnderItsOwner() throws Exception {
-    ApiKey key = key("dora", "0123456789abcdef0001");
+    ApiKey key = key(uid("dora"), "0123456789abcdef0001");
     await(store.create(key));
     assertEquals(key, await(otherNode.find(key.id())).orElseThrow().value());
     assertEquals(Optional.empty(), await(otherNode.find("0123456789abcdef9999")));
-    assertEquals(List.of("dora.0123456789abcdef0001"), nodeA.bucket(Buckets.KEYS).keys("dora.>"));
-    await(store.create(key("doran", "0123456789abcdef0002")));
-    // "dora.>" never reaches "doran"'s keys.
     assertEquals(
-        List.of(key.id()), await(otherNode.list("dora")).stream().map(k -> k.value().id()).toList());
+        List.of(uid("dora") + ".0123456789abcdef0001"),
+        nodeA.bucket(Buckets.KEYS).keys(uid("dora") + ".>"));
+    await(store.create(key(uid("doran"), "0123456789abcdef0002")));
+    assertEquals(
+        List.of(key.id()), await(otherNode.list(uid("dora"))).stream().map(k -> k.value().id()).toList());
     failure(store.create(key), StoreException.AlreadyExists.class);
   }
 
   @Test
   void theStoreNeverHoldsTheSecretOnlyWhatItIsGiven() throws Exception {
-    ApiKey key = key("erin", "0123456789abcdef0003");
+    ApiKey key = key(uid("erin"), "0123456789abcdef0003");
     await(store.create(key));
     String stored =
-        new String(nodeA.bucket(Buckets.KEYS).get("erin." + key.id()).getValue());
+        new String(nodeA.bucket(Buckets.KEYS).get(uid("erin") + "." + key.id()).getValue());
     assertTrue(stored.contains(key.secretHash()), stored);
   }
 
@@ -71,7 +73,7 @@ class KeyStoreIT {
   void aRevokedKeyLeavesEveryWatchAndIsNotBroughtBackByItsLastUse() throws Exception {
     WatchedCache<ApiKey> cache = new WatchedCache<>();
     try (AutoCloseable watch = otherNode.watch(cache)) {
-      ApiKey key = key("fred", "0123456789abcdef0004");
+      ApiKey key = key(uid("fred"), "0123456789abcdef0004");
       Versioned<ApiKey> created = await(store.create(key));
       waitUntil(Duration.ofSeconds(5), "the watch sees the key", () -> cache.get(key.id()).isPresent());
 
@@ -82,8 +84,8 @@ class KeyStoreIT {
           "the watch sees the use",
           () -> cache.get(key.id()).map(k -> k.value().lastUsedAt() != null).orElse(false));
 
-      assertTrue(await(store.delete("fred", key.id())));
-      assertFalse(await(store.delete("fred", key.id())));
+      assertTrue(await(store.delete(uid("fred"), key.id())));
+      assertFalse(await(store.delete(uid("fred"), key.id())));
       waitUntil(Duration.ofSeconds(5), "the watch sees the revoke", () -> cache.get(key.id()).isEmpty());
       failure(otherNode.touch(touched, T1.plusSeconds(120)), StoreException.RevisionConflict.class);
       assertEquals(Optional.empty(), await(store.find(key.id())));
@@ -92,13 +94,13 @@ class KeyStoreIT {
 
   @Test
   void deleteAllTakesEveryKeyOfTheOwnerAndNoOtherOwners() throws Exception {
-    await(store.create(key("gina", "0123456789abcdef0005")));
-    await(store.create(key("gina", "0123456789abcdef0006")));
-    await(store.create(key("ginas", "0123456789abcdef0007")));
-    await(otherNode.deleteAll("gina"));
-    assertEquals(List.of(), await(store.list("gina")));
-    assertEquals(1, await(store.list("ginas")).size());
-    await(store.deleteAll("nobody-here"));
+    await(store.create(key(uid("gina"), "0123456789abcdef0005")));
+    await(store.create(key(uid("gina"), "0123456789abcdef0006")));
+    await(store.create(key(uid("ginas"), "0123456789abcdef0007")));
+    await(otherNode.deleteAll(uid("gina")));
+    assertEquals(List.of(), await(store.list(uid("gina"))));
+    assertEquals(1, await(store.list(uid("ginas"))).size());
+    await(store.deleteAll(uid("nobody-here")));
   }
 
   @Test
@@ -106,14 +108,15 @@ class KeyStoreIT {
     assertThrows(IllegalArgumentException.class, () -> store.find("*"));
     assertThrows(IllegalArgumentException.class, () -> store.find("0123456789ABCDEF0001"));
     assertThrows(IllegalArgumentException.class, () -> store.list("a.>"));
-    assertThrows(IllegalArgumentException.class, () -> store.delete("dora", "x.y"));
+    assertThrows(IllegalArgumentException.class, () -> store.list("dora")); // a name, not an id
+    assertThrows(IllegalArgumentException.class, () -> store.delete(uid("dora"), "x.y"));
   }
 
   private static ApiKey key(String owner, String id) {
     return new ApiKey(
         id,
         owner,
-        "uid-" + owner,
+        "user",
         "ci of " + owner,
         ApiKey.Scope.INVOKE,
         List.of("echo"),

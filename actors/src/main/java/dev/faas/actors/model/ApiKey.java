@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * fk_<id>_<secret>}; the id finds this entry, the secret's hash proves the client holds it.
  *
  * @param id random, {@link #isId lowercase hex}, unique; also the last token of the store key
- * @param owner the owner string every store of the user is keyed by
- * @param userId the id of the user at creation: a key does not outlive its user, even when the
- *     name is registered again
+ * @param owner the id of the user it belongs to, as every store of a user's data is keyed: a key
+ *     does not outlive its user, even when the name is registered again
+ * @param username the user's name, to find the user record (keyed by name) and check its id
  * @param name the user's label for the key
  * @param scope what the key may do
  * @param functions the functions an {@link Scope#INVOKE} key may invoke; empty means all
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public record ApiKey(
     String id,
     String owner,
-    String userId,
+    String username,
     String name,
     Scope scope,
     List<String> functions,
@@ -62,6 +62,6 @@ public record ApiKey(
   /** The same key, last used at {@code at}. */
   public ApiKey usedAt(Instant at) {
     return new ApiKey(
-        id, owner, userId, name, scope, functions, createdAt, expiresAt, secretHash, at);
+        id, owner, username, name, scope, functions, createdAt, expiresAt, secretHash, at);
   }
 }
