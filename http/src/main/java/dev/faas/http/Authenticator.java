@@ -4,8 +4,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 
+import dev.faas.actors.model.ApiKey;
+import dev.faas.actors.model.Versioned;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -24,10 +28,14 @@ final class Authenticator {
 
   private final TokenService tokens;
   private final Lookups lookups;
+  private final KeyUsage usage;
+  private final Clock clock;
 
-  Authenticator(TokenService tokens, Lookups lookups) {
+  Authenticator(TokenService tokens, Lookups lookups, KeyUsage usage, Clock clock) {
     this.tokens = tokens;
     this.lookups = lookups;
+    this.usage = usage;
+    this.clock = clock;
   }
 
   Route authenticated(Function<AuthenticatedUser, Route> inner) {
@@ -39,6 +47,9 @@ final class Authenticator {
             return header.filter(Authenticator::isBearer).isPresent()
                 ? invalidToken()
                 : missingToken();
+          }
+          if (KeySecrets.looksLikeKey(token.get())) {
+            return withKey(token.get(), inner);
           }
           Optional<TokenClaims> claims = tokens.verify(token.get());
           if (claims.isEmpty()) {
@@ -60,6 +71,54 @@ final class Authenticator {
                                 new AuthenticatedUser(claimed.username(), claimed.userId())))
                     .orElseGet(Authenticator::invalidToken);
               });
+        });
+  }
+
+  /**
+   * An API key is accepted when its entry exists (revoked: gone from the cache once the watch
+   * says so), its secret matches the stored hash, it has not expired, and its user still exists
+   * with the id the key was made for.
+   */
+  private Route withKey(String presented, Function<AuthenticatedUser, Route> inner) {
+    Optional<KeySecrets.Presented> parsed = KeySecrets.parse(presented);
+    if (parsed.isEmpty()) {
+      return invalidToken();
+    }
+    KeySecrets.Presented key = parsed.get();
+    return onComplete(
+        lookups
+            .key(key.id())
+            .thenCompose(
+                found -> {
+                  Optional<Versioned<ApiKey>> valid =
+                      found.filter(
+                          k ->
+                              KeySecrets.matches(key.secret(), k.value().secretHash())
+                                  && !k.value().expiredAt(clock.instant()));
+                  if (valid.isEmpty()) {
+                    return CompletableFuture.completedFuture(Optional.<Versioned<ApiKey>>empty());
+                  }
+                  ApiKey k = valid.get().value();
+                  return lookups
+                      .user(k.username())
+                      .thenApply(
+                          user ->
+                              user.filter(u -> u.value().userId().equals(k.owner()))
+                                  .map(u -> valid.get()));
+                }),
+        found -> {
+          if (found.isFailure()) {
+            return complete(Responses.failure(found.failed().get()));
+          }
+          return found
+              .get()
+              .map(
+                  k -> {
+                    usage.used(k);
+                    return inner.apply(
+                        new AuthenticatedUser(k.value().username(), k.value().owner(), k.value()));
+                  })
+              .orElseGet(Authenticator::invalidToken);
         });
   }
 

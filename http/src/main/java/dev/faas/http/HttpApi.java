@@ -6,9 +6,11 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.image.ImageResolver;
 import dev.faas.actors.image.RegistryCredentials;
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,6 +56,9 @@ public final class HttpApi {
    *     {@code kv}, {@code docker}), read on every probe; the API adds its two caches' catch-up
    * @param clock the time of {@code createdAt} and {@code updatedAt}
    * @param activations the activation records; a user's go when the user does
+   * @param keyStore users' API keys (hashed); a user's go when the user does
+   * @param keys the node's watch-fed cache of the API keys, keyed by key id; the API also applies
+   *     its own writes to it
    */
   public record Dependencies(
       UserStore userStore,
@@ -68,7 +73,9 @@ public final class HttpApi {
       PrometheusMeterRegistry meterRegistry,
       Supplier<Map<String, Boolean>> readiness,
       Clock clock,
-      ActivationStore activations) {
+      ActivationStore activations,
+      KeyStore keyStore,
+      WatchedCache<ApiKey> keys) {
     /** Refuses a missing dependency at construction rather than at the first request. */
     public Dependencies {
       Objects.requireNonNull(userStore, "userStore");
@@ -84,6 +91,8 @@ public final class HttpApi {
       Objects.requireNonNull(readiness, "readiness");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(activations, "activations");
+      Objects.requireNonNull(keyStore, "keyStore");
+      Objects.requireNonNull(keys, "keys");
     }
   }
 
@@ -115,7 +124,8 @@ public final class HttpApi {
             lookups,
             deps.passwordHasher(),
             deps.tokenService(),
-            deps.clock());
+            deps.clock(),
+            deps.keyStore());
     FunctionOperations functionOps =
         new FunctionOperations(
             deps.functionStore(),
@@ -131,13 +141,21 @@ public final class HttpApi {
     endpoints.addAll(new FunctionRoutes(functionOps).endpoints());
     endpoints.addAll(new RegistryRoutes(new RegistryOperations(deps.registries(), lookups)).endpoints());
     endpoints.addAll(
+        new KeyRoutes(new KeyOperations(deps.keyStore(), deps.keys(), deps.clock()), deps.clock())
+            .endpoints());
+    endpoints.addAll(
         new OperationsRoutes(
                 () -> withCacheChecks(deps.readiness().get(), deps.users(), deps.functions()),
                 deps.meterRegistry())
             .endpoints());
     endpoints.addAll(contributions);
     this.table = new RouteTable(endpoints);
-    this.authenticator = new Authenticator(deps.tokenService(), lookups);
+    this.authenticator =
+        new Authenticator(
+            deps.tokenService(),
+            lookups,
+            new KeyUsage(deps.keyStore(), deps.keys(), deps.clock()),
+            deps.clock());
     this.metrics = new RequestMetrics(deps.meterRegistry(), table::templateOf);
   }
 

@@ -97,7 +97,7 @@ final class InvocationRoutes {
                             Problem.of(StatusCodes.NOT_FOUND, "no function named " + checked)
                                 .toResponse())
                         : invoker
-                            .invoke(found.get(), input)
+                            .invoke(found.get(), input, caller.keyId())
                             .thenApply(
                                 (Outcome outcome) ->
                                     InvocationResponses.of(outcome, wantsRecord)))
@@ -115,6 +115,8 @@ final class InvocationRoutes {
         .thenApply(
             (Optional<ActivationRecord> found) ->
                 found
+                    // A key reads only what it started; the rest answers as if it did not exist.
+                    .filter(r -> caller.key() == null || caller.keyId().equals(r.startedBy()))
                     .map(r -> Json.response(StatusCodes.OK, ActivationView.of(r)))
                     .orElseGet(() -> missing(id)))
         .exceptionally(Responses::failure);

@@ -17,4 +17,13 @@ public interface Invoker {
    * outcome (never exceptionally for a function's failure).
    */
   CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input);
+
+  /**
+   * Runs {@code function} as {@link #invoke(Versioned, byte[])} does, its record remembering
+   * {@code startedBy}, the id of the API key the call was made with (null for a token).
+   */
+  default CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function, byte[] input, String startedBy) {
+    return invoke(function, input);
+  }
 }

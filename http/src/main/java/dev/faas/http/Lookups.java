@@ -1,10 +1,12 @@
 package dev.faas.http;
 
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
 import java.util.Comparator;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads users and functions from the node's watched caches. A miss is read through from the store
@@ -21,25 +24,67 @@ import java.util.concurrent.CompletionStage;
  * from being undone by an older read.
  */
 final class Lookups {
+  /** Store reads of keys the cache does not know, in flight at once. */
+  static final int MAX_KEY_READS = 8;
+
   private final UserStore userStore;
   private final FunctionStore functionStore;
   private final WatchedCache<User> users;
   private final WatchedCache<FunctionSpec> functions;
+  private final KeyStore keyStore;
+  private final WatchedCache<ApiKey> keys;
+  private final AtomicInteger keyReads = new AtomicInteger();
 
   Lookups(
       UserStore userStore,
       FunctionStore functionStore,
       WatchedCache<User> users,
-      WatchedCache<FunctionSpec> functions) {
+      WatchedCache<FunctionSpec> functions,
+      KeyStore keyStore,
+      WatchedCache<ApiKey> keys) {
     this.userStore = userStore;
     this.functionStore = functionStore;
     this.users = users;
     this.functions = functions;
+    this.keyStore = keyStore;
+    this.keys = keys;
   }
 
   /** Lookups over the stores and caches the API is built with. */
   static Lookups of(HttpApi.Dependencies deps) {
-    return new Lookups(deps.userStore(), deps.functionStore(), deps.users(), deps.functions());
+    return new Lookups(
+        deps.userStore(),
+        deps.functionStore(),
+        deps.users(),
+        deps.functions(),
+        deps.keyStore(),
+        deps.keys());
+  }
+
+  /**
+   * The API key with {@code id}, keyed by id in the cache. A key revoked on any node leaves the
+   * cache when the watch says so, as a tombstone: it is refused from then on without asking the
+   * store. An id the cache has never seen (a key made a moment ago on another node) is read
+   * through from the store, at most {@link #MAX_KEY_READS} at once, so a flood of made-up keys
+   * costs the store a bounded number of reads; past that they are refused without one.
+   */
+  CompletionStage<Optional<Versioned<ApiKey>>> key(String id) {
+    Optional<Versioned<ApiKey>> cached = keys.get(id);
+    if (cached.isPresent() || keys.isRemoved(id)) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    if (keyReads.incrementAndGet() > MAX_KEY_READS) {
+      keyReads.decrementAndGet();
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return keyStore
+        .find(id)
+        .whenComplete((found, error) -> keyReads.decrementAndGet())
+        .thenApply(
+            stored -> {
+              stored.ifPresent(entry -> keys.put(id, entry));
+              return stored.isPresent() ? keys.get(id) : stored;
+            });
   }
 
   CompletionStage<Optional<Versioned<User>>> user(String username) {

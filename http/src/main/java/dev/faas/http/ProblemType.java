@@ -34,7 +34,9 @@ enum ProblemType {
       "platform-busy", StatusCodes.SERVICE_UNAVAILABLE, "The platform is busy; retry shortly"),
   VALIDATION("validation", StatusCodes.BAD_REQUEST, "The request is not valid"),
   PRECONDITION_FAILED(
-      "precondition-failed", StatusCodes.PRECONDITION_FAILED, "The resource has changed");
+      "precondition-failed", StatusCodes.PRECONDITION_FAILED, "The resource has changed"),
+  INSUFFICIENT_SCOPE(
+      "insufficient-scope", StatusCodes.FORBIDDEN, "The API key's scope does not allow this");
 
   static final String BASE = "https://faas.dev/problems/";
 

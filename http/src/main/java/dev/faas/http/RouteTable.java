@@ -68,7 +68,14 @@ final class RouteTable {
             return endpoint.access() == Endpoint.Access.OPEN
                 ? endpoint.handler().handle(params.get(), null)
                 : authenticator.authenticated(
-                    caller -> endpoint.handler().handle(params.get(), caller));
+                    caller ->
+                        Scope.allows(
+                                caller.key(),
+                                endpoint.method().name(),
+                                endpoint.template(),
+                                Optional.ofNullable(params.get().values().get("name")))
+                            ? endpoint.handler().handle(params.get(), caller)
+                            : Scope.refused(caller.key()).toRoute());
           }
           if (allowed.isEmpty()) {
             return reject();

@@ -7,6 +7,7 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.StoreException;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
@@ -40,6 +41,7 @@ final class UserOperations {
   private final PasswordHasher hasher;
   private final TokenService tokens;
   private final Clock clock;
+  private final KeyStore keys;
 
   UserOperations(
       UserStore userStore,
@@ -51,7 +53,8 @@ final class UserOperations {
       Lookups lookups,
       PasswordHasher hasher,
       TokenService tokens,
-      Clock clock) {
+      Clock clock,
+      KeyStore keys) {
     this.userStore = userStore;
     this.functionStore = functionStore;
     this.activations = activations;
@@ -62,6 +65,7 @@ final class UserOperations {
     this.hasher = hasher;
     this.tokens = tokens;
     this.clock = clock;
+    this.keys = keys;
   }
 
   CompletionStage<ApiResult> register(Credentials credentials) {
@@ -188,7 +192,7 @@ final class UserOperations {
     return activations
         .deleteAll(owner)
         .thenCompose(done -> registries.deleteAll(owner))
-        // API keys: their store's deleteAll(owner) is one more step here.
+        .thenCompose(done -> keys.deleteAll(owner))
         // Functions last: the store is listed, not the cache, so none is left for lack of a watch
         // event.
         .thenCompose(done -> functionStore.list(owner))

@@ -8,6 +8,7 @@ import dev.faas.actors.fakes.FakeImageResolver;
 import dev.faas.actors.fakes.FakeRegistryCredentials;
 import dev.faas.actors.fakes.MutableClock;
 import dev.faas.actors.image.ImagePullReport;
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.WatchedCache;
@@ -45,6 +46,8 @@ final class ApiFixture implements AutoCloseable {
   final InMemoryUserStore userStore = new InMemoryUserStore();
   final InMemoryFunctionStore functionStore = new InMemoryFunctionStore();
   final InMemoryConfigStore configStore = new InMemoryConfigStore();
+  final InMemoryKeyStore keyStore = new InMemoryKeyStore();
+  final WatchedCache<ApiKey> keys = new WatchedCache<>();
   final FakeImageResolver images = new FakeImageResolver();
   final WatchedCache<ImagePullReport> imagePulls = new WatchedCache<>();
   final WatchedCache<User> users = new WatchedCache<>();
@@ -128,7 +131,9 @@ final class ApiFixture implements AutoCloseable {
             registry,
             () -> Map.copyOf(readiness),
             clock,
-            activations);
+            activations,
+            keyStore,
+            keys);
     api = new HttpApi(settings, deps, contributions.apply(deps));
     system = ActorSystem.create("http-test", systemConfig);
     binding =

@@ -56,6 +56,7 @@ final class BucketSetup {
             "users' sealed registry credentials by <owner>.<base64url host>",
             settings,
             null),
+        bucket(Buckets.KEYS, "users' API keys (hashed) by <owner>.<key id>", settings, null),
         bucket(Buckets.IMAGES, "workers' image pull reports by <sha256 of image>.<worker>",
             settings, IMAGE_REPORT_TTL));
   }

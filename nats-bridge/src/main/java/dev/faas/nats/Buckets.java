@@ -27,6 +27,7 @@ final class Buckets {
   static final String CONFIG = "config";
   static final String REGISTRIES = "registries";
   static final String IMAGES = "images";
+  static final String KEYS = "keys";
 
   private static final Logger log = LoggerFactory.getLogger(Buckets.class);
 

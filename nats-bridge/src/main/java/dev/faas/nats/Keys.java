@@ -1,5 +1,6 @@
 package dev.faas.nats;
 
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.Names;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,31 @@ final class Keys {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@code <owner>.<id>} of an API key, the owner a user id like every other key of a user's data.
+   *
+   * @throws IllegalArgumentException when the owner or the id is invalid
+   */
+  static String apiKey(String owner, String id) {
+    return owner(owner) + "." + apiKeyId(id);
+  }
+
+  /**
+   * Every key of the API key {@code id}, whoever owns it: {@code *.<id>}.
+   *
+   * @throws IllegalArgumentException when the id is invalid
+   */
+  static String apiKeyFilter(String id) {
+    return "*." + apiKeyId(id);
+  }
+
+  private static String apiKeyId(String id) {
+    if (!ApiKey.isId(id)) {
+      throw new IllegalArgumentException("invalid API key id: " + id);
+    }
+    return id;
   }
 
   /** @throws IllegalArgumentException when {@code key} is not a plain key */

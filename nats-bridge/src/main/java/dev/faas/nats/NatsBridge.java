@@ -4,6 +4,7 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.store.ConfigStore;
 import dev.faas.actors.store.ImagePullStore;
+import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.RegistryCredentialStore;
 import dev.faas.actors.store.UserStore;
@@ -50,6 +51,7 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsConfigStore config;
   private final NatsRegistryCredentialStore registries;
   private final NatsImagePullStore imagePulls;
+  private final NatsKeyStore keys;
   private final NatsActivationStore activations;
   private final NatsWorkSource workSource;
   private final Executor blocking;
@@ -82,6 +84,9 @@ public final class NatsBridge implements AutoCloseable {
             new KvCalls(buckets, Buckets.REGISTRIES, blocking), settings.requestTimeout());
     this.imagePulls =
         new NatsImagePullStore(new KvCalls(buckets, Buckets.IMAGES, blocking), buckets, control);
+    this.keys =
+        new NatsKeyStore(
+            new KvCalls(buckets, Buckets.KEYS, blocking), buckets, control, settings.requestTimeout());
     this.activations =
         new NatsActivationStore(
             new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
@@ -141,6 +146,11 @@ public final class NatsBridge implements AutoCloseable {
   /** Users' sealed registry credentials, keyed by {@code <owner>.<base64url host>}. */
   public RegistryCredentialStore registryCredentials() {
     return registries;
+  }
+
+  /** Users' API keys (hashed), keyed by {@code <owner>.<key id>}. */
+  public KeyStore keys() {
+    return keys;
   }
 
   /** Activation records, keyed by {@code <owner>.<activationId>}, kept for the settings' TTL. */

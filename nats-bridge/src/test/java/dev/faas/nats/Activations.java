@@ -66,7 +66,7 @@ final class Activations {
   static ActivationRequest withoutInput(ActivationRequest r) {
     return new ActivationRequest(
         r.activationId(), r.function(), r.functionRevision(), null, r.submittedAt(), r.acceptBy(),
-        r.replyTo());
+        r.replyTo(), r.startedBy());
   }
 
   /** The record as a listing shows it: no result, no logs. */
@@ -81,6 +81,7 @@ final class Activations {
     return new ActivationRecord(
         r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,
         r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(), r.warm(),
-        r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen());
+        r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen(),
+        r.startedBy());
   }
 }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.ActivationStatus;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.InputMode;
@@ -66,6 +67,29 @@ class WireFormatTest {
     String header = encoded.headers().getFirst(MessageCodec.REQUEST_HEADER);
     assertTrue(header.chars().allMatch(c -> c >= 0x20 && c < 0x7F), header);
     assertSameRequest(request, MessageCodec.decodeRequest(encoded.headers(), encoded.body()));
+  }
+
+  @Test
+  void theKeyThatStartedAnActivationTravelsInTheRequestAndIsKeptInTheRecord() {
+    FunctionSpec function =
+        new FunctionSpec(
+            "ann", "echo", "echo:1", 1000, 128, "", Map.of(), InputMode.ARG, false,
+            Activations.at(0), Activations.at(1));
+    ActivationRequest request =
+        new ActivationRequest(
+            Activations.newId(), function, 1, new byte[0], Activations.at(0), Activations.at(30),
+            REPLY_TO, "0123456789abcdef0000");
+    MessageCodec.Encoded encoded = MessageCodec.encode(request);
+    ActivationRequest decoded = MessageCodec.decodeRequest(encoded.headers(), encoded.body());
+    assertEquals("0123456789abcdef0000", decoded.startedBy());
+
+    ActivationRecord record =
+        new ActivationRecord(
+            request.activationId(), "ann", "echo", ActivationStatus.SUCCESS, null, 0,
+            new byte[] {1}, "", false, Activations.at(0), 5, "w", false, 1, 1, 1, null, null,
+            decoded.startedBy());
+    ActivationRecord stored = RecordCodec.decode(RecordCodec.encode(record, 1 << 20).value());
+    assertEquals("0123456789abcdef0000", stored.startedBy());
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.image.ImageResolver;
 import dev.faas.actors.image.LocalImages;
 import dev.faas.actors.image.RegistryCredentials;
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
@@ -71,6 +72,7 @@ final class Node {
   private final SwappableRoute route;
   private final WatchedCache<User> users;
   private final WatchedCache<FunctionSpec> functions;
+  private final WatchedCache<ApiKey> keys;
   private final ActorRef<ActivationSupervisor.Command> activations;
   private final BooleanSupplier apiServed;
   private final RegistryCredentials credentials;
@@ -143,8 +145,12 @@ final class Node {
     ActorRef<ActivationSupervisor.Command> activations = null;
     // An API node's image statuses come from the workers' pull reports.
     WatchedCache<ImagePullReport> imagePulls = new WatchedCache<>();
+    // An API node's API keys, by key id: a key revoked anywhere is refused here once its watch
+    // event arrives.
+    WatchedCache<ApiKey> keys = new WatchedCache<>();
     if (api) {
       nats.users().watch(users);
+      nats.keys().watch(keys);
       nats.imagePulls().watch(imagePulls);
       activations =
           context.spawn(
@@ -155,7 +161,7 @@ final class Node {
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed, credentials, images, imagePulls);
+        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys);
   }
 
   /**
@@ -251,8 +257,10 @@ final class Node {
       BooleanSupplier apiServed,
       RegistryCredentials credentials,
       ImageResolver images,
-      WatchedCache<ImagePullReport> imagePulls) {
+      WatchedCache<ImagePullReport> imagePulls,
+      WatchedCache<ApiKey> keys) {
     this.config = config;
+    this.keys = keys;
     this.imagePulls = imagePulls;
     this.credentials = credentials;
     this.images = images;
@@ -314,7 +322,9 @@ final class Node {
             registry,
             this::readiness,
             Clock.systemUTC(),
-            nats.activations());
+            nats.activations(),
+            nats.keys(),
+            keys);
     HttpApi api =
         new HttpApi(
             settings.http(),

@@ -38,15 +38,20 @@ final class SupervisorInvoker implements Invoker {
   }
 
   @Override
+  public CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input) {
+    return invoke(function, input, null);
+  }
+
+  @Override
   public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input) {
+      Versioned<FunctionSpec> function, byte[] input, String startedBy) {
     String id = ActivationSupervisor.newActivationId();
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,
             replyTo ->
                 new ActivationSupervisor.Invoke(
-                    id, function.value(), function.revision(), input, replyTo),
+                    id, function.value(), function.revision(), input, replyTo, startedBy),
             budget,
             scheduler)
         .exceptionally(

@@ -27,6 +27,8 @@ import java.time.Instant;
  *     call (docs/decisions/0008); null when unknown (a cold start, a runtime that cannot measure)
  * @param preCallFrozen true when its container had spent its pre-call CPU budget and was frozen
  *     until the call, false when it ran freely; null when unknown
+ * @param startedBy the id of the API key that started it; null when a token did (an {@code
+ *     invoke} key reads only the records it started)
  */
 public record ActivationRecord(
     String activationId,
@@ -46,7 +48,34 @@ public record ActivationRecord(
     long acquireMs,
     long runMs,
     Long preCallCpuMs,
-    Boolean preCallFrozen) {
+    Boolean preCallFrozen,
+    String startedBy) {
+
+  /** A record started with a token. */
+  public ActivationRecord(
+      String activationId,
+      String owner,
+      String function,
+      ActivationStatus status,
+      FailureKind failure,
+      Integer exitCode,
+      byte[] result,
+      String logs,
+      boolean logsTruncated,
+      Instant startedAt,
+      long durationMs,
+      String worker,
+      boolean warm,
+      long queuedMs,
+      long acquireMs,
+      long runMs,
+      Long preCallCpuMs,
+      Boolean preCallFrozen) {
+    this(
+        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
+        preCallFrozen, null);
+  }
 
   /** A record with nothing known of its container before the call. */
   public ActivationRecord(
@@ -68,7 +97,7 @@ public record ActivationRecord(
       long runMs) {
     this(
         activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
-        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null);
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null, null);
   }
 
   /** The store key: owner first, like functions. */

@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param acceptBy a worker that pulls it after this instant drops it unrun: its caller has
  *     already been told that no worker could take it
  * @param replyTo where the worker sends {@link WorkerEvent}s for this activation
+ * @param startedBy the id of the API key the call was made with; null for a token
  */
 public record ActivationRequest(
     String activationId,
@@ -23,4 +24,18 @@ public record ActivationRequest(
     byte[] input,
     Instant submittedAt,
     Instant acceptBy,
-    String replyTo) {}
+    String replyTo,
+    String startedBy) {
+
+  /** A request made with a token. */
+  public ActivationRequest(
+      String activationId,
+      FunctionSpec function,
+      long functionRevision,
+      byte[] input,
+      Instant submittedAt,
+      Instant acceptBy,
+      String replyTo) {
+    this(activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, null);
+  }
+}

@@ -92,6 +92,18 @@ public final class ActivationActor {
       byte[] input,
       OnceReply reply,
       EnginePorts ports) {
+    return create(activationId, function, revision, input, null, reply, ports);
+  }
+
+  /** @param startedBy the id of the API key the call was made with; null for a token */
+  static Behavior<Command> create(
+      String activationId,
+      FunctionSpec function,
+      long revision,
+      byte[] input,
+      String startedBy,
+      OnceReply reply,
+      EnginePorts ports) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -101,7 +113,7 @@ public final class ActivationActor {
                         stash ->
                             new ActivationActor(
                                     ctx, timers, stash, activationId, function, revision, input,
-                                    reply, ports)
+                                    startedBy, reply, ports)
                                 .start())));
   }
 
@@ -112,6 +124,7 @@ public final class ActivationActor {
   final FunctionSpec function;
   final long revision;
   final byte[] input;
+  final String startedBy;
   private final OnceReply reply;
   final EnginePorts ports;
   final Instant acceptBy;
@@ -124,9 +137,11 @@ public final class ActivationActor {
       FunctionSpec function,
       long revision,
       byte[] input,
+      String startedBy,
       OnceReply reply,
       EnginePorts ports) {
     this.context = context;
+    this.startedBy = startedBy;
     context.setLoggerName(ActivationActor.class);
     this.timers = timers;
     this.stash = stash;

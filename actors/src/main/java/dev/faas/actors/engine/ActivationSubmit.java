@@ -77,7 +77,8 @@ final class ActivationSubmit {
         new ActivationRequest(
             a.id, a.function, a.revision, a.input, route.submittedAt(),
             route.acceptBy(now, a.acceptBy, a.ports.settings().routeTimeout()),
-            a.ports.replyToFor().apply(a.id));
+            a.ports.replyToFor().apply(a.id),
+            a.startedBy);
     CompletionStage<Long> submitted =
         after.toCompletableFuture().isDone()
             ? queue(request, route)

@@ -41,14 +41,26 @@ public final class ActivationSupervisor {
    * Runs {@code function} at {@code revision} with {@code input}.
    *
    * @param activationId the id to use, or null to have one made
+   * @param startedBy the id of the API key the call was made with; null for a token
    */
   public record Invoke(
       String activationId,
       FunctionSpec function,
       long revision,
       byte[] input,
-      ActorRef<Outcome> replyTo)
+      ActorRef<Outcome> replyTo,
+      String startedBy)
       implements Command {
+    /** A call made with a token. */
+    public Invoke(
+        String activationId,
+        FunctionSpec function,
+        long revision,
+        byte[] input,
+        ActorRef<Outcome> replyTo) {
+      this(activationId, function, revision, input, replyTo, null);
+    }
+
     public Invoke(
         FunctionSpec function,
         long revision,
@@ -143,7 +155,13 @@ public final class ActivationSupervisor {
     ActorRef<ActivationActor.Command> child =
         context.spawn(
             ActivationActor.create(
-                id, invoke.function(), invoke.revision(), invoke.input(), reply, ports),
+                id,
+                invoke.function(),
+                invoke.revision(),
+                invoke.input(),
+                invoke.startedBy(),
+                reply,
+                ports),
             "activation-" + id);
     context.watchWith(child, new ChildStopped(id, reply));
     activations.put(id, child);

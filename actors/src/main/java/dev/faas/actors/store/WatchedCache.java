@@ -69,6 +69,12 @@ public final class WatchedCache<T> implements ChangeListener<T> {
     return slot == null || slot.deleted() ? Optional.empty() : Optional.of(slot.entry());
   }
 
+  /** Whether the cache knows {@code key} was deleted (and not written again since). */
+  public boolean isRemoved(String key) {
+    Slot<T> slot = slots.get(key);
+    return slot != null && slot.deleted();
+  }
+
   /** Every live entry whose key starts with {@code prefix}. */
   public List<Versioned<T>> withKeyPrefix(String prefix) {
     return slots.entrySet().stream()

@@ -59,7 +59,8 @@ final class ActivationRecords {
         timings.acquireMs(),
         timings.runMs(),
         preCall.map(PreCall::cpuMs).orElse(null),
-        preCall.map(PreCall::frozen).orElse(null));
+        preCall.map(PreCall::frozen).orElse(null),
+        request.startedBy());
   }
 
   /** The record of an activation the worker could not finish normally (its runner crashed). */
@@ -80,7 +81,10 @@ final class ActivationRecords {
         false,
         0,
         0,
-        0);
+        0,
+        null,
+        null,
+        request.startedBy());
   }
 
   /** Milliseconds from {@code from} to {@code to}, never negative (clocks of nodes differ). */

@@ -50,6 +50,11 @@ public final class FaasClient {
     return new FaasClient(otherHttp, otherBaseUrl, token);
   }
 
+  /** The same node, authenticating with {@code bearer} instead (an API key, say). */
+  public FaasClient withBearer(String bearer) {
+    return new FaasClient(http, baseUrl, bearer);
+  }
+
   /** Registers a function from its JSON and checks the 201. */
   public void createFunction(String json) throws Exception {
     Reply created = call("POST", "/v1/functions", json);
