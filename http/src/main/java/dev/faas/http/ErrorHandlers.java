@@ -117,6 +117,6 @@ public final class ErrorHandlers {
   }
 
   private static Route bad(String detail) {
-    return ProblemType.VALIDATION.problem(detail).toRoute();
+    return Validation.problem(detail).toRoute();
   }
 }

@@ -33,7 +33,7 @@ final class JsonBody {
           try {
             node = parse(bytes.toArray());
           } catch (InvalidRequest e) {
-            return ProblemType.VALIDATION.problem(e.getMessage()).toRoute();
+            return Validation.problem(e.getMessage()).toRoute();
           }
           return inner.apply(node);
         });

@@ -75,7 +75,7 @@ final class Responses {
       return ProblemType.PRECONDITION_FAILED.problem(stale.detail()).toResponse();
     }
     if (outcome instanceof ApiResult.Invalid invalid) {
-      return ProblemType.VALIDATION.problem(invalid.detail()).toResponse();
+      return Validation.problem(invalid.detail()).toResponse();
     }
     if (outcome instanceof ApiResult.ImageRefused refused) {
       return Problem.of(StatusCodes.BAD_REQUEST, refused.detail())
@@ -113,7 +113,7 @@ final class Responses {
           .toResponse();
     }
     if (cause instanceof InvalidRequest invalid) {
-      return ProblemType.VALIDATION.problem(invalid.getMessage()).toResponse();
+      return Validation.problem(invalid.getMessage()).toResponse();
     }
     log.error("Request failed unexpectedly", cause);
     return Problem.of(

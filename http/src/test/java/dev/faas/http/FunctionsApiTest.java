@@ -521,8 +521,12 @@ class FunctionsApiTest {
       check(api.call("POST", "/v1/functions", api.newUserToken(), body.toString()), 201);
       return;
     }
-    assertProblemNaming(
-        api.call("POST", "/v1/functions", api.newUserToken(), body.toString()), 400, field);
+    JsonNode problem =
+        assertProblemNaming(
+            api.call("POST", "/v1/functions", api.newUserToken(), body.toString()), 400, field);
+    assertTrue(
+        problem.path("field").asText().startsWith(field),
+        "the problem's field extension names [" + field + "]: " + problem);
   }
 
   @ParameterizedTest
