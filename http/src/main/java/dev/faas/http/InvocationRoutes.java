@@ -11,6 +11,7 @@ import dev.faas.actors.Stages;
 import dev.faas.actors.activation.ActivationPage;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.Outcome;
 import dev.faas.http.ApiResult.Invalid;
@@ -115,8 +116,9 @@ final class InvocationRoutes {
         .thenApply(
             (Optional<ActivationRecord> found) ->
                 found
-                    // A key reads only what it started; the rest answers as if it did not exist.
-                    .filter(r -> caller.key() == null || caller.keyId().equals(r.startedBy()))
+                    // An invoke key reads only what it started; the rest answers as if it did not
+                    // exist.
+                    .filter(r -> listedFor(caller) == null || listedFor(caller).equals(r.startedBy()))
                     .map(r -> Json.response(StatusCodes.OK, ActivationView.of(r)))
                     .orElseGet(() -> missing(id)))
         .exceptionally(Responses::failure);
@@ -152,7 +154,7 @@ final class InvocationRoutes {
       return invalid("cursor", CURSOR_DETAIL);
     }
     return activations
-        .list(caller.userId(), function.orElse(null), limit, cursor.orElse(null))
+        .list(caller.userId(), listedFor(caller), function.orElse(null), limit, cursor.orElse(null))
         .thenApply(
             (ActivationPage page) -> Json.response(StatusCodes.OK, ActivationListView.of(page)))
         .exceptionally(
@@ -163,6 +165,16 @@ final class InvocationRoutes {
                         .with("field", "cursor")
                         .toResponse()
                     : Responses.failure(failure));
+  }
+
+  /**
+   * Whose records a listing holds: an {@code invoke} key lists only what it started, as it reads
+   * only those records; a token or a {@code manage} key lists every record of the user.
+   */
+  private static String listedFor(AuthenticatedUser caller) {
+    return caller.key() != null && caller.key().scope() == ApiKey.Scope.INVOKE
+        ? caller.key().id()
+        : null;
   }
 
   private static CompletionStage<HttpResponse> invalid(String field, String detail) {

@@ -7,16 +7,18 @@ import java.util.Set;
 /**
  * What an API key may call: the one place that decides it, per endpoint (method and template),
  * after authentication and before the handler. A token may call everything; every key may call
- * {@code /v1/auth/verify}; an {@code invoke} key may invoke (its listed functions, or all) and
- * read one activation record by id (only one it started: {@code InvocationRoutes}); a
+ * {@code /v1/auth/verify}; an {@code invoke} key may invoke (its listed functions, or all), and
+ * read and list the activation records it started (only those: {@code InvocationRoutes}); a
  * {@code manage} key may do what a token does except manage keys, registries and the user.
  */
 final class Scope {
   static final String VERIFY = "GET /v1/auth/verify";
   static final String INVOKE_TEMPLATE = "/v1/functions/{name}/invoke";
   private static final String INVOKE_ENDPOINT = "POST " + INVOKE_TEMPLATE;
-  // The handler answers 404 for a record the key did not start (InvocationRoutes.record).
+  // The handlers answer 404 for a record the key did not start and list only what it started
+  // (InvocationRoutes.record and list).
   static final String ACTIVATION = "GET /v1/activations/{id}";
+  static final String ACTIVATIONS = "GET /v1/activations";
 
   // Managing the user itself: a key must not delete the account it belongs to.
   private static final Set<String> USER_MANAGEMENT = Set.of("DELETE /v1/users/me");
@@ -42,6 +44,7 @@ final class Scope {
     return switch (key.scope()) {
       case INVOKE ->
           endpoint.equals(ACTIVATION)
+              || endpoint.equals(ACTIVATIONS)
               || endpoint.equals(INVOKE_ENDPOINT)
                   && (key.functions().isEmpty()
                       || function.map(key.functions()::contains).orElse(false));

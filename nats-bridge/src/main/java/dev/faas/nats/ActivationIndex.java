@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * messages instead of every record of the owner (docs/decisions/0014).
  *
  * <p>Each record has two summaries, one on {@code faas.actidx.<owner>} and one on {@code
- * faas.actidx.<owner>.fn.<function>}; each summary names the stream sequence of the one before
+ * faas.actidx.<owner>.fn.<function>}, and two more when an API key started it ({@code
+ * .key.<keyId>} and {@code .key.<keyId>.fn.<function>} after the owner's subject); each summary names the stream sequence of the one before
  * it on its subject, so each subject is a chain, newest to oldest, that a reader follows with
  * direct gets. It keeps messages as long as the {@code activations} bucket keeps records, with
  * the buckets' replicas. Every node runs {@link #ensure} after every (re)connect.
@@ -57,6 +58,39 @@ final class ActivationIndex {
       throw new IllegalArgumentException("invalid function name: " + function);
     }
     return ownerSubject(owner) + ".fn." + function;
+  }
+
+  /**
+   * {@code faas.actidx.<owner>.key.<keyId>}: the summaries of what one API key started, which is
+   * all an {@code invoke} key may list.
+   *
+   * @throws IllegalArgumentException when the owner or the key id is invalid
+   */
+  static String keySubject(String owner, String keyId) {
+    return ownerSubject(owner) + ".key." + Keys.apiKeyId(keyId);
+  }
+
+  /**
+   * {@code faas.actidx.<owner>.key.<keyId>.fn.<function>}: what one API key started of one
+   * function.
+   *
+   * @throws IllegalArgumentException when a name is invalid
+   */
+  static String keyFunctionSubject(String owner, String keyId, String function) {
+    if (!Names.isFunctionName(function)) {
+      throw new IllegalArgumentException("invalid function name: " + function);
+    }
+    return keySubject(owner, keyId) + ".fn." + function;
+  }
+
+  /** The chain a listing follows: the owner's, narrowed to a key and a function when given. */
+  static String listing(String owner, String startedBy, String function) {
+    if (startedBy == null) {
+      return function == null ? ownerSubject(owner) : functionSubject(owner, function);
+    }
+    return function == null
+        ? keySubject(owner, startedBy)
+        : keyFunctionSubject(owner, startedBy, function);
   }
 
   static StreamConfiguration stream(NatsSettings settings) {

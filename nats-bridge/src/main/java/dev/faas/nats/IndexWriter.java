@@ -55,19 +55,31 @@ final class IndexWriter {
   }
 
   /**
-   * Publishes {@code record}'s summaries on its owner's chain and its function's chain, in
-   * parallel; completes when both are stored.
+   * Publishes {@code record}'s summaries on its owner's chain and its function's chain (and, for a
+   * record an API key started, on that key's chain and the key's chain of the function), in
+   * parallel; completes when all are stored.
    *
    * @throws IllegalArgumentException at once when the owner or the function name is invalid
    */
   CompletableFuture<Void> append(ActivationRecord record) {
     String owner = ActivationIndex.ownerSubject(record.owner());
     String function = ActivationIndex.functionSubject(record.owner(), record.function());
+    CompletableFuture<Void> both =
+        CompletableFuture.allOf(chain(owner, record, ".o"), chain(function, record, ".f"));
+    String key = record.startedBy();
+    if (key == null) {
+      return both;
+    }
+    String byKey = ActivationIndex.keySubject(record.owner(), key);
+    String byKeyAndFunction =
+        ActivationIndex.keyFunctionSubject(record.owner(), key, record.function());
     return CompletableFuture.allOf(
-        inTurn(owner, () -> link(owner, record, record.activationId() + ".o", 1, remembered(owner))),
-        inTurn(
-            function,
-            () -> link(function, record, record.activationId() + ".f", 1, remembered(function))));
+        both, chain(byKey, record, ".k"), chain(byKeyAndFunction, record, ".kf"));
+  }
+
+  private CompletableFuture<Void> chain(String subject, ActivationRecord record, String suffix) {
+    return inTurn(
+        subject, () -> link(subject, record, record.activationId() + suffix, 1, remembered(subject)));
   }
 
   /**

@@ -126,7 +126,8 @@ final class Keys {
     return "*." + apiKeyId(id);
   }
 
-  private static String apiKeyId(String id) {
+  /** @throws IllegalArgumentException when {@code id} is not an API key id */
+  static String apiKeyId(String id) {
     if (!ApiKey.isId(id)) {
       throw new IllegalArgumentException("invalid API key id: " + id);
     }

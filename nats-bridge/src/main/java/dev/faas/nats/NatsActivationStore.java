@@ -115,11 +115,8 @@ public final class NatsActivationStore implements ActivationStore {
    */
   @Override
   public CompletionStage<ActivationPage> list(
-      String owner, String function, int limit, String cursor) {
-    String subject =
-        function == null
-            ? ActivationIndex.ownerSubject(owner)
-            : ActivationIndex.functionSubject(owner, function);
+      String owner, String startedBy, String function, int limit, String cursor) {
+    String subject = ActivationIndex.listing(owner, startedBy, function);
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }

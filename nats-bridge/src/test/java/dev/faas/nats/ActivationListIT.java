@@ -8,6 +8,7 @@ import static dev.faas.nats.Fixtures.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.ActivationPage;
@@ -45,6 +46,7 @@ class ActivationListIT {
   private static final String NOBODY = Fixtures.uid("nobody");
   private static final String GAPPY = Fixtures.uid("gappy");
   private static final String BUSY = Fixtures.uid("busy");
+  private static final String KEYED = Fixtures.uid("keyed");
 
   private BridgeFixture fixture;
   private ActivationStore writer;
@@ -202,6 +204,32 @@ class ActivationListIT {
     assertEquals(100, all(BUSY, "g", 30).size());
   }
 
+  @Test
+  void aKeysListingHoldsWhatItStartedAlone() throws Exception {
+    String key = "0123456789abcdef0123";
+    String otherKey = "fedcba98765432100123";
+    List<String> byKey = new ArrayList<>();
+    List<String> byKeyAlpha = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String function = i % 2 == 0 ? "alpha" : "beta";
+      String startedBy = i % 3 == 0 ? null : (i % 3 == 1 ? key : otherKey);
+      ActivationRecord r = Activations.startedBy(KEYED, newId(), function, at(i), startedBy);
+      await(writer.put(r));
+      if (key.equals(startedBy)) {
+        byKey.add(r.activationId());
+        if (function.equals("alpha")) {
+          byKeyAlpha.add(r.activationId());
+        }
+      }
+    }
+
+    assertEquals(newestFirst(byKey), all(KEYED, key, null, 4));
+    assertEquals(newestFirst(byKeyAlpha), all(KEYED, key, "alpha", 3));
+    assertEquals(30, all(KEYED, null, null, 50).size(), "the owner's listing holds every record");
+    assertThrows(
+        IllegalArgumentException.class, () -> reader.list(KEYED, "not-a-key", null, 5, null));
+  }
+
   private long lastSequence(String subject) throws Exception {
     return readerBridge
         .connection()
@@ -211,11 +239,16 @@ class ActivationListIT {
   }
 
   private List<String> all(String owner, String function, int limit) throws Exception {
+    return all(owner, null, function, limit);
+  }
+
+  private List<String> all(String owner, String startedBy, String function, int limit)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
-      ActivationPage page = await(reader.list(owner, function, limit, cursor));
+      ActivationPage page = await(reader.list(owner, startedBy, function, limit, cursor));
       assertTrue(page.activations().size() <= limit);
       if (page.nextCursor() != null) {
         assertEquals(limit, page.activations().size(), "only the last page is short");

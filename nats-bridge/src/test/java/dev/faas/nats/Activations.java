@@ -36,6 +36,17 @@ final class Activations {
         12L, true);
   }
 
+  /** A record the API key {@code startedBy} started. */
+  static ActivationRecord startedBy(
+      String owner, String id, String function, Instant startedAt, String startedBy) {
+    ActivationRecord r = record(owner, id, function, startedAt);
+    return new ActivationRecord(
+        r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(),
+        r.result(), r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(),
+        r.warm(), r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen(),
+        startedBy);
+  }
+
   static ActivationRecord record(String owner, String id, String function, Instant startedAt) {
     return record(owner, id, function, startedAt, ("result of " + id).getBytes());
   }

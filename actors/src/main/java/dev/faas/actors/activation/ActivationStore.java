@@ -25,7 +25,20 @@ public interface ActivationStore {
    * @throws IllegalArgumentException at once for an invalid owner or function name, or a limit
    *     below 1
    */
-  CompletionStage<ActivationPage> list(String owner, String function, int limit, String cursor);
+  default CompletionStage<ActivationPage> list(
+      String owner, String function, int limit, String cursor) {
+    return list(owner, null, function, limit, cursor);
+  }
+
+  /**
+   * As {@link #list(String, String, int, String)}, only the records the API key {@code startedBy}
+   * started when it is not null (what an {@code invoke} key may list), at the same bounded cost.
+   *
+   * @throws IllegalArgumentException at once for an invalid owner, key id or function name, or a
+   *     limit below 1
+   */
+  CompletionStage<ActivationPage> list(
+      String owner, String startedBy, String function, int limit, String cursor);
 
   /**
    * Removes every record of {@code owner} (when the user is deleted); completes normally when there

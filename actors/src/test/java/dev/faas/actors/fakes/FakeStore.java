@@ -70,7 +70,7 @@ public final class FakeStore implements ActivationStore {
    */
   @Override
   public CompletionStage<ActivationPage> list(
-      String owner, String function, int limit, String cursor) {
+      String owner, String startedBy, String function, int limit, String cursor) {
     int from;
     try {
       from = cursor == null ? 0 : Integer.parseInt(cursor);
@@ -83,6 +83,7 @@ public final class FakeStore implements ActivationStore {
     List<ActivationRecord> all =
         records.values().stream()
             .filter(r -> r.owner().equals(owner) && (function == null || r.function().equals(function)))
+            .filter(r -> startedBy == null || startedBy.equals(r.startedBy()))
             .sorted(Comparator.comparing(ActivationRecord::startedAt).reversed())
             .map(FakeStore::withoutResultAndLogs)
             .toList();

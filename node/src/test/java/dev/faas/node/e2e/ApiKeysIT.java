@@ -15,6 +15,8 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +102,16 @@ class ApiKeysIT {
     String tokenId = byToken.header("X-Activation-Id");
     assertEquals(200, user.get("/v1/activations/" + tokenId).status());
     assertEquals(404, key.get("/v1/activations/" + tokenId).status());
-    assertRefused(key.get("/v1/activations"));
+    // Its listing holds what it started and nothing its user started otherwise.
+    Reply listed = key.get("/v1/activations");
+    assertEquals(200, listed.status(), listed.text());
+    List<String> ids = new ArrayList<>();
+    listed.json().get("activations").forEach(a -> ids.add(a.get("activationId").asText()));
+    assertEquals(List.of(invoked.header("X-Activation-Id")), ids);
+    Reply listedEcho = key.get("/v1/activations?function=echo");
+    assertEquals(1, listedEcho.json().get("activations").size(), listedEcho.text());
+    Reply all = user.get("/v1/activations");
+    assertEquals(2, all.json().get("activations").size(), all.text());
 
     assertRefused(key.invoke("other", "hello"));
     assertRefused(key.call("POST", "/v1/functions", "{\"name\":\"mine\",\"image\":\"" + echoImage + "\"}"));
