@@ -245,6 +245,7 @@ public final class NatsBridge implements AutoCloseable {
       warnOnSmallPayload(conn);
       Map<String, KeyValue> handles = BucketSetup.ensure(conn, settings);
       ActivationStream.ensure(conn, settings);
+      PermitStreams.ensure(conn, settings);
       buckets.setUp(conn, handles);
       setupRetryMillis = SETUP_RETRY_MIN_MILLIS;
       log.info("NATS buckets and stream ready on [{}]", settings.connectionName());
