@@ -39,6 +39,8 @@ final class FunctionOperations {
   private final Lookups lookups;
   private final Clock clock;
   private final int updateAttempts;
+  private final int maxConcurrentPerUser;
+  private final int maxFunctionsPerUser;
 
   FunctionOperations(
       FunctionStore store,
@@ -47,7 +49,9 @@ final class FunctionOperations {
       WatchedCache<FunctionSpec> cache,
       Lookups lookups,
       Clock clock,
-      int updateAttempts) {
+      int updateAttempts,
+      int maxConcurrentPerUser,
+      int maxFunctionsPerUser) {
     this.store = store;
     this.images = images;
     this.pulls = pulls;
@@ -55,6 +59,13 @@ final class FunctionOperations {
     this.lookups = lookups;
     this.clock = clock;
     this.updateAttempts = updateAttempts;
+    this.maxConcurrentPerUser = maxConcurrentPerUser;
+    this.maxFunctionsPerUser = maxFunctionsPerUser;
+  }
+
+  /** The most a function's {@code maxConcurrency} may be. */
+  int maxConcurrentPerUser() {
+    return maxConcurrentPerUser;
   }
 
   /**
@@ -62,6 +73,14 @@ final class FunctionOperations {
    * local under local-first); an image the owner cannot have is 400 and nothing is stored.
    */
   CompletionStage<ApiResult> create(String owner, FunctionRequest request) {
+    // Counted on this node's cache: concurrent creates on several nodes may pass it together by
+    // a few (docs/decisions/0015); a create never waits for a count across the cluster.
+    if (lookups.functionsOf(owner).size() >= maxFunctionsPerUser) {
+      return done(
+          new ApiResult.FunctionsLimit(
+              "you have " + maxFunctionsPerUser + " functions, as many as you may have; delete"
+                  + " one first"));
+    }
     return resolve(owner, request)
         .thenCompose(
             resolved ->

@@ -30,7 +30,7 @@ final class FunctionRoutes {
                         Responses.complete(
                             () ->
                                 functions.create(
-                                    caller.username(), FunctionRequest.forCreate(body))))),
+                                    caller.username(), FunctionRequest.forCreate(body, functions.maxConcurrentPerUser()))))),
         Endpoint.authenticated(
             GET,
             "/v1/functions",
@@ -57,7 +57,8 @@ final class FunctionRoutes {
                                       return functions.update(
                                           caller.username(),
                                           name,
-                                          FunctionRequest.forUpdate(body, name),
+                                          FunctionRequest.forUpdate(
+                                              body, name, functions.maxConcurrentPerUser()),
                                           IfMatch.parse(ifMatch));
                                     })))),
         Endpoint.authenticated(

@@ -1,5 +1,7 @@
 package dev.faas.http;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 
 import dev.faas.actors.Stages;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /** The one mapping from outcomes and failures to HTTP responses. */
 final class Responses {
+  // Every InvalidRequest names its field first: "field 'env' ...".
+  private static final Pattern FIELD = Pattern.compile("field '([A-Za-z0-9_]+)");
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
 
   /** The same body for an unknown user and a wrong password, so neither can be told apart. */
@@ -74,7 +78,12 @@ final class Responses {
       return ProblemType.PRECONDITION_FAILED.problem(stale.detail()).toResponse();
     }
     if (outcome instanceof ApiResult.Invalid invalid) {
-      return ProblemType.VALIDATION.problem(invalid.detail()).toResponse();
+      Problem problem = ProblemType.VALIDATION.problem(invalid.detail());
+      Matcher field = FIELD.matcher(invalid.detail());
+      return (field.lookingAt() ? problem.with("field", field.group(1)) : problem).toResponse();
+    }
+    if (outcome instanceof ApiResult.FunctionsLimit limit) {
+      return ProblemType.LIMIT_FUNCTIONS.problem(limit.detail()).toResponse();
     }
     if (outcome instanceof ApiResult.ImageRefused refused) {
       return Problem.of(StatusCodes.BAD_REQUEST, refused.detail())

@@ -28,6 +28,7 @@ final class UserOperations {
   private final PasswordHasher hasher;
   private final TokenService tokens;
   private final Clock clock;
+  private final UserLimits limits;
 
   UserOperations(
       UserStore userStore,
@@ -38,7 +39,8 @@ final class UserOperations {
       Lookups lookups,
       PasswordHasher hasher,
       TokenService tokens,
-      Clock clock) {
+      Clock clock,
+      UserLimits limits) {
     this.userStore = userStore;
     this.functionStore = functionStore;
     this.users = users;
@@ -48,6 +50,7 @@ final class UserOperations {
     this.hasher = hasher;
     this.tokens = tokens;
     this.clock = clock;
+    this.limits = limits;
   }
 
   CompletionStage<ApiResult> register(Credentials credentials) {
@@ -99,11 +102,18 @@ final class UserOperations {
   CompletionStage<ApiResult> me(AuthenticatedUser caller) {
     return lookups
         .user(caller.username())
-        .thenApply(
+        .thenCompose(
             found ->
                 found
-                    .<ApiResult>map(user -> new ApiResult.Ok(Views.UserView.of(user.value()), null))
-                    .orElseGet(() -> new ApiResult.Missing("the user no longer exists")));
+                    .map(
+                        user ->
+                            limits
+                                .view(user.value())
+                                .<ApiResult>thenApply(view -> new ApiResult.Ok(view, null)))
+                    .orElseGet(
+                        () ->
+                            CompletableFuture.completedFuture(
+                                new ApiResult.Missing("the user no longer exists"))));
   }
 
   /**

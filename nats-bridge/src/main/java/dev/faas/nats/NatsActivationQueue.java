@@ -4,6 +4,7 @@ import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
+import dev.faas.actors.activation.ConcurrencyUsage;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.model.FunctionSpec;
 import io.nats.client.Connection;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       AdmissionRefused.Unavailable}.
  * </ul>
  */
-public final class NatsActivationQueue implements ActivationQueue, AutoCloseable {
+public final class NatsActivationQueue
+    implements ActivationQueue, ConcurrencyUsage, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsActivationQueue.class);
   /** Workers announce every second: routed to only while their last word is this recent. */
   static final Duration ROUTE_WINDOW = Duration.ofSeconds(2);
@@ -252,7 +254,8 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     }
   }
 
-  /** How many permits of the per-user limit {@code owner} holds now, across the cluster. */
+  /** {@inheritDoc} The messages on the owner's subject of the per-user permit stream. */
+  @Override
   public CompletionStage<Integer> held(String owner) {
     Connection conn = subscribedOn;
     if (!isListening()) {
