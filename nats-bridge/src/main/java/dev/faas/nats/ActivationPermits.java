@@ -8,15 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * An API node's account of the permits its activations hold (docs/decisions/0015). An activation
- * takes its permits at its first submit and keeps them across a fallback's second submit; they
- * travel in its message's headers, and whoever settles the message gives them back: the worker
- * when it acks or drops it, this node when no message of the activation is left for a worker.
+ * An API node's account of the permits its activations hold (docs/decisions/0015). A submit takes
+ * the permits unless the activation holds some; they travel in its message's headers, and whoever
+ * settles the message gives them back: the worker when it acks or drops it, this node when no
+ * message of the activation is left for a worker.
  *
- * <p>This node gives them back once the activation is done here (its listener closed), no submit
- * of it is in flight, and every message of it that the stream took was withdrawn. A message a
- * worker took is the worker's to settle, so a running activation keeps its permits until its
- * worker is done with it, however long its caller waits.
+ * <p>This node gives them back once no submit of the activation is in flight and every message of
+ * it that the stream took was withdrawn (or none was taken: a refusal). A fallback's second
+ * submit then takes them afresh. A message a worker took is the worker's to settle, so a running
+ * activation keeps its permits until its worker is done with it, however long its caller waits.
  */
 final class ActivationPermits {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -33,7 +33,6 @@ final class ActivationPermits {
     private Held held; // guarded by this
     private int inFlight; // guarded by this
     private boolean done; // guarded by this
-    private boolean released; // guarded by this
     private final Set<Long> queued = new HashSet<>(); // guarded by this
 
     /** The permits taken by an earlier submit of this activation, or null. */
@@ -80,19 +79,24 @@ final class ActivationPermits {
       maybeRelease();
     }
 
+    // Given back as soon as no message of the activation is left for a worker and no submit is
+    // in flight: a refused submit, a withdrawal. A later submit (a fallback) takes them afresh:
+    // a worker that dropped the routed message has given them back already.
     private void maybeRelease() {
       Held toRelease = null;
+      boolean finished;
       synchronized (this) {
-        if (done && inFlight == 0) {
+        finished = done && inFlight == 0;
+        if (inFlight == 0 && queued.isEmpty() && held != null) {
+          toRelease = held;
+          held = null;
+        }
+        if (finished) {
           // Messages still queued are a worker's to settle: the actor withdraws none any more.
           queued.forEach(t -> byTicket.remove(t, ActivationPermits.Entry.this));
-          if (queued.isEmpty() && held != null && !released) {
-            released = true;
-            toRelease = held;
-          }
         }
       }
-      if (done) {
+      if (finished) {
         entries.remove(key, this);
       }
       if (toRelease != null) {

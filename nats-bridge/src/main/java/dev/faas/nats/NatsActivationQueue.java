@@ -148,8 +148,8 @@ public final class NatsActivationQueue
               "request of " + message.size() + " bytes is over the server's max payload of "
                   + conn.getMaxPayload(), null));
     }
-    // The permits first (docs/decisions/0015): taken once per activation, kept across a
-    // fallback's second submit, and named in the message so its worker gives them back.
+    // The permits first (docs/decisions/0015), named in the message so that its worker gives
+    // them back; a submit after a withdrawal (a fallback) takes them afresh.
     ActivationPermits.Entry entry = permits.of(request.activationId());
     entry.submitting();
     Permits.Held taken = entry.held();
@@ -269,11 +269,12 @@ public final class NatsActivationQueue
   public CompletionStage<Void> withdraw(long ticket) {
     ActivationPermits.Entry entry = permits.byTicket(ticket);
     CompletionStage<Void> done = withdrawals.withdraw(ticket, blocking);
-    if (entry != null) {
-      // Withdrawn or already gone: either way no worker will settle this message later.
-      done.thenRun(() -> entry.withdrawn(ticket));
+    if (entry == null) {
+      return done;
     }
-    return done;
+    // Withdrawn or already gone: no worker will settle this message later, so this node gives
+    // the permits back, before the caller (a fallback) submits again and takes them afresh.
+    return done.thenRun(() -> entry.withdrawn(ticket));
   }
 
   @Override
