@@ -202,6 +202,33 @@ class PermitsIT {
     waitUntil(Duration.ofSeconds(5), "the permit given back", () -> held(queue) == 0);
   }
 
+  @Test
+  void aLostWorkersPermitComesBackWhenAnotherWorkerDropsTheRedelivery() throws Exception {
+    NatsActivationQueue queue =
+        TransportFixture.queue(fixture.bridges.ready(settings("api-a")), "api-a");
+    String id = newId();
+    AutoCloseable listener = queue.listen(id, e -> {});
+    await(queue.submit(request(id)));
+    NatsBridge doomed = fixture.bridges.ready(settings("doomed"));
+    List<WorkItem> taken = new ArrayList<>();
+    while (taken.isEmpty()) {
+      taken.addAll(await(doomed.workSource().pull(1, Duration.ofSeconds(1))));
+    }
+    // The caller gives up on it; its message is the lost worker's, so the permit stays held.
+    listener.close();
+    doomed.close();
+    assertEquals(1, await(queue.held("ann")));
+
+    var survivor = fixture.bridges.ready(settings("survivor")).workSource();
+    List<WorkItem> redelivered = new ArrayList<>();
+    while (redelivered.isEmpty()) {
+      redelivered.addAll(await(survivor.pull(1, Duration.ofSeconds(2))));
+    }
+    assertEquals(id, redelivered.get(0).request().activationId());
+    await(redelivered.get(0).drop());
+    assertEquals(0, await(queue.held("ann")));
+  }
+
   private static int held(NatsActivationQueue queue) {
     try {
       return await(queue.held("ann"));
