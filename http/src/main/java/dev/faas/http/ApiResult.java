@@ -46,6 +46,9 @@ sealed interface ApiResult {
    */
   record ImageRefused(String reason, String detail) implements ApiResult {}
 
+  /** 409 {@code limit-functions}: the caller has {@code FAAS_MAX_FUNCTIONS_PER_USER} functions. */
+  record FunctionsLimit(String detail) implements ApiResult {}
+
   /** Unknown user or wrong password, deliberately indistinguishable; answered 401. */
   record BadCredentials() implements ApiResult {}
 }

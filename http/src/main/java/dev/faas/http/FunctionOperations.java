@@ -46,6 +46,8 @@ final class FunctionOperations {
   private final Etags etags;
   private final Clock clock;
   private final int updateAttempts;
+  private final int maxConcurrentPerUser;
+  private final int maxFunctionsPerUser;
 
   FunctionOperations(
       FunctionStore store,
@@ -55,7 +57,9 @@ final class FunctionOperations {
       Lookups lookups,
       Etags etags,
       Clock clock,
-      int updateAttempts) {
+      int updateAttempts,
+      int maxConcurrentPerUser,
+      int maxFunctionsPerUser) {
     this.store = store;
     this.images = images;
     this.pulls = pulls;
@@ -64,6 +68,13 @@ final class FunctionOperations {
     this.etags = etags;
     this.clock = clock;
     this.updateAttempts = updateAttempts;
+    this.maxConcurrentPerUser = maxConcurrentPerUser;
+    this.maxFunctionsPerUser = maxFunctionsPerUser;
+  }
+
+  /** The most a function's {@code maxConcurrency} may be. */
+  int maxConcurrentPerUser() {
+    return maxConcurrentPerUser;
   }
 
   /**
@@ -74,6 +85,14 @@ final class FunctionOperations {
    */
   CompletionStage<ApiResult> create(AuthenticatedUser caller, FunctionRequest request) {
     String owner = caller.userId();
+    // Counted on this node's cache: concurrent creates on several nodes may pass it together by
+    // a few (docs/decisions/0015); a create never waits for a count across the cluster.
+    if (lookups.functionsOf(owner).size() >= maxFunctionsPerUser) {
+      return done(
+          new ApiResult.FunctionsLimit(
+              "you have " + maxFunctionsPerUser + " functions, as many as you may have; delete"
+                  + " one first"));
+    }
     return resolve(owner, request)
         .thenCompose(
             resolved ->

@@ -2,8 +2,10 @@ package dev.faas.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.model.ImageState;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.model.Names;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,27 +24,36 @@ record FunctionRequest(
     String description,
     Map<String, String> env,
     InputMode inputMode,
-    boolean network) {
+    boolean network,
+    int maxConcurrency) {
 
   static final int MAX_DESCRIPTION_CHARS = 1024;
   static final int MAX_ENV_ENTRIES = 128;
+  /**
+   * The most the environment may weigh, names and values in UTF-8 together: the whole function
+   * travels with every activation in one NATS header, which must stay well under the server's
+   * 64 KiB header limit with the request's other fields (docs/decisions/0015).
+   */
+  static final int MAX_ENV_BYTES = 32 * 1024;
 
   private static final Set<String> FIELDS =
       Set.of(
-          "name", "image", "timeoutMs", "memoryMb", "description", "env", "inputMode", "network");
+          "name", "image", "timeoutMs", "memoryMb", "description", "env", "inputMode", "network",
+          "maxConcurrency");
   // What GET returns besides the fields above, so a fetched function can be sent back as it is.
   private static final Set<String> READ_ONLY =
       Set.of("imageDigest", "status", "statusDetail", "createdAt", "updatedAt", "revision");
   private static final Pattern ENV_KEY = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
   /** The body of a create: the name is in the body and required. */
-  static FunctionRequest forCreate(JsonNode body) {
+  static FunctionRequest forCreate(JsonNode body, int maxConcurrentPerUser) {
     JsonFields fields = JsonFields.of(body, FIELDS, READ_ONLY);
-    return read(fields, checkName(fields.requiredString("name"), "field 'name'"));
+    return read(
+        fields, checkName(fields.requiredString("name"), "field 'name'"), maxConcurrentPerUser);
   }
 
   /** The body of an update: the name comes from the path; a name in the body must agree. */
-  static FunctionRequest forUpdate(JsonNode body, String pathName) {
+  static FunctionRequest forUpdate(JsonNode body, String pathName, int maxConcurrentPerUser) {
     JsonFields fields = JsonFields.of(body, FIELDS, READ_ONLY);
     fields
         .string("name")
@@ -51,7 +62,7 @@ record FunctionRequest(
             name -> {
               throw new InvalidRequest("field 'name' must be the name in the path or absent");
             });
-    return read(fields, pathName);
+    return read(fields, pathName, maxConcurrentPerUser);
   }
 
   /** {@code name} when it is a valid function name; else 400 naming {@code what}. */
@@ -71,17 +82,19 @@ record FunctionRequest(
         owner,
         name,
         image,
+        ImageState.asIs(),
         timeoutMs,
         memoryMb,
         description,
         env,
         inputMode,
         network,
+        maxConcurrency,
         createdAt,
         updatedAt);
   }
 
-  private static FunctionRequest read(JsonFields fields, String name) {
+  private static FunctionRequest read(JsonFields fields, String name, int maxConcurrentPerUser) {
     String image = fields.requiredString("image");
     if (Names.isImageId(image)) {
       throw new InvalidRequest(
@@ -111,8 +124,10 @@ record FunctionRequest(
     InputMode inputMode =
         fields.string("inputMode").map(FunctionRequest::inputMode).orElse(InputMode.STDIN);
     boolean network = fields.bool("network").orElse(false);
+    // 0: none of its own, the owner's limit alone.
+    int maxConcurrency = fields.integer("maxConcurrency", 1, maxConcurrentPerUser).orElse(0);
     return new FunctionRequest(
-        name, image, timeoutMs, memoryMb, description, env, inputMode, network);
+        name, image, timeoutMs, memoryMb, description, env, inputMode, network, maxConcurrency);
   }
 
   private static Map<String, String> env(JsonNode object) {
@@ -120,6 +135,7 @@ record FunctionRequest(
       throw new InvalidRequest("field 'env' may have at most " + MAX_ENV_ENTRIES + " entries");
     }
     Map<String, String> env = new LinkedHashMap<>();
+    long bytes = 0;
     for (Map.Entry<String, JsonNode> entry : object.properties()) {
       String key = entry.getKey();
       if (!ENV_KEY.matcher(key).matches()) {
@@ -132,6 +148,12 @@ record FunctionRequest(
         throw new InvalidRequest("field 'env." + key + "' must be a string without NUL characters");
       }
       env.put(key, value.textValue());
+      bytes += key.length() + 1 + value.textValue().getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_ENV_BYTES) {
+        throw new InvalidRequest(
+            "field 'env' may have at most " + MAX_ENV_BYTES
+                + " bytes of names and values (UTF-8) in all");
+      }
     }
     return env;
   }

@@ -29,7 +29,10 @@ final class FunctionRoutes {
                     body ->
                         Responses.complete(
                             () ->
-                                functions.create(caller, FunctionRequest.forCreate(body))))),
+                                functions.create(
+                                    caller,
+                                    FunctionRequest.forCreate(
+                                        body, functions.maxConcurrentPerUser()))))),
         Endpoint.authenticated(
             GET,
             "/v1/functions",
@@ -56,7 +59,8 @@ final class FunctionRoutes {
                                       return functions.update(
                                           caller.userId(),
                                           name,
-                                          FunctionRequest.forUpdate(body, name),
+                                          FunctionRequest.forUpdate(
+                                              body, name, functions.maxConcurrentPerUser()),
                                           IfMatch.parse(ifMatch));
                                     })))),
         Endpoint.authenticated(

@@ -1,5 +1,7 @@
 package dev.faas.http;
 
+import dev.faas.actors.activation.ConcurrencyUsage;
+import java.util.concurrent.CompletableFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import dev.faas.actors.activation.ActivationStore;
@@ -111,6 +113,18 @@ public final class HttpApi {
    * @throws IllegalArgumentException when two endpoints share a method and template
    */
   public HttpApi(HttpSettings settings, Dependencies deps, List<Endpoint> contributions) {
+    this(settings, deps, contributions, owner -> CompletableFuture.completedFuture(0));
+  }
+
+  /**
+   * As {@link #HttpApi(HttpSettings, Dependencies, List)}, with where {@code /v1/users/me} reads
+   * how many activations a user holds now.
+   */
+  public HttpApi(
+      HttpSettings settings,
+      Dependencies deps,
+      List<Endpoint> contributions,
+      ConcurrencyUsage usage) {
     this.settings = Objects.requireNonNull(settings, "settings");
     Lookups lookups = Lookups.of(deps);
     UserOperations userOps =
@@ -125,7 +139,8 @@ public final class HttpApi {
             deps.passwordHasher(),
             deps.tokenService(),
             deps.clock(),
-            deps.keyStore());
+            deps.keyStore(),
+            new UserLimits(settings, Objects.requireNonNull(usage, "usage"), lookups));
     FunctionOperations functionOps =
         new FunctionOperations(
             deps.functionStore(),
@@ -135,7 +150,9 @@ public final class HttpApi {
             lookups,
             deps.tokenService().etags(),
             deps.clock(),
-            settings.updateAttempts());
+            settings.updateAttempts(),
+            settings.maxConcurrentPerUser(),
+            settings.maxFunctionsPerUser());
     List<Endpoint> endpoints = new ArrayList<>();
     endpoints.addAll(new UserRoutes(userOps).endpoints());
     endpoints.addAll(new FunctionRoutes(functionOps).endpoints());

@@ -87,6 +87,13 @@ final class InvocationResponses {
     if (failure instanceof Unavailable unavailable) {
       return unavailable.reason();
     }
+    if (failure instanceof Rejected rejected) {
+      return switch (rejected.limit()) {
+        case USER -> "you have as many activations running as you may; nothing was run";
+        case FUNCTION -> "the function has as many activations running as it may; nothing was run";
+        case CLUSTER -> "the maximum of concurrent activations is reached; nothing was run";
+      };
+    }
     return "the maximum of concurrent activations is reached; nothing was run";
   }
 

@@ -24,6 +24,13 @@ enum ProblemType {
       "image-unavailable", StatusCodes.BAD_GATEWAY, "The function's image is not available"),
   LIMIT_CLUSTER(
       "limit-cluster", StatusCodes.TOO_MANY_REQUESTS, "The platform's concurrency limit is reached"),
+  LIMIT_USER(
+      "limit-user", StatusCodes.TOO_MANY_REQUESTS, "Your concurrency limit is reached"),
+  LIMIT_FUNCTION(
+      "limit-function", StatusCodes.TOO_MANY_REQUESTS,
+      "The function's concurrency limit is reached"),
+  LIMIT_FUNCTIONS(
+      "limit-functions", StatusCodes.CONFLICT, "You have as many functions as you may have"),
   WORKER_UNAVAILABLE(
       "worker-unavailable", StatusCodes.SERVICE_UNAVAILABLE, "No worker could run the activation"),
   WORKER_LOST(
@@ -75,8 +82,12 @@ enum ProblemType {
     if (failure instanceof TimedOut) {
       return FUNCTION_TIMEOUT;
     }
-    if (failure instanceof Rejected) {
-      return LIMIT_CLUSTER;
+    if (failure instanceof Rejected rejected) {
+      return switch (rejected.limit()) {
+        case USER -> LIMIT_USER;
+        case FUNCTION -> LIMIT_FUNCTION;
+        case CLUSTER -> LIMIT_CLUSTER;
+      };
     }
     if (failure instanceof Unavailable) {
       return WORKER_UNAVAILABLE;

@@ -77,6 +77,9 @@ final class Responses {
     if (outcome instanceof ApiResult.Invalid invalid) {
       return Validation.problem(invalid.detail()).toResponse();
     }
+    if (outcome instanceof ApiResult.FunctionsLimit limit) {
+      return ProblemType.LIMIT_FUNCTIONS.problem(limit.detail()).toResponse();
+    }
     if (outcome instanceof ApiResult.ImageRefused refused) {
       return Problem.of(StatusCodes.BAD_REQUEST, refused.detail())
           .typed(ProblemType.IMAGE_UNAVAILABLE.uri(), ProblemType.IMAGE_UNAVAILABLE.title())

@@ -42,6 +42,7 @@ final class UserOperations {
   private final TokenService tokens;
   private final Clock clock;
   private final KeyStore keys;
+  private final UserLimits limits;
 
   UserOperations(
       UserStore userStore,
@@ -54,7 +55,8 @@ final class UserOperations {
       PasswordHasher hasher,
       TokenService tokens,
       Clock clock,
-      KeyStore keys) {
+      KeyStore keys,
+      UserLimits limits) {
     this.userStore = userStore;
     this.functionStore = functionStore;
     this.activations = activations;
@@ -66,6 +68,7 @@ final class UserOperations {
     this.tokens = tokens;
     this.clock = clock;
     this.keys = keys;
+    this.limits = limits;
   }
 
   CompletionStage<ApiResult> register(Credentials credentials) {
@@ -117,11 +120,18 @@ final class UserOperations {
   CompletionStage<ApiResult> me(AuthenticatedUser caller) {
     return lookups
         .user(caller.username())
-        .thenApply(
+        .thenCompose(
             found ->
                 found
-                    .<ApiResult>map(user -> new ApiResult.Ok(Views.UserView.of(user.value()), null))
-                    .orElseGet(() -> new ApiResult.Missing("the user no longer exists")));
+                    .map(
+                        user ->
+                            limits
+                                .view(user.value())
+                                .<ApiResult>thenApply(view -> new ApiResult.Ok(view, null)))
+                    .orElseGet(
+                        () ->
+                            CompletableFuture.completedFuture(
+                                new ApiResult.Missing("the user no longer exists"))));
   }
 
   /**

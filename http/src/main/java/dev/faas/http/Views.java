@@ -22,6 +22,20 @@ final class Views {
     }
   }
 
+  /**
+   * {@code GET /v1/users/me}: the user with their limits and what they use of them now.
+   *
+   * @param usage null when the activation queue could not be asked
+   */
+  record MeView(
+      String username,
+      Instant createdAt,
+      Amounts limits,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Amounts usage) {}
+
+  /** A number of concurrent activations and of functions. */
+  record Amounts(int concurrent, int functions) {}
+
   record TokenView(String token, String tokenType, Instant expiresAt) {
     static TokenView of(IssuedToken issued) {
       return new TokenView(issued.token(), "Bearer", issued.expiresAt());
@@ -40,6 +54,7 @@ final class Views {
       Map<String, String> env,
       String inputMode,
       boolean network,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxConcurrency,
       Instant createdAt,
       Instant updatedAt,
       long revision) {
@@ -61,6 +76,7 @@ final class Views {
           new TreeMap<>(f.env()), // sorted, so the same function always reads the same
           f.inputMode() == InputMode.ARG ? "arg" : "stdin",
           f.network(),
+          f.maxConcurrency() > 0 ? f.maxConcurrency() : null,
           f.createdAt(),
           f.updatedAt(),
           revision);

@@ -4,6 +4,7 @@ import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.AdmissionRefused;
+import dev.faas.actors.activation.ConcurrencyUsage;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.model.FunctionSpec;
 import io.nats.client.Connection;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       AdmissionRefused.Unavailable}.
  * </ul>
  */
-public final class NatsActivationQueue implements ActivationQueue, AutoCloseable {
+public final class NatsActivationQueue
+    implements ActivationQueue, ConcurrencyUsage, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsActivationQueue.class);
   /** Workers announce every second: routed to only while their last word is this recent. */
   static final Duration ROUTE_WINDOW = Duration.ofSeconds(2);
@@ -54,6 +56,7 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
   private final Executor blocking;
   private final LiveWorkers liveWorkers;
   private final Withdrawals withdrawals;
+  private final ActivationPermits permits;
   private final LinkChanges linkChanges;
   private final Map<String, Consumer<WorkerEvent>> listeners = new ConcurrentHashMap<>();
   private final Object lock = new Object();
@@ -75,6 +78,7 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     this.liveWorkers =
         new LiveWorkers(settings.liveWorkerWindow(), ROUTE_WINDOW, System::nanoTime);
     this.withdrawals = new Withdrawals(buckets, timeout);
+    this.permits = new ActivationPermits(this::release);
     this.linkChanges = linkChanges;
   }
 
@@ -100,7 +104,10 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
   @Override
   public AutoCloseable listen(String activationId, Consumer<WorkerEvent> onEvent) {
     listeners.put(activationId, onEvent);
-    return () -> listeners.remove(activationId, onEvent);
+    return () -> {
+      listeners.remove(activationId, onEvent);
+      permits.done(activationId);
+    };
   }
 
   @Override
@@ -141,6 +148,56 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
               "request of " + message.size() + " bytes is over the server's max payload of "
                   + conn.getMaxPayload(), null));
     }
+    // The permits first (docs/decisions/0015), named in the message so that its worker gives
+    // them back; a submit after a withdrawal (a fallback) takes them afresh.
+    ActivationPermits.Entry entry = permits.of(request.activationId());
+    entry.submitting();
+    Permits.Held taken = entry.held();
+    CompletableFuture<Permits.Held> held;
+    if (taken != null) {
+      held = CompletableFuture.completedFuture(taken);
+    } else {
+      held = new CompletableFuture<>();
+      try {
+        blocking.execute(
+            () -> {
+              try {
+                Permits.Held p = Permits.acquire(conn, timeout, request.function());
+                entry.took(p);
+                held.complete(p);
+              } catch (RuntimeException e) {
+                held.completeExceptionally(e);
+              }
+            });
+      } catch (RuntimeException e) {
+        held.completeExceptionally(e);
+      }
+    }
+    CompletableFuture<Long> ticket = new CompletableFuture<>();
+    held.whenComplete(
+        (p, refused) -> {
+          if (refused != null) {
+            entry.submitted(0);
+            ticket.completeExceptionally(Admission.refusal(refused));
+          } else {
+            publishHolding(request, subject, msgId, message, p, entry, ticket);
+          }
+        });
+    // Bounded here rather than by jnats: its own publish timeout depends on its cleanup timer.
+    // The permits and the publish each have the request timeout: the whole at most twice it.
+    return ticket
+        .orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(failure -> CompletableFuture.failedFuture(Admission.refusal(failure)));
+  }
+
+  private void publishHolding(
+      ActivationRequest request,
+      String subject,
+      String msgId,
+      MessageCodec.Encoded message,
+      Permits.Held held,
+      ActivationPermits.Entry entry,
+      CompletableFuture<Long> ticket) {
     PublishOptions options =
         PublishOptions.builder()
             .expectedStream(ActivationStream.STREAM)
@@ -150,31 +207,74 @@ public final class NatsActivationQueue implements ActivationQueue, AutoCloseable
     try {
       published =
           jetStream()
-              .publishAsync(subject, message.headers(), message.body(), options);
+              .publishAsync(subject, held.addTo(message.headers()), message.body(), options);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(Admission.refusal(e));
+      entry.submitted(0);
+      ticket.completeExceptionally(Admission.refusal(e));
+      return;
     }
-    CompletableFuture<Long> ticket = new CompletableFuture<>();
     published.whenComplete(
         (ack, failure) -> {
           if (failure != null) {
+            entry.submitted(0);
             ticket.completeExceptionally(Admission.refusal(failure));
-          } else if (!ticket.complete(ack.getSeqno())) {
+            return;
+          }
+          entry.submitted(ack.getSeqno());
+          if (!ticket.complete(ack.getSeqno())) {
             // Accepted after its caller was told it was not: free the place nobody waits on.
             log.info("Activation [{}] accepted after its submit timed out, withdrawing it",
                 request.activationId());
-            withdrawals.withdraw(ack.getSeqno(), blocking);
+            withdrawals
+                .withdraw(ack.getSeqno(), blocking)
+                .thenRun(() -> entry.withdrawn(ack.getSeqno()));
           }
         });
-    // Bounded here rather than by jnats: its own publish timeout depends on its cleanup timer.
-    return ticket
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(failure -> CompletableFuture.failedFuture(Admission.refusal(failure)));
+  }
+
+  // Never under a lock, on the blocking executor; a failure leaves the permits to the streams'
+  // max age.
+  private void release(Permits.Held held) {
+    Connection conn = subscribedOn;
+    if (conn == null) {
+      return;
+    }
+    try {
+      blocking.execute(
+          () -> {
+            try {
+              Permits.release(conn, timeout, held);
+            } catch (RuntimeException e) {
+              log.warn("Permits [{}] not given back (they expire at the streams' max age): [{}]",
+                  held, e.getMessage());
+            }
+          });
+    } catch (RuntimeException e) {
+      log.warn("Permits [{}] not given back: [{}]", held, e.getMessage());
+    }
+  }
+
+  /** {@inheritDoc} The messages on the owner's subject of the per-user permit stream. */
+  @Override
+  public CompletionStage<Integer> held(String owner) {
+    Connection conn = subscribedOn;
+    if (!isListening()) {
+      return CompletableFuture.failedFuture(
+          new AdmissionRefused.Unavailable("not connected to NATS", null));
+    }
+    return CompletableFuture.supplyAsync(() -> Permits.held(conn, timeout, owner), blocking);
   }
 
   @Override
   public CompletionStage<Void> withdraw(long ticket) {
-    return withdrawals.withdraw(ticket, blocking);
+    ActivationPermits.Entry entry = permits.byTicket(ticket);
+    CompletionStage<Void> done = withdrawals.withdraw(ticket, blocking);
+    if (entry == null) {
+      return done;
+    }
+    // Withdrawn or already gone: no worker will settle this message later, so this node gives
+    // the permits back, before the caller (a fallback) submits again and takes them afresh.
+    return done.thenRun(() -> entry.withdrawn(ticket));
   }
 
   @Override

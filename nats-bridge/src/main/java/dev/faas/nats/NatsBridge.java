@@ -1,6 +1,8 @@
 package dev.faas.nats;
 
 import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.activation.AdmissionRefused;
+import dev.faas.actors.activation.ConcurrencyUsage;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.store.ConfigStore;
 import dev.faas.actors.store.ImagePullStore;
@@ -13,6 +15,7 @@ import io.nats.client.ConnectionListener.Events;
 import io.nats.client.KeyValue;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -174,6 +177,22 @@ public final class NatsBridge implements AutoCloseable {
     return queue;
   }
 
+  /**
+   * How many permits of the per-user limit a user holds now, across the cluster
+   * (docs/decisions/0015); fails while not connected.
+   */
+  public ConcurrencyUsage concurrencyUsage() {
+    return owner -> {
+      Connection conn = buckets.connection();
+      if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
+        return CompletableFuture.failedFuture(
+            new AdmissionRefused.Unavailable("not connected to NATS", null));
+      }
+      return CompletableFuture.supplyAsync(
+          () -> Permits.held(conn, settings.requestTimeout(), owner), blocking);
+    };
+  }
+
   /** The worker side of the activation transport: pulls from the {@code workers} consumer. */
   public WorkSource workSource() {
     return workSource;
@@ -269,6 +288,7 @@ public final class NatsBridge implements AutoCloseable {
       Map<String, KeyValue> handles = BucketSetup.ensure(conn, settings);
       ActivationStream.ensure(conn, settings);
       ActivationIndex.ensure(conn, settings);
+      PermitStreams.ensure(conn, settings);
       buckets.setUp(conn, handles);
       setupRetryMillis = SETUP_RETRY_MIN_MILLIS;
       log.info("NATS buckets and stream ready on [{}]", settings.connectionName());

@@ -19,6 +19,9 @@ import java.util.List;
  * @param ackWait how long a worker may stay silent about a pulled activation before it is handed
  *     out again (and then dropped, never run twice); runners report progress well within it
  * @param liveWorkerWindow a worker counts as live while its last announcement is this recent
+ * @param maxConcurrentPerUser the most activations one user has running at once in the cluster
+ *     ({@code FAAS_MAX_CONCURRENT_PER_USER}): the per-subject bound of the {@code PERMITS_USER}
+ *     stream; configured alike on every node (0: {@code maxConcurrent})
  */
 public record NatsSettings(
     List<String> servers,
@@ -28,7 +31,8 @@ public record NatsSettings(
     Duration requestTimeout,
     int maxConcurrent,
     Duration ackWait,
-    Duration liveWorkerWindow) {
+    Duration liveWorkerWindow,
+    int maxConcurrentPerUser) {
 
   public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
   public static final String DEFAULT_CONNECTION_NAME = "faas-node";
@@ -55,6 +59,10 @@ public record NatsSettings(
     maxConcurrent = maxConcurrent == 0 ? DEFAULT_MAX_CONCURRENT : maxConcurrent;
     ackWait = ackWait == null ? DEFAULT_ACK_WAIT : ackWait;
     liveWorkerWindow = liveWorkerWindow == null ? DEFAULT_LIVE_WORKER_WINDOW : liveWorkerWindow;
+    if (maxConcurrentPerUser < 0) {
+      throw new IllegalArgumentException(
+          "maxConcurrentPerUser must be positive, was " + maxConcurrentPerUser);
+    }
     // JetStream allows 1 to 5 replicas per stream.
     if (kvReplicas < 1 || kvReplicas > 5) {
       throw new IllegalArgumentException("kvReplicas must be 1 to 5, was " + kvReplicas);
@@ -79,6 +87,27 @@ public record NatsSettings(
     }
   }
 
+  /** The per-user maximum; the cluster's when none was given. */
+  @Override
+  public int maxConcurrentPerUser() {
+    return maxConcurrentPerUser == 0 ? maxConcurrent : maxConcurrentPerUser;
+  }
+
+  /** Settings whose per-user maximum is the cluster's. */
+  public NatsSettings(
+      List<String> servers,
+      String connectionName,
+      int kvReplicas,
+      Duration activationTtl,
+      Duration requestTimeout,
+      int maxConcurrent,
+      Duration ackWait,
+      Duration liveWorkerWindow) {
+    this(
+        servers, connectionName, kvReplicas, activationTtl, requestTimeout, maxConcurrent, ackWait,
+        liveWorkerWindow, 0);
+  }
+
   /** Every default: one local server, single-replica buckets. */
   public static NatsSettings defaults() {
     return new NatsSettings(null, null, 0, null, null, 0, null, null);
@@ -94,7 +123,8 @@ public record NatsSettings(
         requestTimeout,
         maxConcurrent,
         ackWait,
-        liveWorkerWindow);
+        liveWorkerWindow,
+        maxConcurrentPerUser);
   }
 
   /** These settings with another connection name, usually the node's id. */
@@ -107,27 +137,38 @@ public record NatsSettings(
         requestTimeout,
         maxConcurrent,
         ackWait,
-        liveWorkerWindow);
+        liveWorkerWindow,
+        maxConcurrentPerUser);
   }
 
   /** These settings with another cluster-wide maximum of concurrent activations. */
   public NatsSettings withMaxConcurrent(int max) {
     return new NatsSettings(
         servers, connectionName, kvReplicas, activationTtl, requestTimeout, max, ackWait,
-        liveWorkerWindow);
+        liveWorkerWindow,
+        maxConcurrentPerUser);
+  }
+
+  /** These settings with another per-user maximum of concurrent activations (0: the cluster's). */
+  public NatsSettings withMaxConcurrentPerUser(int max) {
+    return new NatsSettings(
+        servers, connectionName, kvReplicas, activationTtl, requestTimeout, maxConcurrent, ackWait,
+        liveWorkerWindow, max);
   }
 
   /** These settings with another ack wait for pulled activations. */
   public NatsSettings withAckWait(Duration wait) {
     return new NatsSettings(
         servers, connectionName, kvReplicas, activationTtl, requestTimeout, maxConcurrent, wait,
-        liveWorkerWindow);
+        liveWorkerWindow,
+        maxConcurrentPerUser);
   }
 
   /** These settings with another window within which a worker's announcement keeps it live. */
   public NatsSettings withLiveWorkerWindow(Duration window) {
     return new NatsSettings(
         servers, connectionName, kvReplicas, activationTtl, requestTimeout, maxConcurrent, ackWait,
-        window);
+        window,
+        maxConcurrentPerUser);
   }
 }

@@ -11,6 +11,7 @@ import io.nats.client.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,6 +70,10 @@ final class NatsWorkItem implements WorkItem {
    */
   @Override
   public CompletionStage<Void> ack() {
+    return releasingPermits(ackOnly());
+  }
+
+  private CompletionStage<Void> ackOnly() {
     CompletableFuture<Void> acked = new CompletableFuture<>();
     try {
       message
@@ -92,6 +97,42 @@ final class NatsWorkItem implements WorkItem {
   /** {@inheritDoc} A JetStream term: removed from the work queue, never redelivered. */
   @Override
   public CompletionStage<Void> drop() {
+    return releasingPermits(dropOnly());
+  }
+
+  /**
+   * Once the message is settled (or its settling failed: then a redelivery is dropped by whoever
+   * gets it, which gives them back again, harmlessly), gives back the permits its headers name
+   * (docs/decisions/0015). Settled first, so the activation is over before its permits are free.
+   */
+  private CompletionStage<Void> releasingPermits(CompletionStage<Void> settled) {
+    Permits.Held held = Permits.Held.from(message.getHeaders());
+    if (held.equals(Permits.Held.NONE)) {
+      return settled;
+    }
+    // The settling's own outcome is what the caller sees; it completes once the permits are
+    // given back too (or failed to be), so a caller answered after the ack finds them free.
+    return settled.handle((ok, failure) -> failure)
+        .thenCompose(
+            failure ->
+                run(() -> Permits.release(message.getConnection(), timeout, held))
+                    .handle(
+                        (ok, e) -> {
+                          if (e != null) {
+                            log.warn("Permits of activation [{}] not given back (they expire at"
+                                + " the streams' max age): [{}]", request.activationId(),
+                                e.toString());
+                          }
+                          if (failure != null) {
+                            throw failure instanceof CompletionException c
+                                ? c
+                                : new CompletionException(failure);
+                          }
+                          return (Void) null;
+                        }));
+  }
+
+  private CompletionStage<Void> dropOnly() {
     return run(
         () -> {
           Connection conn = message.getConnection();

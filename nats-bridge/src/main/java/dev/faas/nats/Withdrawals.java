@@ -63,7 +63,7 @@ final class Withdrawals {
     }
   }
 
-  private static boolean isGone(JetStreamApiException e) {
+  static boolean isGone(JetStreamApiException e) {
     String description = e.getErrorDescription() == null ? "" : e.getErrorDescription();
     return e.getApiErrorCode() == NO_MESSAGE_FOUND
         || (e.getApiErrorCode() == DELETE_FAILED && description.contains("no message found"));

@@ -65,15 +65,25 @@ class AdmissionIT {
 
   @Test
   void withdrawingFreesThePlaceAndIsHarmlessTwice() throws Exception {
-    ActivationQueue queue = fixture.queue("api-a");
+    NatsActivationQueue queue = fixture.queue("api-a");
     List<Long> tickets = new ArrayList<>();
+    List<AutoCloseable> listeners = new ArrayList<>();
     for (int i = 0; i < MAX_CONCURRENT; i++) {
-      tickets.add(await(queue.submit(request(newId(), new byte[] {1}, "faas.reply.x.y"))));
+      String id = newId();
+      listeners.add(queue.listen(id, e -> {}));
+      tickets.add(await(queue.submit(request(id, new byte[] {1}, "faas.reply.x.y"))));
     }
-    failure(queue.submit(request(newId(), new byte[0], "r")), AdmissionRefused.Full.class);
+    String refused = newId();
+    AutoCloseable refusedListener = queue.listen(refused, e -> {});
+    failure(queue.submit(request(refused, new byte[0], "r")), AdmissionRefused.Full.class);
+    refusedListener.close();
 
     await(queue.withdraw(tickets.get(0)));
     await(queue.withdraw(tickets.get(0)));
+    // Done with it: its per-user permit is given back too (docs/decisions/0015).
+    listeners.get(0).close();
+    dev.faas.nats.WaitUntil.waitUntil(
+        Duration.ofSeconds(5), "the permit given back", () -> heldByAnn(queue) < MAX_CONCURRENT);
 
     assertEquals(MAX_CONCURRENT - 1, fixture.queued());
     await(queue.submit(request(newId(), new byte[0], "r")));
@@ -149,6 +159,14 @@ class AdmissionIT {
       await(queue.submit(request(newId(), new byte[0], "r")));
     }
     failure(queue.submit(request(newId(), new byte[0], "r")), AdmissionRefused.Full.class);
+  }
+
+  private static int heldByAnn(NatsActivationQueue queue) {
+    try {
+      return await(queue.held("ann"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<CompletableFuture<Long>> submitConcurrently(

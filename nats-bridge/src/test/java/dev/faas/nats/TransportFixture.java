@@ -31,6 +31,8 @@ final class TransportFixture implements AutoCloseable {
   NatsSettings settings(String name) {
     return bridges.server.settings(name)
         .withMaxConcurrent(MAX_CONCURRENT)
+        // Above the cluster's bound, so that the tests of that bound see only it.
+        .withMaxConcurrentPerUser(4 * MAX_CONCURRENT)
         .withAckWait(ACK_WAIT)
         .withLiveWorkerWindow(LIVE_WINDOW);
   }

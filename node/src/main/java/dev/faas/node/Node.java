@@ -332,7 +332,8 @@ final class Node {
             HttpApi.invocationEndpoints(
                 deps,
                 new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
-                nats.activations()));
+                nats.activations()),
+            nats.concurrencyUsage());
     route.swap(api.serverRoute());
   }
 

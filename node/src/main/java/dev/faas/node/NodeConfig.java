@@ -34,6 +34,8 @@ public record NodeConfig(
     int hashThreads,
     int hashQueue,
     int maxConcurrent,
+    int maxConcurrentPerUser,
+    int maxFunctionsPerUser,
     Duration acceptTimeout,
     Duration heartbeatTimeout,
     Duration resultGrace,
@@ -92,6 +94,11 @@ public record NodeConfig(
             root.getInt("faas-crypto-dispatcher.thread-pool-executor.fixed-pool-size"),
             c.getInt("auth.hash-queue"),
             c.getInt("activations.max-concurrent"),
+            // 0: the cluster's maximum.
+            c.getInt("activations.max-concurrent-per-user") == 0
+                ? c.getInt("activations.max-concurrent")
+                : c.getInt("activations.max-concurrent-per-user"),
+            c.getInt("activations.max-functions-per-user"),
             c.getDuration("activations.accept-timeout"),
             c.getDuration("activations.heartbeat-timeout"),
             c.getDuration("activations.result-grace"),
@@ -180,6 +187,8 @@ public record NodeConfig(
     require(!natsUrls.isEmpty(), "FAAS_NATS_URL must name at least one server");
     require(kvReplicas >= 1 && kvReplicas <= 5, "FAAS_KV_REPLICAS must be between 1 and 5");
     require(maxConcurrent >= 1, "FAAS_MAX_CONCURRENT must be at least 1");
+    require(maxConcurrentPerUser >= 1, "FAAS_MAX_CONCURRENT_PER_USER must be at least 1");
+    require(maxFunctionsPerUser >= 1, "FAAS_MAX_FUNCTIONS_PER_USER must be at least 1");
     require(!drainTimeout.isNegative(), "FAAS_DRAIN_TIMEOUT must not be negative");
     require(workerSlots >= 1, "FAAS_WORKER_SLOTS must be at least 1");
     // A runner reports progress every second, from about a second after its worker pulled: a

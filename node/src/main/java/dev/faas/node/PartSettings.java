@@ -55,7 +55,8 @@ record PartSettings(
         config.natsRequestTimeout(),
         config.maxConcurrent(),
         config.ackWait(),
-        NatsSettings.DEFAULT_LIVE_WORKER_WINDOW);
+        NatsSettings.DEFAULT_LIVE_WORKER_WINDOW,
+        config.maxConcurrentPerUser());
   }
 
   private static DockerSettings docker(NodeConfig config) {
@@ -145,6 +146,8 @@ record PartSettings(
   }
 
   private static HttpSettings http(NodeConfig config) {
-    return HttpSettings.defaults().withMaxBodyBytes(config.maxBodyBytes());
+    return HttpSettings.defaults()
+        .withMaxBodyBytes(config.maxBodyBytes())
+        .withUserLimits(config.maxConcurrentPerUser(), config.maxFunctionsPerUser());
   }
 }

@@ -1,5 +1,7 @@
 package dev.faas.actors.activation;
 
+import dev.faas.actors.outcome.LimitReached;
+
 /** A submit the queue did not take. Nothing was queued or run. */
 public abstract class AdmissionRefused extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -8,12 +10,23 @@ public abstract class AdmissionRefused extends RuntimeException {
     super(message, cause);
   }
 
-  /** The cluster-wide maximum of concurrent activations is reached: 429. */
+  /** A maximum of concurrent activations is reached (the cluster's unless said): 429. */
   public static final class Full extends AdmissionRefused {
     private static final long serialVersionUID = 1L;
+    private final LimitReached limit;
 
     public Full() {
-      super("the maximum of concurrent activations is reached", null);
+      this(LimitReached.CLUSTER);
+    }
+
+    public Full(LimitReached limit) {
+      super("the maximum of concurrent activations is reached (" + limit + ")", null);
+      this.limit = limit;
+    }
+
+    /** Which limit. */
+    public LimitReached limit() {
+      return limit;
     }
   }
 

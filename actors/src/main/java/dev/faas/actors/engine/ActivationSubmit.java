@@ -136,9 +136,10 @@ final class ActivationSubmit {
 
   private Behavior<Command> onSubmitFailed(SubmitFailed failed, Route route) {
     Throwable cause = Stages.unwrap(failed.failure());
-    if (cause instanceof AdmissionRefused.Full) {
-      a.context.getLog().info("Activation [{}] refused: the cluster is at its limit", a.id);
-      return a.finish(new Rejected(a.id), held);
+    if (cause instanceof AdmissionRefused.Full full) {
+      a.context.getLog().info("Activation [{}] refused: the [{}] limit is reached", a.id,
+          full.limit());
+      return a.finish(new Rejected(a.id, full.limit()), held);
     }
     if (route.routed()) {
       a.context.getLog().info("Activation [{}] could not be routed to worker [{}]: [{}]", a.id,

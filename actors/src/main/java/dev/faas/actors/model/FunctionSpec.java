@@ -18,6 +18,8 @@ import java.util.Map;
  * @param env environment variables given to every container of the function
  * @param inputMode where the parameter goes
  * @param network whether containers get a network (default none: the sandbox)
+ * @param maxConcurrency the most activations of it running at once in the cluster; 0: only the
+ *     owner's limit
  * @param createdAt when it was first registered
  * @param updatedAt when it last changed
  */
@@ -32,6 +34,7 @@ public record FunctionSpec(
     Map<String, String> env,
     InputMode inputMode,
     boolean network,
+    int maxConcurrency,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -47,6 +50,26 @@ public record FunctionSpec(
     env = env == null ? Map.of() : Map.copyOf(env);
     description = description == null ? "" : description;
     inputMode = inputMode == null ? InputMode.STDIN : inputMode;
+    maxConcurrency = Math.max(0, maxConcurrency);
+  }
+
+  /** A function without a concurrency limit of its own. */
+  public FunctionSpec(
+      String owner,
+      String name,
+      String image,
+      ImageState imageState,
+      int timeoutMs,
+      int memoryMb,
+      String description,
+      Map<String, String> env,
+      InputMode inputMode,
+      boolean network,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        owner, name, image, imageState, timeoutMs, memoryMb, description, env, inputMode, network,
+        0, createdAt, updatedAt);
   }
 
   /** A function whose image is run as it is, not pinned: what tests and old records build. */
@@ -64,7 +87,7 @@ public record FunctionSpec(
       Instant updatedAt) {
     this(
         owner, name, image, ImageState.asIs(), timeoutMs, memoryMb, description, env, inputMode,
-        network, createdAt, updatedAt);
+        network, 0, createdAt, updatedAt);
   }
 
   /**
@@ -80,7 +103,7 @@ public record FunctionSpec(
   public FunctionSpec withImageState(ImageState state) {
     return new FunctionSpec(
         owner, name, image, state, timeoutMs, memoryMb, description, env, inputMode, network,
-        createdAt, updatedAt);
+        maxConcurrency, createdAt, updatedAt);
   }
 
   public FunctionId id() {

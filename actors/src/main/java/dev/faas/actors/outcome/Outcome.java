@@ -62,10 +62,20 @@ public sealed interface Outcome permits Outcome.Succeeded, Outcome.Failure {
   }
 
   /**
-   * The maximum of concurrent activations is reached (this node's or the cluster's); nothing ran.
+   * The maximum of concurrent activations is reached (this node's, the cluster's, the user's or
+   * the function's: {@code limit}); nothing ran.
    * The platform's: the same call later may well run.
    */
-  record Rejected(String activationId) implements Failure {
+  record Rejected(String activationId, LimitReached limit) implements Failure {
+    public Rejected {
+      limit = limit == null ? LimitReached.CLUSTER : limit;
+    }
+
+    /** Refused by the cluster's limit. */
+    public Rejected(String activationId) {
+      this(activationId, LimitReached.CLUSTER);
+    }
+
     @Override
     public Fault fault() {
       return Fault.PLATFORM;
