@@ -163,7 +163,7 @@ class AdmissionIT {
 
   private static int heldByAnn(NatsActivationQueue queue) {
     try {
-      return await(queue.held("ann"));
+      return await(queue.held(Fixtures.ANN));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -165,14 +165,14 @@ class PermitsIT {
       queue.listen(id, e -> {});
       await(queue.submit(request(id)));
     }
-    assertEquals(PER_USER, await(queue.held("ann")));
+    assertEquals(PER_USER, await(queue.held(Fixtures.uid("ann"))));
 
     String refusedId = newId();
     AutoCloseable listener = queue.listen(refusedId, e -> {});
     AdmissionRefused.Full full = failure(queue.submit(request(refusedId)), AdmissionRefused.Full.class);
     assertEquals(LimitReached.USER, full.limit());
     listener.close();
-    assertEquals(PER_USER, await(queue.held("ann")));
+    assertEquals(PER_USER, await(queue.held(Fixtures.uid("ann"))));
 
     List<WorkItem> items = new ArrayList<>();
     while (items.size() < PER_USER) {
@@ -181,7 +181,7 @@ class PermitsIT {
     for (WorkItem item : items) {
       await(item.ack());
     }
-    assertEquals(0, await(queue.held("ann")));
+    assertEquals(0, await(queue.held(Fixtures.uid("ann"))));
   }
 
   @Test
@@ -196,7 +196,7 @@ class PermitsIT {
     waitUntil(Duration.ofSeconds(5), "the permit given back", () -> held(queue) == 0);
     // The second submit takes one afresh.
     long again = await(queue.submit(request(id)));
-    assertEquals(1, await(queue.held("ann")));
+    assertEquals(1, await(queue.held(Fixtures.uid("ann"))));
     await(queue.withdraw(again));
     listener.close();
     waitUntil(Duration.ofSeconds(5), "the permit given back", () -> held(queue) == 0);
@@ -217,7 +217,7 @@ class PermitsIT {
     // The caller gives up on it; its message is the lost worker's, so the permit stays held.
     listener.close();
     doomed.close();
-    assertEquals(1, await(queue.held("ann")));
+    assertEquals(1, await(queue.held(Fixtures.uid("ann"))));
 
     var survivor = fixture.bridges.ready(settings("survivor")).workSource();
     List<WorkItem> redelivered = new ArrayList<>();
@@ -226,12 +226,12 @@ class PermitsIT {
     }
     assertEquals(id, redelivered.get(0).request().activationId());
     await(redelivered.get(0).drop());
-    assertEquals(0, await(queue.held("ann")));
+    assertEquals(0, await(queue.held(Fixtures.uid("ann"))));
   }
 
   private static int held(NatsActivationQueue queue) {
     try {
-      return await(queue.held("ann"));
+      return await(queue.held(Fixtures.uid("ann")));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
