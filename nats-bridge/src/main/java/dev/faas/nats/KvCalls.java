@@ -1,8 +1,12 @@
 package dev.faas.nats;
 
+import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.StoreException;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,5 +71,41 @@ final class KvCalls {
 
   static boolean isWrongRevision(JetStreamApiException e) {
     return e.getApiErrorCode() == WRONG_LAST_SEQUENCE;
+  }
+
+  /**
+   * Writes {@code value} (encoded as {@code json}) under {@code key} only if the key holds
+   * nothing: the store's create-if-absent, one server call.
+   *
+   * @throws StoreException.AlreadyExists when the key holds a value
+   */
+  static <T> Versioned<T> createNew(KeyValue kv, String key, byte[] json, T value)
+      throws IOException, JetStreamApiException {
+    try {
+      return new Versioned<>(value, kv.create(key, json));
+    } catch (JetStreamApiException e) {
+      if (isWrongRevision(e)) {
+        throw new StoreException.AlreadyExists(key);
+      }
+      throw e;
+    }
+  }
+
+  /** Deletes {@code key}; false when it held nothing. */
+  static boolean deleteIfPresent(KeyValue kv, String key)
+      throws IOException, JetStreamApiException {
+    if (kv.get(key) == null) {
+      return false;
+    }
+    kv.delete(key);
+    return true;
+  }
+
+  /** Deletes every key {@code filter} matches, readable or not, scanning within {@code timeout}. */
+  static Void deleteEvery(KeyValue kv, String filter, Duration timeout) throws Exception {
+    for (KeyValueEntry entry : KvScan.scan(kv, filter, timeout)) {
+      kv.delete(entry.getKey());
+    }
+    return null;
   }
 }

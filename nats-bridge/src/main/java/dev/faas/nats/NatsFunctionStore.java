@@ -50,16 +50,7 @@ public final class NatsFunctionStore implements FunctionStore {
     byte[] json = CODEC.encode(function);
     return calls.run(
         key,
-        kv -> {
-          try {
-            return new Versioned<>(function, kv.create(key, json));
-          } catch (JetStreamApiException e) {
-            if (KvCalls.isWrongRevision(e)) {
-              throw new StoreException.AlreadyExists(key);
-            }
-            throw e;
-          }
-        });
+        kv -> KvCalls.createNew(kv, key, json, function));
   }
 
   @Override

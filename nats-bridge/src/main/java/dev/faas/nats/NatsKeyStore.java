@@ -47,16 +47,7 @@ public final class NatsKeyStore implements KeyStore {
     byte[] json = CODEC.encode(key);
     return calls.run(
         storeKey,
-        kv -> {
-          try {
-            return new Versioned<>(key, kv.create(storeKey, json));
-          } catch (JetStreamApiException e) {
-            if (KvCalls.isWrongRevision(e)) {
-              throw new StoreException.AlreadyExists(storeKey);
-            }
-            throw e;
-          }
-        });
+        kv -> KvCalls.createNew(kv, storeKey, json, key));
   }
 
   @Override
@@ -78,13 +69,7 @@ public final class NatsKeyStore implements KeyStore {
     String storeKey = Keys.apiKey(owner, id);
     return calls.run(
         storeKey,
-        kv -> {
-          if (kv.get(storeKey) == null) {
-            return false;
-          }
-          kv.delete(storeKey);
-          return true;
-        });
+        kv -> KvCalls.deleteIfPresent(kv, storeKey));
   }
 
   @Override
@@ -92,12 +77,7 @@ public final class NatsKeyStore implements KeyStore {
     String filter = Keys.ownerFilter(owner);
     return calls.run(
         filter,
-        kv -> {
-          for (KeyValueEntry entry : KvScan.scan(kv, filter, scanTimeout)) {
-            kv.delete(entry.getKey());
-          }
-          return null;
-        });
+        kv -> KvCalls.deleteEvery(kv, filter, scanTimeout));
   }
 
   @Override

@@ -63,13 +63,7 @@ public final class NatsRegistryCredentialStore implements RegistryCredentialStor
     String key = Keys.registry(owner, host);
     return calls.run(
         key,
-        kv -> {
-          if (kv.get(key) == null) {
-            return false;
-          }
-          kv.delete(key);
-          return true;
-        });
+        kv -> KvCalls.deleteIfPresent(kv, key));
   }
 
   /**
@@ -83,12 +77,7 @@ public final class NatsRegistryCredentialStore implements RegistryCredentialStor
     String filter = Keys.ownerFilter(owner);
     return calls.run(
         filter,
-        kv -> {
-          for (KeyValueEntry entry : KvScan.scan(kv, filter, scanTimeout)) {
-            kv.delete(entry.getKey());
-          }
-          return null;
-        });
+        kv -> KvCalls.deleteEvery(kv, filter, scanTimeout));
   }
 
   // One unreadable entry must not hide the owner's other hosts.

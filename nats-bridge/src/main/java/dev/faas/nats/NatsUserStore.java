@@ -3,9 +3,7 @@ package dev.faas.nats;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.ChangeListener;
-import dev.faas.actors.store.StoreException;
 import dev.faas.actors.store.UserStore;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.api.KeyValueEntry;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -39,16 +37,7 @@ public final class NatsUserStore implements UserStore {
     byte[] json = CODEC.encode(user);
     return calls.run(
         key,
-        kv -> {
-          try {
-            return new Versioned<>(user, kv.create(key, json));
-          } catch (JetStreamApiException e) {
-            if (KvCalls.isWrongRevision(e)) {
-              throw new StoreException.AlreadyExists(key);
-            }
-            throw e;
-          }
-        });
+        kv -> KvCalls.createNew(kv, key, json, user));
   }
 
   /**
