@@ -58,7 +58,13 @@ final class InvocationRoutes {
                     request ->
                         entity(
                             Unmarshaller.entityToByteString(),
-                            body -> invoke(caller, params.get("name"), body.toArray(), request)))),
+                            body ->
+                                RequestIds.scoped(
+                                    request,
+                                    () ->
+                                        invoke(
+                                            caller, params.get("name"), body.toArray(),
+                                            request))))),
         Endpoint.authenticated(
             GET,
             "/v1/activations/{id}",

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -89,6 +90,37 @@ public final class RequestIds {
                               },
                               () -> inner)));
         });
+  }
+
+  /**
+   * {@code inner} applied with the id of {@code request} in the MDC, which is put back as it was
+   * when {@code inner} returns: for a route that goes on after an asynchronous step (a body read,
+   * an authentication), on whatever thread completed it.
+   */
+  static Route scoped(HttpRequest request, Supplier<Route> inner) {
+    String id = of(request);
+    if (id == null) {
+      return inner.get();
+    }
+    String[] before = new String[1];
+    return mapRouteResultFuture(
+        result -> {
+          restore(before[0]);
+          return result;
+        },
+        () -> {
+          before[0] = MDC.get(MDC_KEY);
+          MDC.put(MDC_KEY, id);
+          return inner.get();
+        });
+  }
+
+  private static void restore(String previous) {
+    if (previous == null) {
+      MDC.remove(MDC_KEY);
+    } else {
+      MDC.put(MDC_KEY, previous);
+    }
   }
 
   private static HttpResponse withId(HttpResponse response, String id) {
