@@ -125,6 +125,30 @@ class RequestIdsApiTest {
   }
 
   @Test
+  void theRecordShowsTheRequestIdOfTheCallThatStartedIt() {
+    String username = api.uniqueName("rec");
+    String token = api.userWithToken(username);
+    String owner = api.idOf(username);
+    dev.faas.actors.activation.ActivationRecord r =
+        FakeInvoker.record(
+            new dev.faas.actors.model.FunctionSpec(
+                owner, "echo", "faas-test/echo:1", 1000, 128, "", java.util.Map.of(),
+                dev.faas.actors.model.InputMode.ARG, false,
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH),
+            "withreq0001",
+            new byte[0]);
+    api.activations.preload(
+        new dev.faas.actors.activation.ActivationRecord(
+            r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(),
+            r.result(), r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(),
+            r.warm(), r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(),
+            r.preCallFrozen(), null, "rec-req-1"));
+    HttpResponse<String> response = api.call("GET", "/v1/activations/withreq0001", token, null);
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.body().contains("\"requestId\":\"rec-req-1\""), response.body());
+  }
+
+  @Test
   void aLineLoggedWhileServingARequestCarriesItsId() {
     String token = api.newUserToken();
     check(api.createFunction(token, "boom", "faas-test/echo:1"), 201);

@@ -49,6 +49,26 @@ class ActivationSupervisorTest {
   }
 
   @Test
+  void theRequestIdOfTheCallTravelsWithTheActivation() {
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
+              id -> "r." + id, new CountingInFlight()));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      String id = ActivationSupervisor.newActivationId();
+      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
+          new byte[] {1}, caller.ref(), null, "req-42"));
+      caller.awaitAssert(() -> {
+        assertEquals(1, cluster.submitted().size());
+        return null;
+      });
+      assertEquals("req-42", cluster.submitted().get(0).requestId());
+      assertTrue(cluster.emit(new WorkerEvent.Completed(id, Records.success(id, new byte[] {1}))));
+      caller.expectMessageClass(Outcome.Succeeded.class);
+    }
+  }
+
+  @Test
   void invokeRunsAnActivationThatAnswersItsCaller() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       CountingInFlight inFlight = new CountingInFlight();
