@@ -3,6 +3,7 @@ package dev.faas.actors.activation;
 import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.MDC;
 
 /**
  * The request id of an activation in the SLF4J MDC of the actors that work on it (the API node's
@@ -14,6 +15,28 @@ public final class RequestIdMdc {
   public static final String KEY = "requestId";
 
   private RequestIdMdc() {}
+
+  /**
+   * Runs {@code action} with {@code requestId} in this thread's MDC, as it was before afterwards:
+   * for a line logged about one activation by an actor that serves many (the worker).
+   */
+  public static void run(String requestId, Runnable action) {
+    if (requestId == null) {
+      action.run();
+      return;
+    }
+    String before = MDC.get(KEY);
+    MDC.put(KEY, requestId);
+    try {
+      action.run();
+    } finally {
+      if (before == null) {
+        MDC.remove(KEY);
+      } else {
+        MDC.put(KEY, before);
+      }
+    }
+  }
 
   /** {@code behavior} with {@code requestId} in its MDC; unchanged when there is none. */
   public static <T> Behavior<T> around(Class<T> type, String requestId, Behavior<T> behavior) {
