@@ -69,6 +69,44 @@ class ActivationSupervisorTest {
   }
 
   @Test
+  void theActivationLogsWithTheRequestIdInItsMdc() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ActivationActor.class);
+    java.util.List<java.util.Map<String, String>> mdcs =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+            if (event.getFormattedMessage().contains("no worker is running")) {
+              mdcs.add(event.getMDCPropertyMap());
+            }
+          }
+        };
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    appender.start();
+    logger.addAppender(appender);
+    logger.setLevel(ch.qos.logback.classic.Level.INFO);
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 0)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
+              id -> "r." + id, new CountingInFlight()));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      supervisor.tell(new ActivationSupervisor.Invoke(ActivationSupervisor.newActivationId(),
+          Fns.function("echo", 1000), 1, new byte[] {1}, caller.ref(), null, "req-log-1"));
+      caller.expectMessageClass(Outcome.Unavailable.class);
+      caller.awaitAssert(() -> {
+        assertEquals(1, mdcs.size());
+        return null;
+      });
+      assertEquals("req-log-1", mdcs.get(0).get("requestId"));
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(level);
+    }
+  }
+
+  @Test
   void invokeRunsAnActivationThatAnswersItsCaller() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       CountingInFlight inFlight = new CountingInFlight();
