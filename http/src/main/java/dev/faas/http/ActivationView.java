@@ -23,7 +23,8 @@ record ActivationView(
     long durationMs,
     boolean warm,
     Timings timings,
-    PreCall preCall) {
+    PreCall preCall,
+    String requestId) {
 
   /** Where an activation's time went, in milliseconds. */
   record Timings(long queuedMs, long acquireMs, long runMs) {}
@@ -48,6 +49,7 @@ record ActivationView(
         r.durationMs(),
         r.warm(),
         new Timings(r.queuedMs(), r.acquireMs(), r.runMs()),
-        r.preCallFrozen() == null ? null : new PreCall(r.preCallCpuMs(), r.preCallFrozen()));
+        r.preCallFrozen() == null ? null : new PreCall(r.preCallCpuMs(), r.preCallFrozen()),
+        r.requestId());
   }
 }

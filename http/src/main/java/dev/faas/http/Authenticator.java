@@ -56,9 +56,10 @@ final class Authenticator {
             return invalidToken();
           }
           TokenClaims claimed = claims.get();
+          // Logged where the lookup completes: with this request's id (RequestIds).
           return onComplete(
               lookups.user(claimed.username()),
-              found -> {
+              RequestIds.logging(found -> {
                 if (found.isFailure()) {
                   return complete(Responses.failure(found.failed().get()));
                 }
@@ -70,7 +71,7 @@ final class Authenticator {
                             inner.apply(
                                 new AuthenticatedUser(claimed.username(), claimed.userId())))
                     .orElseGet(Authenticator::invalidToken);
-              });
+              }));
         });
   }
 
@@ -106,7 +107,7 @@ final class Authenticator {
                               user.filter(u -> u.value().userId().equals(k.owner()))
                                   .map(u -> valid.get()));
                 }),
-        found -> {
+        RequestIds.logging(found -> {
           if (found.isFailure()) {
             return complete(Responses.failure(found.failed().get()));
           }
@@ -119,7 +120,7 @@ final class Authenticator {
                         new AuthenticatedUser(k.value().username(), k.value().owner(), k.value()));
                   })
               .orElseGet(Authenticator::invalidToken);
-        });
+        }));
   }
 
   private static boolean isBearer(String header) {

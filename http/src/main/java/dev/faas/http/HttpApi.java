@@ -207,7 +207,7 @@ public final class HttpApi {
     RouteTable table = new RouteTable(new OperationsRoutes(readiness, registry).endpoints());
     Route served = table.route(null); // only open endpoints: nothing to authenticate
     return new RequestMetrics(registry, table::templateOf)
-        .instrument(ErrorHandlers.seal(served.orElse(unserved.toRoute())));
+        .instrument(RequestIds.around(ErrorHandlers.seal(served.orElse(unserved.toRoute()))));
   }
 
   /**
@@ -242,9 +242,10 @@ public final class HttpApi {
 
   /**
    * The route to bind: {@link #route()} sealed with the problem+json rejection and exception
-   * handlers ({@link ErrorHandlers}) and timed per route template ({@link RequestMetrics}).
+   * handlers ({@link ErrorHandlers}), timed per route template ({@link RequestMetrics}), every
+   * response carrying the request's {@code X-Request-Id} ({@link RequestIds}).
    */
   public Route serverRoute() {
-    return metrics.instrument(ErrorHandlers.seal(route()));
+    return metrics.instrument(RequestIds.around(ErrorHandlers.seal(route())));
   }
 }

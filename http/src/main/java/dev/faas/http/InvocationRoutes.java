@@ -58,7 +58,13 @@ final class InvocationRoutes {
                     request ->
                         entity(
                             Unmarshaller.entityToByteString(),
-                            body -> invoke(caller, params.get("name"), body.toArray(), request)))),
+                            body ->
+                                RequestIds.scoped(
+                                    request,
+                                    () ->
+                                        invoke(
+                                            caller, params.get("name"), body.toArray(),
+                                            request))))),
         Endpoint.authenticated(
             GET,
             "/v1/activations/{id}",
@@ -88,6 +94,7 @@ final class InvocationRoutes {
       return Responses.complete(() -> CompletableFuture.completedFuture(new Invalid(e.getMessage())));
     }
     boolean wantsRecord = InvocationResponses.wantsJson(request);
+    String requestId = RequestIds.of(request);
     CompletionStage<HttpResponse> response =
         lookups
             .function(caller.userId(), checked)
@@ -98,11 +105,11 @@ final class InvocationRoutes {
                             Problem.of(StatusCodes.NOT_FOUND, "no function named " + checked)
                                 .toResponse())
                         : invoker
-                            .invoke(found.get(), input, caller.keyId())
+                            .invoke(found.get(), input, caller.keyId(), requestId)
                             .thenApply(
                                 (Outcome outcome) ->
                                     InvocationResponses.of(outcome, wantsRecord)))
-            .exceptionally(Responses::failure);
+            .exceptionally(RequestIds.logging(Responses::failure));
     return completeWithFuture(response);
   }
 
@@ -121,7 +128,7 @@ final class InvocationRoutes {
                     .filter(r -> listedFor(caller) == null || listedFor(caller).equals(r.startedBy()))
                     .map(r -> Json.response(StatusCodes.OK, ActivationView.of(r)))
                     .orElseGet(() -> missing(id)))
-        .exceptionally(Responses::failure);
+        .exceptionally(RequestIds.logging(Responses::failure));
   }
 
   private static HttpResponse missing(String id) {
@@ -158,13 +165,13 @@ final class InvocationRoutes {
         .thenApply(
             (ActivationPage page) -> Json.response(StatusCodes.OK, ActivationListView.of(page)))
         .exceptionally(
-            failure ->
+            RequestIds.logging(failure ->
                 Stages.unwrap(failure) instanceof ActivationPage.BadCursor
                     ? ProblemType.VALIDATION
                         .problem(CURSOR_DETAIL)
                         .with("field", "cursor")
                         .toResponse()
-                    : Responses.failure(failure));
+                    : Responses.failure(failure)));
   }
 
   /**

@@ -26,4 +26,14 @@ public interface Invoker {
       Versioned<FunctionSpec> function, byte[] input, String startedBy) {
     return invoke(function, input);
   }
+
+  /**
+   * Runs {@code function} as {@link #invoke(Versioned, byte[], String)} does, the activation
+   * carrying {@code requestId} (the caller's {@code X-Request-Id}, sane; null when unknown) to the
+   * worker's log lines and into its record.
+   */
+  default CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
+    return invoke(function, input, startedBy);
+  }
 }

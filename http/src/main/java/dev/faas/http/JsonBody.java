@@ -1,6 +1,7 @@
 package dev.faas.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -26,17 +27,23 @@ final class JsonBody {
 
   /** Parses the body and hands the object on; a body that is not one JSON object answers 400. */
   static Route object(Function<JsonNode, Route> inner) {
-    return entity(
-        Unmarshaller.entityToByteString(),
-        (ByteString bytes) -> {
-          JsonNode node;
-          try {
-            node = parse(bytes.toArray());
-          } catch (InvalidRequest e) {
-            return Validation.problem(e.getMessage()).toRoute();
-          }
-          return inner.apply(node);
-        });
+    // The body may arrive after the route started: the rest runs with the request's id again.
+    return extractRequest(
+        request ->
+            entity(
+                Unmarshaller.entityToByteString(),
+                (ByteString bytes) ->
+                    RequestIds.scoped(
+                        request,
+                        () -> {
+                          JsonNode node;
+                          try {
+                            node = parse(bytes.toArray());
+                          } catch (InvalidRequest e) {
+                            return Validation.problem(e.getMessage()).toRoute();
+                          }
+                          return inner.apply(node);
+                        })));
   }
 
   static JsonNode parse(byte[] bytes) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -39,8 +40,10 @@ final class Responses {
     } catch (InvalidRequest e) {
       stage = CompletableFuture.completedFuture(new ApiResult.Invalid(e.getMessage()));
     }
+    // The failure is logged where the stage completes: with this request's id (RequestIds).
+    Function<Throwable, HttpResponse> failing = RequestIds.logging(Responses::failure);
     return completeWithFuture(
-        stage.handle((outcome, error) -> error == null ? toResponse(outcome) : failure(error)));
+        stage.handle((outcome, error) -> error == null ? toResponse(outcome) : failing.apply(error)));
   }
 
   static HttpResponse toResponse(ApiResult outcome) {

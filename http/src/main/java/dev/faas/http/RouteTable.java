@@ -65,8 +65,10 @@ final class RouteTable {
               allowed.add(endpoint.method());
               continue;
             }
+            // The handler may run after the authentication, on another thread: with the
+            // request's id in the MDC all the same (RequestIds).
             return endpoint.access() == Endpoint.Access.OPEN
-                ? endpoint.handler().handle(params.get(), null)
+                ? RequestIds.scoped(request, () -> endpoint.handler().handle(params.get(), null))
                 : authenticator.authenticated(
                     caller ->
                         Scope.allows(
@@ -74,7 +76,8 @@ final class RouteTable {
                                 endpoint.method().name(),
                                 endpoint.template(),
                                 Optional.ofNullable(params.get().values().get("name")))
-                            ? endpoint.handler().handle(params.get(), caller)
+                            ? RequestIds.scoped(
+                                request, () -> endpoint.handler().handle(params.get(), caller))
                             : Scope.refused(caller.key()).toRoute());
           }
           if (allowed.isEmpty()) {

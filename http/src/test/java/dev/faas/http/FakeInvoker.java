@@ -24,6 +24,18 @@ final class FakeInvoker implements Invoker {
     this.answer = answer;
   }
 
+  /** The request id of every call that came with one, in order. */
+  final List<String> requestIds = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
+    if (requestId != null) {
+      requestIds.add(requestId);
+    }
+    return invoke(function, input, startedBy);
+  }
+
   @Override
   public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input) {

@@ -93,6 +93,46 @@ class WireFormatTest {
   }
 
   @Test
+  void theRequestIdTravelsInTheRequestAndIsKeptInTheRecordAndOldMessagesStillDecode() {
+    FunctionSpec function =
+        new FunctionSpec(
+            "ann", "echo", "echo:1", 1000, 128, "", Map.of(), InputMode.ARG, false,
+            Activations.at(0), Activations.at(1));
+    ActivationRequest request =
+        new ActivationRequest(
+            Activations.newId(), function, 1, new byte[] {7}, Activations.at(0),
+            Activations.at(30), REPLY_TO, null, "req-1:a.b_c");
+    MessageCodec.Encoded encoded = MessageCodec.encode(request);
+    ActivationRequest decoded = MessageCodec.decodeRequest(encoded.headers(), encoded.body());
+    assertEquals("req-1:a.b_c", decoded.requestId());
+
+    // A message from a node before request ids: no such field at all.
+    String header = encoded.headers().getFirst(MessageCodec.REQUEST_HEADER);
+    assertTrue(header.contains(",\"requestId\":\"req-1:a.b_c\""), header);
+    Headers old =
+        new Headers()
+            .put(MessageCodec.REQUEST_HEADER, header.replace(",\"requestId\":\"req-1:a.b_c\"", ""));
+    ActivationRequest before = MessageCodec.decodeRequest(old, encoded.body());
+    assertNull(before.requestId());
+    assertEquals(request.activationId(), before.activationId());
+    assertArrayEquals(new byte[] {7}, before.input());
+
+    ActivationRecord record =
+        new ActivationRecord(
+            request.activationId(), "ann", "echo", ActivationStatus.SUCCESS, null, 0,
+            new byte[] {1}, "", false, Activations.at(0), 5, "w", false, 1, 1, 1, null, null,
+            null, decoded.requestId());
+    String json = new String(RecordCodec.encode(record, 1 << 20).value(), StandardCharsets.US_ASCII);
+    assertEquals("req-1:a.b_c", RecordCodec.decode(json.getBytes(StandardCharsets.US_ASCII)).requestId());
+    assertTrue(json.contains(",\"requestId\":\"req-1:a.b_c\""), json);
+    ActivationRecord oldRecord =
+        RecordCodec.decode(
+            json.replace(",\"requestId\":\"req-1:a.b_c\"", "").getBytes(StandardCharsets.US_ASCII));
+    assertNull(oldRecord.requestId());
+    assertEquals(5, oldRecord.durationMs());
+  }
+
+  @Test
   void everyKindOfEventRoundTrips() {
     String id = Activations.newId();
     List<WorkerEvent> events =

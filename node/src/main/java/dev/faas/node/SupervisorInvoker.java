@@ -45,13 +45,20 @@ final class SupervisorInvoker implements Invoker {
   @Override
   public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input, String startedBy) {
+    return invoke(function, input, startedBy, null);
+  }
+
+  @Override
+  public CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
     String id = ActivationSupervisor.newActivationId();
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,
             replyTo ->
                 new ActivationSupervisor.Invoke(
-                    id, function.value(), function.revision(), input, replyTo, startedBy),
+                    id, function.value(), function.revision(), input, replyTo, startedBy,
+                    requestId),
             budget,
             scheduler)
         .exceptionally(

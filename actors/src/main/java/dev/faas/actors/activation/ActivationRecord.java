@@ -29,6 +29,8 @@ import java.time.Instant;
  *     until the call, false when it ran freely; null when unknown
  * @param startedBy the id of the API key that started it; null when a token did (an {@code
  *     invoke} key reads only the records it started)
+ * @param requestId the {@code X-Request-Id} of the call that started it; null when unknown (a
+ *     record written before request ids, or a call that came with none)
  */
 public record ActivationRecord(
     String activationId,
@@ -49,7 +51,35 @@ public record ActivationRecord(
     long runMs,
     Long preCallCpuMs,
     Boolean preCallFrozen,
-    String startedBy) {
+    String startedBy,
+    String requestId) {
+
+  /** A record with no request id. */
+  public ActivationRecord(
+      String activationId,
+      String owner,
+      String function,
+      ActivationStatus status,
+      FailureKind failure,
+      Integer exitCode,
+      byte[] result,
+      String logs,
+      boolean logsTruncated,
+      Instant startedAt,
+      long durationMs,
+      String worker,
+      boolean warm,
+      long queuedMs,
+      long acquireMs,
+      long runMs,
+      Long preCallCpuMs,
+      Boolean preCallFrozen,
+      String startedBy) {
+    this(
+        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
+        preCallFrozen, startedBy, null);
+  }
 
   /** A record started with a token. */
   public ActivationRecord(
@@ -74,7 +104,7 @@ public record ActivationRecord(
     this(
         activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
         startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
-        preCallFrozen, null);
+        preCallFrozen, null, null);
   }
 
   /** A record with nothing known of its container before the call. */
@@ -97,7 +127,7 @@ public record ActivationRecord(
       long runMs) {
     this(
         activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
-        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null, null);
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null, null, null);
   }
 
   /** The store key: owner first, like functions. */

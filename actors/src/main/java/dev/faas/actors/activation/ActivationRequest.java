@@ -16,6 +16,8 @@ import java.time.Instant;
  *     already been told that no worker could take it
  * @param replyTo where the worker sends {@link WorkerEvent}s for this activation
  * @param startedBy the id of the API key the call was made with; null for a token
+ * @param requestId the {@code X-Request-Id} of the call, for the worker's log lines and the
+ *     record; null when unknown (a message from a node before request ids)
  */
 public record ActivationRequest(
     String activationId,
@@ -25,7 +27,23 @@ public record ActivationRequest(
     Instant submittedAt,
     Instant acceptBy,
     String replyTo,
-    String startedBy) {
+    String startedBy,
+    String requestId) {
+
+  /** A request with no request id. */
+  public ActivationRequest(
+      String activationId,
+      FunctionSpec function,
+      long functionRevision,
+      byte[] input,
+      Instant submittedAt,
+      Instant acceptBy,
+      String replyTo,
+      String startedBy) {
+    this(
+        activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, startedBy,
+        null);
+  }
 
   /** A request made with a token. */
   public ActivationRequest(
@@ -36,6 +54,6 @@ public record ActivationRequest(
       Instant submittedAt,
       Instant acceptBy,
       String replyTo) {
-    this(activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, null);
+    this(activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, null, null);
   }
 }

@@ -2,6 +2,7 @@ package dev.faas.actors.engine;
 
 import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.RequestIdMdc;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.outcome.Outcome.Rejected;
@@ -104,7 +105,24 @@ public final class ActivationActor {
       String startedBy,
       OnceReply reply,
       EnginePorts ports) {
-    return Behaviors.setup(
+    return create(activationId, function, revision, input, startedBy, null, reply, ports);
+  }
+
+  /**
+   * @param startedBy the id of the API key the call was made with; null for a token
+   * @param requestId the call's {@code X-Request-Id}, in this actor's log lines and passed on to
+   *     the worker; null when unknown
+   */
+  static Behavior<Command> create(
+      String activationId,
+      FunctionSpec function,
+      long revision,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      OnceReply reply,
+      EnginePorts ports) {
+    return RequestIdMdc.around(Command.class, requestId, Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
@@ -113,8 +131,8 @@ public final class ActivationActor {
                         stash ->
                             new ActivationActor(
                                     ctx, timers, stash, activationId, function, revision, input,
-                                    startedBy, reply, ports)
-                                .start())));
+                                    startedBy, requestId, reply, ports)
+                                .start()))));
   }
 
   final ActorContext<Command> context;
@@ -125,6 +143,7 @@ public final class ActivationActor {
   final long revision;
   final byte[] input;
   final String startedBy;
+  final String requestId;
   private final OnceReply reply;
   final EnginePorts ports;
   final Instant acceptBy;
@@ -138,10 +157,12 @@ public final class ActivationActor {
       long revision,
       byte[] input,
       String startedBy,
+      String requestId,
       OnceReply reply,
       EnginePorts ports) {
     this.context = context;
     this.startedBy = startedBy;
+    this.requestId = requestId;
     context.setLoggerName(ActivationActor.class);
     this.timers = timers;
     this.stash = stash;

@@ -78,7 +78,8 @@ final class ActivationSubmit {
             a.id, a.function, a.revision, a.input, route.submittedAt(),
             route.acceptBy(now, a.acceptBy, a.ports.settings().routeTimeout()),
             a.ports.replyToFor().apply(a.id),
-            a.startedBy);
+            a.startedBy,
+            a.requestId);
     CompletionStage<Long> submitted =
         after.toCompletableFuture().isDone()
             ? queue(request, route)

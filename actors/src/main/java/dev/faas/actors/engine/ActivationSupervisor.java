@@ -42,6 +42,7 @@ public final class ActivationSupervisor {
    *
    * @param activationId the id to use, or null to have one made
    * @param startedBy the id of the API key the call was made with; null for a token
+   * @param requestId the {@code X-Request-Id} of the call; null when unknown
    */
   public record Invoke(
       String activationId,
@@ -49,8 +50,20 @@ public final class ActivationSupervisor {
       long revision,
       byte[] input,
       ActorRef<Outcome> replyTo,
-      String startedBy)
+      String startedBy,
+      String requestId)
       implements Command {
+    /** A call with no request id. */
+    public Invoke(
+        String activationId,
+        FunctionSpec function,
+        long revision,
+        byte[] input,
+        ActorRef<Outcome> replyTo,
+        String startedBy) {
+      this(activationId, function, revision, input, replyTo, startedBy, null);
+    }
+
     /** A call made with a token. */
     public Invoke(
         String activationId,
@@ -58,7 +71,7 @@ public final class ActivationSupervisor {
         long revision,
         byte[] input,
         ActorRef<Outcome> replyTo) {
-      this(activationId, function, revision, input, replyTo, null);
+      this(activationId, function, revision, input, replyTo, null, null);
     }
 
     public Invoke(
@@ -160,6 +173,7 @@ public final class ActivationSupervisor {
                 invoke.revision(),
                 invoke.input(),
                 invoke.startedBy(),
+                invoke.requestId(),
                 reply,
                 ports),
             "activation-" + id);

@@ -60,7 +60,8 @@ final class ActivationRecords {
         timings.runMs(),
         preCall.map(PreCall::cpuMs).orElse(null),
         preCall.map(PreCall::frozen).orElse(null),
-        request.startedBy());
+        request.startedBy(),
+        request.requestId());
   }
 
   /** The record of an activation the worker could not finish normally (its runner crashed). */
@@ -84,7 +85,8 @@ final class ActivationRecords {
         0,
         null,
         null,
-        request.startedBy());
+        request.startedBy(),
+        request.requestId());
   }
 
   /** Milliseconds from {@code from} to {@code to}, never negative (clocks of nodes differ). */

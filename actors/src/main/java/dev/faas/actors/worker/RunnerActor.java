@@ -5,6 +5,7 @@ import static dev.faas.actors.Stages.unwrap;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.RequestIdMdc;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.runtime.Container;
@@ -113,7 +114,8 @@ public final class RunnerActor {
    */
   public static Behavior<Command> create(
       WorkItem item, Instant acceptedAt, RunnerPorts ports, ActorRef<Finished> parent) {
-    return Behaviors.setup(
+    // Every line it logs carries the call's X-Request-Id, when the API node sent one.
+    return RequestIdMdc.around(Command.class, item.request().requestId(), Behaviors.setup(
         ctx -> {
           ctx.setLoggerName(RunnerActor.class);
           return Behaviors.withTimers(
@@ -121,7 +123,7 @@ public final class RunnerActor {
                   new RunnerActor(
                           new RunnerScope(ctx, timers, item, ports, parent, new ContainerHandoff()))
                       .start(acceptedAt));
-        });
+        }));
   }
 
   private final RunnerScope scope;

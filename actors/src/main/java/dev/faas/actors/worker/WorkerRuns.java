@@ -3,6 +3,7 @@ package dev.faas.actors.worker;
 import dev.faas.actors.Stages;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.RequestIdMdc;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.routing.Routing;
@@ -94,6 +95,11 @@ final class WorkerRuns {
    * worker died), pulled after its {@code acceptBy}, or without a place.
    */
   void take(WorkItem item) {
+    // What is logged about it here carries its request id, as its runner's lines do.
+    RequestIdMdc.run(item.request().requestId(), () -> takeOne(item));
+  }
+
+  private void takeOne(WorkItem item) {
     ActivationRequest request = item.request();
     String id = request.activationId();
     if (running.containsKey(id)) {

@@ -49,6 +49,64 @@ class ActivationSupervisorTest {
   }
 
   @Test
+  void theRequestIdOfTheCallTravelsWithTheActivation() {
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
+              id -> "r." + id, new CountingInFlight()));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      String id = ActivationSupervisor.newActivationId();
+      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
+          new byte[] {1}, caller.ref(), null, "req-42"));
+      caller.awaitAssert(() -> {
+        assertEquals(1, cluster.submitted().size());
+        return null;
+      });
+      assertEquals("req-42", cluster.submitted().get(0).requestId());
+      assertTrue(cluster.emit(new WorkerEvent.Completed(id, Records.success(id, new byte[] {1}))));
+      caller.expectMessageClass(Outcome.Succeeded.class);
+    }
+  }
+
+  @Test
+  void theActivationLogsWithTheRequestIdInItsMdc() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ActivationActor.class);
+    java.util.List<java.util.Map<String, String>> mdcs =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+            if (event.getFormattedMessage().contains("no worker is running")) {
+              mdcs.add(event.getMDCPropertyMap());
+            }
+          }
+        };
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    appender.start();
+    logger.addAppender(appender);
+    logger.setLevel(ch.qos.logback.classic.Level.INFO);
+    try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 0)) {
+      ActorRef<ActivationSupervisor.Command> supervisor =
+          testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
+              id -> "r." + id, new CountingInFlight()));
+      TestProbe<Outcome> caller = testKit.createTestProbe();
+      supervisor.tell(new ActivationSupervisor.Invoke(ActivationSupervisor.newActivationId(),
+          Fns.function("echo", 1000), 1, new byte[] {1}, caller.ref(), null, "req-log-1"));
+      caller.expectMessageClass(Outcome.Unavailable.class);
+      caller.awaitAssert(() -> {
+        assertEquals(1, mdcs.size());
+        return null;
+      });
+      assertEquals("req-log-1", mdcs.get(0).get("requestId"));
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(level);
+    }
+  }
+
+  @Test
   void invokeRunsAnActivationThatAnswersItsCaller() {
     try (FakeCluster cluster = FakeCluster.withLiveWorkers(8, 1)) {
       CountingInFlight inFlight = new CountingInFlight();

@@ -99,6 +99,19 @@ class ActivationRecordsTest {
   }
 
   @Test
+  void theRecordKeepsTheRequestIdOfTheCall() {
+    ActivationRequest request = new ActivationRequest("act0000001",
+        Fns.function("echo", 1000), 7, new byte[0], T0, T0.plusSeconds(60), "reply", "key1",
+        "req-9");
+    ActivationRecord run = ActivationRecords.ofRun(request, "w1", Verdicts.noContainer(null),
+        Timings.acquiring(at(5), at(6)).acquired(at(56)), at(60), null, Optional.empty(), false);
+    assertEquals("req-9", run.requestId());
+    assertEquals("key1", run.startedBy());
+    assertEquals("req-9", ActivationRecords.platformError(request, "w1", at(70)).requestId());
+    assertNull(ActivationRecords.platformError(REQUEST, "w1", at(70)).requestId());
+  }
+
+  @Test
   void withoutARunTheRecordIsEmptyButComplete() {
     ActivationRecord r = ActivationRecords.ofRun(REQUEST, "w1", Verdicts.noContainer(null),
         Timings.acquiring(at(5), at(6)).acquired(at(56)), at(60), null, Optional.empty(), false);
