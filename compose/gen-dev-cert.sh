@@ -36,8 +36,10 @@ if [ -s certs/nats-server.env ] && [ -s certs/nats-api.env ] && [ -s certs/nats-
     && [ "${FORCE:-}" != 1 ]; then
   echo "compose/certs/nats-*.env exist (FORCE=1 to replace them)"
 else
-  api_password=$(openssl rand -hex 24)
-  worker_password=$(openssl rand -hex 24)
+  # A letter first: nats-server reads a $VARIABLE as a configuration value, so a password that
+  # starts with a digit is taken for a number (or fails to parse) instead of a string.
+  api_password=p$(openssl rand -hex 24)
+  worker_password=p$(openssl rand -hex 24)
   umask 077
   printf 'FAAS_NATS_API_PASSWORD=%s\nFAAS_NATS_WORKER_PASSWORD=%s\n' \
     "$api_password" "$worker_password" > certs/nats-server.env

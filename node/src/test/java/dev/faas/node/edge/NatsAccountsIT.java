@@ -48,8 +48,10 @@ import org.junit.jupiter.api.TestInstance;
 class NatsAccountsIT {
   private static final Duration SHORT = Duration.ofSeconds(2);
 
-  private final String apiPassword = UUID.randomUUID().toString();
-  private final String workerPassword = UUID.randomUUID().toString();
+  // A letter first, as compose/gen-dev-cert.sh makes them: nats-server parses the variable as a
+  // configuration value, and one starting with a digit fails to parse (or becomes a number).
+  private final String apiPassword = "p" + UUID.randomUUID().toString().replace("-", "");
+  private final String workerPassword = "p" + UUID.randomUUID().toString().replace("-", "");
   private final String platform = "it-accounts-" + UUID.randomUUID().toString().substring(0, 8);
   private Path dir;
   private Process server;
