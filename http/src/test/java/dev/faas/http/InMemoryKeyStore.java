@@ -11,12 +11,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A {@link KeyStore} in a map, keyed by id, with compare-and-set touches. */
+/**
+ * A {@link KeyStore} in a map, keyed by id, with compare-and-set touches; its watch hands every
+ * change on keyed by id, as the bucket's does.
+ */
 final class InMemoryKeyStore implements KeyStore {
   private final ConcurrentHashMap<String, Versioned<ApiKey>> byId = new ConcurrentHashMap<>();
   private final AtomicLong revisions = new AtomicLong();
+  private final List<ChangeListener<ApiKey>> watchers = new CopyOnWriteArrayList<>();
 
   @Override
   public CompletionStage<Versioned<ApiKey>> create(ApiKey key) {
@@ -24,6 +29,7 @@ final class InMemoryKeyStore implements KeyStore {
     if (byId.putIfAbsent(key.id(), entry) != null) {
       return CompletableFuture.failedFuture(new StoreException.AlreadyExists(key.id()));
     }
+    watchers.forEach(w -> w.put(key.id(), entry));
     return CompletableFuture.completedFuture(entry);
   }
 
@@ -41,13 +47,21 @@ final class InMemoryKeyStore implements KeyStore {
   @Override
   public CompletionStage<Boolean> delete(String owner, String id) {
     Versioned<ApiKey> entry = byId.get(id);
-    return CompletableFuture.completedFuture(
-        entry != null && entry.value().owner().equals(owner) && byId.remove(id, entry));
+    boolean deleted = entry != null && entry.value().owner().equals(owner) && byId.remove(id, entry);
+    if (deleted) {
+      removed(id);
+    }
+    return CompletableFuture.completedFuture(deleted);
   }
 
   @Override
   public CompletionStage<Void> deleteAll(String owner) {
-    byId.values().removeIf(k -> k.value().owner().equals(owner));
+    byId.forEach(
+        (id, k) -> {
+          if (k.value().owner().equals(owner) && byId.remove(id, k)) {
+            removed(id);
+          }
+        });
     return CompletableFuture.completedFuture(null);
   }
 
@@ -58,11 +72,20 @@ final class InMemoryKeyStore implements KeyStore {
       return CompletableFuture.failedFuture(
           new StoreException.RevisionConflict(key.value().id(), key.revision()));
     }
+    watchers.forEach(w -> w.put(key.value().id(), used));
     return CompletableFuture.completedFuture(used);
   }
 
   @Override
   public AutoCloseable watch(ChangeListener<ApiKey> listener) {
-    throw new UnsupportedOperationException("the API tests feed the cache themselves");
+    byId.forEach(listener::put);
+    listener.caughtUp();
+    watchers.add(listener);
+    return () -> watchers.remove(listener);
+  }
+
+  private void removed(String id) {
+    long revision = revisions.incrementAndGet();
+    watchers.forEach(w -> w.removed(id, revision));
   }
 }
