@@ -92,7 +92,7 @@ export async function keysPage(go) {
     heading('API keys'),
     h('p', {}, 'Long-lived credentials for scripts and CI, used like a token: Authorization: Bearer <key>.'),
     keys.length === 0 ? h('p', { class: 'empty' }, 'No keys.')
-      : table('Your keys, oldest first', ['Name', 'Scope', 'Functions', 'Created', 'Expires', 'Last used', ''], rows),
+      : table('Your keys, oldest first', ['Name', 'Scope', 'Functions', 'Created', 'Expires', 'Last used', 'Actions'], rows),
     form,
   ];
 }
@@ -142,7 +142,7 @@ export async function registriesPage(go) {
     heading('Registry credentials'),
     h('p', {}, 'The platform pulls your functions\' images with your credentials for their registry, never anyone else\'s.'),
     registries.length === 0 ? h('p', { class: 'empty' }, 'No credentials.')
-      : table('Your registries', ['Host', 'Username', 'Updated', ''], rows),
+      : table('Your registries', ['Host', 'Username', 'Updated', 'Actions'], rows),
     form,
   ];
 }

@@ -50,8 +50,16 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, parts);
 }
 
-/** A table in a horizontally scrolling frame (phone-width screens), with a caption. */
+/**
+ * A table with a caption. Each cell is labelled with its column's heading (data-label), so a
+ * phone-width screen can show every row as a card of labelled lines instead of a wide grid.
+ */
 export function table(caption, headings, rows) {
+  for (const row of rows) {
+    [...row.children].forEach((cell, i) => {
+      if (headings[i]) cell.setAttribute('data-label', headings[i]);
+    });
+  }
   return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
     h('table', {},
       h('caption', {}, caption),

@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,13 +70,18 @@ class ConsoleIT {
   void start() throws Exception {
     cluster = TestCluster.start(dir, ConsoleIT.class);
     node = cluster.startAllInOne(Map.of());
-    image =
-        FunctionImages.withCommand(
-            "console-echo", "[\"sh\",\"-c\",\"echo 'log: started' >&2; cat\"]");
+    // The browser, the image and the node start side by side: each takes seconds.
+    CompletableFuture<ChromeDriver> starting = CompletableFuture.supplyAsync(ConsoleIT::startBrowser);
+    try {
+      image =
+          FunctionImages.withCommand(
+              "console-echo", "[\"sh\",\"-c\",\"echo 'log: started' >&2; cat\"]");
+      http = TestCluster.awaitReady(node);
+    } finally {
+      browser = starting.join();
+    }
     String target = System.getProperty("faas.console.screenshots", "");
     screenshots = target.isBlank() ? null : Files.createDirectories(Path.of(target));
-    browser = startBrowser(); // while the node starts
-    http = TestCluster.awaitReady(node);
   }
 
   @AfterAll
