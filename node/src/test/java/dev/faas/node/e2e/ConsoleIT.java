@@ -142,6 +142,7 @@ class ConsoleIT {
     browser.manage().window().setSize(desktop());
     browser.get(node.baseUrl() + "/console");
     WebElement username = await(By.id("signup-username"));
+    assertEquals(List.of(), browser.findElements(By.cssSelector("[style]")), "inline styles");
     shot("sign-in");
     // By keyboard: type, Tab to the password, Enter submits.
     username.sendKeys(USER, Keys.TAB, PASSWORD, Keys.ENTER);
@@ -166,6 +167,18 @@ class ConsoleIT {
     browser.findElement(By.id("fn-name")).sendKeys("echo");
     browser.findElement(By.id("fn-image")).sendKeys(image);
     shot("function-new");
+    WebElement newMemory = browser.findElement(By.id("fn-memory"));
+    newMemory.clear();
+    newMemory.sendKeys("1");
+    browser.findElement(By.id("fn-save")).click();
+    // The problem body, readable, and the focus on the field it names.
+    WebElement invalid = await(By.cssSelector("#fn-outcome .problem"));
+    assertTrue(invalid.getText().contains("validation"), invalid.getText());
+    assertTrue(invalid.getText().contains("memoryMb"), invalid.getText());
+    assertEquals("fn-memory", browser.switchTo().activeElement().getAttribute("id"));
+    shot("function-invalid");
+    newMemory.clear();
+    newMemory.sendKeys("128");
     browser.findElement(By.id("fn-save")).click();
     awaitTitle("Invoke echo");
     assertEquals(200, api.get("/v1/functions/echo").status());
