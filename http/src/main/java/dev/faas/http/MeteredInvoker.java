@@ -40,8 +40,13 @@ public final class MeteredInvoker implements Invoker {
         .invoke(function, input, startedBy, requestId)
         .thenApply(
             outcome -> {
-              metrics.answered(
-                  spec.owner(), spec.name(), outcome, Duration.ofNanos(System.nanoTime() - start));
+              try {
+                metrics.answered(
+                    spec.owner(), spec.name(), outcome,
+                    Duration.ofNanos(System.nanoTime() - start));
+              } catch (RuntimeException e) {
+                // A metric is never worth the caller's answer.
+              }
               return outcome;
             });
   }
