@@ -42,6 +42,9 @@ public final class ActivationMetrics {
   /** {@code faas_metrics_functions}: functions with series of their own on this node. */
   public static final String TRACKED = "faas.metrics.functions";
 
+  /** {@code faas_metrics_functions_max}: the cap, {@code FAAS_METRICS_MAX_FUNCTIONS}. */
+  public static final String CAP = "faas.metrics.functions.max";
+
   /** A function unseen this long gives its place to a newcomer once the cap is reached. */
   public static final Duration IDLE_AFTER = Duration.ofHours(1);
 
@@ -77,6 +80,9 @@ public final class ActivationMetrics {
     this.clock = clock;
     Gauge.builder(TRACKED, tracked, AtomicInteger::get)
         .description("Functions with series of their own on this node (at most the cap)")
+        .register(registry);
+    Gauge.builder(CAP, () -> cap)
+        .description("At most this many functions get series of their own on this node")
         .register(registry);
   }
 

@@ -10,14 +10,18 @@ import dev.faas.node.it.FaasClient.Reply;
 import dev.faas.node.it.FunctionImages;
 import dev.faas.node.it.NodeProcess;
 import dev.faas.node.it.PoolMetrics;
+import dev.faas.node.deploy.OpsQueries;
 import dev.faas.node.it.TestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +135,16 @@ class MetricsIT {
     assertTrue(value(text, "faas_activation_duration_seconds_bucket", echo, "le=\"+Inf\"") >= 2);
     assertTrue(value(text, "faas_metrics_functions") >= 3);
     assertTrue(!text.contains("metered"), "no username in the series");
+
+    // Every metric the alert rules and the dashboard read is in a plain Prometheus scrape of a
+    // node that ran these activations.
+    Reply plain = api.get("/metrics");
+    assertTrue(plain.header("Content-Type").startsWith("text/plain; version=0.0.4"),
+        plain.header("Content-Type"));
+    Files.writeString(Path.of("target", "metrics-it-scrape.txt"), plain.text());
+    Set<String> missing = new TreeSet<>(OpsQueries.allMetricNames());
+    missing.removeAll(OpsQueries.scrapedNames(plain.text()));
+    assertEquals(Set.of(), missing, "read by ops/ but not in the scrape");
   }
 
   /** The sum of the samples of {@code metric} whose labels include all of {@code labels}. */
