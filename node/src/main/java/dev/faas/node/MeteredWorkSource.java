@@ -5,24 +5,41 @@ import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.http.ActivationMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker's work source whose items count the runs they report: the worker's last word on an
  * activation ({@link WorkerEvent.Completed}, sent once per item) carries its record, with the
  * queue wait, container acquisition and run the worker timed; {@link ActivationMetrics#ran}
- * exports them from here, the node that measured them. The worker's actors know no metrics.
+ * exports them from here, the node that measured them; its announcements give the free slots.
+ * The worker's actors know no metrics.
  */
 final class MeteredWorkSource implements WorkSource {
   private final WorkSource inner;
   private final ActivationMetrics metrics;
+  /** The free slots of the worker's last announcement (about every second). */
+  private final AtomicInteger free;
 
-  MeteredWorkSource(WorkSource inner, ActivationMetrics metrics) {
+  /**
+   * @param slots the worker's slots ({@code FAAS_WORKER_SLOTS}); free ones are read from its
+   *     announcements
+   */
+  MeteredWorkSource(WorkSource inner, ActivationMetrics metrics, MeterRegistry registry, int slots) {
     this.inner = inner;
     this.metrics = metrics;
+    this.free = new AtomicInteger(slots);
+    Gauge.builder("faas.worker.slots", () -> slots)
+        .description("Activations this worker runs at once at most (FAAS_WORKER_SLOTS)")
+        .register(registry);
+    Gauge.builder("faas.worker.slots.free", free, AtomicInteger::get)
+        .description("Slots free at the worker's last announcement (memory budget included)")
+        .register(registry);
   }
 
   @Override
@@ -32,6 +49,7 @@ final class MeteredWorkSource implements WorkSource {
 
   @Override
   public void announce(String workerId, int freeSlots, Set<String> warmFunctions) {
+    free.set(freeSlots);
     inner.announce(workerId, freeSlots, warmFunctions);
   }
 

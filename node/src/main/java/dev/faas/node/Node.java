@@ -244,7 +244,9 @@ final class Node {
                     config.warmPool()
                         ? nats.workSource(settings.worker().workerId())
                         : nats.workSource(),
-                    activationMetrics),
+                    activationMetrics,
+                    registry,
+                    settings.worker().slots()),
                 docker,
                 nats.activations(),
                 Clock.systemUTC(),
