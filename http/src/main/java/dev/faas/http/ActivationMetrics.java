@@ -1,6 +1,7 @@
 package dev.faas.http;
 
 import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.outcome.Outcome.Rejected;
 import dev.faas.actors.outcome.Outcome.Succeeded;
@@ -115,8 +116,15 @@ public final class ActivationMetrics {
     timer(DURATION, "From the call to its answer on the API node", label).record(elapsed);
   }
 
-  /** A worker finished {@code record}'s run (whatever its outcome): where its time went. */
+  /**
+   * A worker finished {@code record}'s run (whatever its outcome): where its time went. A record
+   * of a runner that crashed has no timings and is left out (its caller's answer counts it, as
+   * {@code platform-error}); one whose image was not found has no run.
+   */
   public synchronized void ran(ActivationRecord record) {
+    if (record.failure() == FailureKind.PLATFORM_ERROR) {
+      return;
+    }
     String label = label(record.owner() + "." + record.function());
     timer(QUEUE, "From admission until a worker took the activation", label)
         .record(record.queuedMs(), TimeUnit.MILLISECONDS);
@@ -127,8 +135,10 @@ public final class ActivationMetrics {
         .serviceLevelObjectives(BUCKETS)
         .register(registry)
         .record(record.acquireMs(), TimeUnit.MILLISECONDS);
-    timer(RUN, "The function's run: from its parameter to the end of its output", label)
-        .record(record.runMs(), TimeUnit.MILLISECONDS);
+    if (record.failure() != FailureKind.IMAGE_NOT_FOUND) {
+      timer(RUN, "The function's run: from its parameter to the end of its output", label)
+          .record(record.runMs(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** {@code success}, or the failure's problem type ({@code function-exit}, {@code limit-user}...). */
