@@ -103,10 +103,17 @@ final class LiveLogFollower implements Consumer<LiveLogMessage> {
    * is over (what it holds past what was passed on, then the end), else none.
    */
   synchronized List<Item> afterSilence(ActivationRecord record) {
-    if (record == null || !isFinal(record.status())) {
-      return List.of(Marker.ALIVE);
-    }
     List<Item> items = new ArrayList<>();
+    if (record == null || !isFinal(record.status())) {
+      // Lost bytes not told yet (nothing got through since): told now.
+      if (cursor.unreported() > 0) {
+        items.add(new Emit(dropped(cursor.unreported()), false));
+        cursor = cursor.reported();
+      } else {
+        items.add(Marker.ALIVE);
+      }
+      return items;
+    }
     byte[] logs = record.logs() == null ? new byte[0] : record.logs().getBytes(StandardCharsets.UTF_8);
     FollowCursor.Step step = cursor.onMessage(0, logs.length);
     if (cursor.unreported() > 0) {

@@ -15,6 +15,7 @@ import dev.faas.actors.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -211,10 +212,12 @@ final class LiveLogRoutes {
             (found, failure) -> {
               List<LiveLogFollower.Item> items =
                   follower.afterSilence(failure == null ? found.orElse(null) : null);
-              if (items.size() == 1
-                  && items.get(0) == LiveLogFollower.Marker.ALIVE
-                  && silences >= limits.maxSilences()) {
-                return List.of(new LiveLogFollower.Emit(LiveLogFollower.unknownEnd(), true));
+              boolean ended =
+                  items.stream().anyMatch(i -> i instanceof LiveLogFollower.Emit e && e.last());
+              if (!ended && silences >= limits.maxSilences()) {
+                List<LiveLogFollower.Item> last = new ArrayList<>(items);
+                last.add(new LiveLogFollower.Emit(LiveLogFollower.unknownEnd(), true));
+                return last;
               }
               return items;
             });
