@@ -58,7 +58,8 @@ final class LiveLogRoutes {
    *     (workers send one every second while it runs)
    * @param silence with nothing heard for this long, the record is read: ended, the stream ends
    * @param maxSilences after this many silences in a row with no record, the stream ends as
-   *     {@code unknown} (its worker is gone, and no other took it)
+   *     {@code unknown} (its worker is gone, and no other took it); a record that is not final
+   *     yet (an asynchronous activation still queued) keeps it open
    * @param buffer events waiting for a slow reader at most; past it, log events are dropped
    * @param keepAlive a comment line when no event went out for this long (proxies' idle timeouts)
    */
@@ -190,7 +191,7 @@ final class LiveLogRoutes {
                 silences.set(0);
                 return CompletableFuture.completedFuture(List.of(item));
               }
-              return afterSilence(caller, id, follower, silences.incrementAndGet());
+              return afterSilence(caller, id, follower, silences);
             })
         .mapConcat(list -> list)
         .takeWhile(item -> !(item instanceof LiveLogFollower.Emit e && e.last()), true)
@@ -205,16 +206,25 @@ final class LiveLogRoutes {
             });
   }
 
+  /**
+   * Reads the record after a silence. A record that is not final (an asynchronous activation
+   * waiting in the queue) keeps the stream open however long; with no record at all, {@code
+   * silences} in a row end it as {@code unknown}.
+   */
   private CompletionStage<List<LiveLogFollower.Item>> afterSilence(
-      AuthenticatedUser caller, String id, LiveLogFollower follower, int silences) {
+      AuthenticatedUser caller, String id, LiveLogFollower follower, AtomicInteger silences) {
     return record(caller, id)
         .handle(
             (found, failure) -> {
-              List<LiveLogFollower.Item> items =
-                  follower.afterSilence(failure == null ? found.orElse(null) : null);
+              ActivationRecord record = failure == null ? found.orElse(null) : null;
+              List<LiveLogFollower.Item> items = follower.afterSilence(record);
               boolean ended =
                   items.stream().anyMatch(i -> i instanceof LiveLogFollower.Emit e && e.last());
-              if (!ended && silences >= limits.maxSilences()) {
+              int inARow = record == null ? silences.incrementAndGet() : 0;
+              if (record != null) {
+                silences.set(0);
+              }
+              if (!ended && inARow >= limits.maxSilences()) {
                 List<LiveLogFollower.Item> last = new ArrayList<>(items);
                 last.add(new LiveLogFollower.Emit(LiveLogFollower.unknownEnd(), true));
                 return last;

@@ -139,6 +139,32 @@ class LiveLogApiTest {
   }
 
   @Test
+  void aLostEndIsMadeUpFromTheRecordWithWhatTheStreamMissed() throws Exception {
+    String id = "live00000007";
+    CompletableFuture<HttpResponse<Stream<String>>> response = follow(id, token);
+    Consumer<LiveLogMessage> worker = feed.awaitFollower(id);
+    worker.accept(message(ownerId, Kind.CHUNK, 0, "abcd\n"));
+    // The rest and the end never arrive; the record is written.
+    ActivationRecord stored = record(id, ownerId, "abcd\nefgh\n");
+    records.preload(stored);
+    assertEquals(
+        List.of("log abcd\n", "log efgh\n", "end {\"status\":\"success\",\"logsTruncated\":false}"),
+        events(response.get(5, TimeUnit.SECONDS).body().iterator(), 99));
+  }
+
+  @Test
+  void aStreamNothingIsHeardOfAndWithNoRecordEndsAsUnknown() throws Exception {
+    String id = "live00000008";
+    CompletableFuture<HttpResponse<Stream<String>>> response = follow(id, token);
+    feed.awaitFollower(id).accept(message(ownerId, Kind.ALIVE, 0, ""));
+    // Its worker is gone: ten silences of 300 ms.
+    assertEquals(
+        List.of("end {\"status\":\"unknown\"}"),
+        events(response.get(5, TimeUnit.SECONDS).body().iterator(), 99));
+    assertTrue(feed.followers.isEmpty());
+  }
+
+  @Test
   void followMustBeTrueOrFalse() throws Exception {
     HttpResponse<String> response =
         http.send(request("/v1/activations/live00000005/logs?follow=yes", token),
