@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.activation.LiveLogFeed;
 import dev.faas.actors.image.ImagePullReport;
 import dev.faas.actors.image.ImageResolver;
 import dev.faas.actors.image.RegistryCredentials;
@@ -224,6 +225,22 @@ public final class HttpApi {
             Lookups.of(deps),
             Objects.requireNonNull(invoker, "invoker"),
             Objects.requireNonNull(activations, "activations"))
+        .endpoints();
+  }
+
+  /**
+   * {@code GET /v1/activations/{id}/logs} (docs/decisions/0023), to pass to the constructor as
+   * contributions on a node that runs the activation engine.
+   *
+   * @param deps the same dependencies the API is built with (records and metrics through them)
+   * @param feed the workers' live-log messages
+   */
+  public static List<Endpoint> liveLogEndpoints(Dependencies deps, LiveLogFeed feed) {
+    return new LiveLogRoutes(
+            deps.activations(),
+            Objects.requireNonNull(feed, "feed"),
+            LiveLogRoutes.Limits.defaults(),
+            deps.meterRegistry())
         .endpoints();
   }
 

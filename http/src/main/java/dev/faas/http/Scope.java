@@ -8,7 +8,8 @@ import java.util.Set;
  * What an API key may call: the one place that decides it, per endpoint (method and template),
  * after authentication and before the handler. A token may call everything; every key may call
  * {@code /v1/auth/verify}; an {@code invoke} key may invoke (its listed functions, or all), and
- * read and list the activation records it started (only those: {@code InvocationRoutes}); a
+ * read and list the activation records it started and their logs (only those: {@code
+ * InvocationRoutes}, {@code LiveLogRoutes}); a
  * {@code manage} key may do what a token does except manage keys, registries and the user.
  */
 final class Scope {
@@ -19,6 +20,8 @@ final class Scope {
   // (InvocationRoutes.record and list).
   static final String ACTIVATION = "GET /v1/activations/{id}";
   static final String ACTIVATIONS = "GET /v1/activations";
+  // Likewise only the logs of what it started (LiveLogRoutes).
+  static final String ACTIVATION_LOGS = "GET " + LiveLogRoutes.TEMPLATE;
 
   // Managing the user itself: a key must not delete the account it belongs to.
   private static final Set<String> USER_MANAGEMENT = Set.of("DELETE /v1/users/me");
@@ -45,6 +48,7 @@ final class Scope {
       case INVOKE ->
           endpoint.equals(ACTIVATION)
               || endpoint.equals(ACTIVATIONS)
+              || endpoint.equals(ACTIVATION_LOGS)
               || endpoint.equals(INVOKE_ENDPOINT)
                   && (key.functions().isEmpty()
                       || function.map(key.functions()::contains).orElse(false));

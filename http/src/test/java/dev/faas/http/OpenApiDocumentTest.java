@@ -43,9 +43,13 @@ class OpenApiDocumentTest {
   private final ApiFixture api =
       new ApiFixture(
           HttpSettings.defaults(),
-          deps ->
-              HttpApi.invocationEndpoints(
-                  deps, new FakeInvoker(), new FakeStore()),
+          deps -> {
+            List<Endpoint> endpoints =
+                new ArrayList<>(
+                    HttpApi.invocationEndpoints(deps, new FakeInvoker(), new FakeStore()));
+            endpoints.addAll(HttpApi.liveLogEndpoints(deps, new LiveLogApiTest.FakeFeed()));
+            return endpoints;
+          },
           true);
 
   @AfterAll

@@ -45,6 +45,12 @@ class ScopeTest {
   }
 
   @Test
+  void anInvokeKeyReadsAndFollowsTheLogsOfWhatItStarted() {
+    // Which ones: only those it started, decided by LiveLogRoutes (records and live messages).
+    assertTrue(Scope.allows(INVOKE_ECHO, "GET", "/v1/activations/{id}/logs", Optional.empty()));
+  }
+
+  @Test
   void anInvokeKeyManagesNothing() {
     for (String[] call :
         List.of(

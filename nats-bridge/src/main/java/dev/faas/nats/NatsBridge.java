@@ -3,6 +3,7 @@ package dev.faas.nats;
 import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.activation.AdmissionRefused;
 import dev.faas.actors.activation.ConcurrencyUsage;
+import dev.faas.actors.activation.LiveLogFeed;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.store.ConfigStore;
 import dev.faas.actors.store.ImagePullStore;
@@ -57,6 +58,8 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsKeyStore keys;
   private final NatsActivationStore activations;
   private final NatsWorkSource workSource;
+  private final LiveLogPublisher liveLogPublisher;
+  private final NatsLiveLogFeed liveLogFeed;
   private final Executor blocking;
   private final List<NatsActivationQueue> queues = new CopyOnWriteArrayList<>();
   private final LinkChanges linkChanges = new LinkChanges();
@@ -93,7 +96,9 @@ public final class NatsBridge implements AutoCloseable {
     this.activations =
         new NatsActivationStore(
             new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
-    this.workSource = new NatsWorkSource(buckets, settings, blocking, null);
+    this.liveLogPublisher = new LiveLogPublisher(this::publishLiveLog);
+    this.liveLogFeed = new NatsLiveLogFeed(buckets);
+    this.workSource = new NatsWorkSource(buckets, settings, blocking, null, liveLogPublisher);
     this.blocking = blocking;
   }
 
@@ -206,7 +211,33 @@ public final class NatsBridge implements AutoCloseable {
    * @param workerId unique in the cluster: letters, digits, {@code _} or {@code -}
    */
   public WorkSource workSource(String workerId) {
-    return new NatsWorkSource(buckets, settings, blocking, Subjects.nodeId(workerId));
+    return new NatsWorkSource(
+        buckets, settings, blocking, Subjects.nodeId(workerId), liveLogPublisher);
+  }
+
+  /**
+   * An API node's side of the live logs: the messages workers send about one activation while it
+   * runs (docs/decisions/0023).
+   */
+  public LiveLogFeed liveLogs() {
+    return liveLogFeed;
+  }
+
+  /**
+   * Bytes of live logs this node's runners produced that were never sent (the worker's bounded
+   * queue was full, or NATS refused them): for {@code /metrics}.
+   */
+  public long liveLogDroppedBytes() {
+    return liveLogPublisher.droppedBytes();
+  }
+
+  // On the publisher's own thread; a core NATS publish, fire and forget.
+  private void publishLiveLog(LiveLogPublisher.Pending message) {
+    Connection conn = buckets.connection();
+    if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
+      throw new IllegalStateException("not connected to NATS");
+    }
+    conn.publish(message.subject(), message.headers(), message.body());
   }
 
   /** True while connected with every bucket and the stream set up: what {@code /readyz} reports. */
@@ -243,6 +274,7 @@ public final class NatsBridge implements AutoCloseable {
       c = connection;
     }
     queues.forEach(NatsActivationQueue::close);
+    liveLogPublisher.close();
     buckets.clear();
     control.shutdownNow();
     if (c != null) {

@@ -3,6 +3,7 @@ package dev.faas.nats;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStatus;
+import dev.faas.actors.activation.LiveLog;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;
 import dev.faas.actors.outcome.FailureKind;
@@ -39,12 +40,29 @@ final class NatsWorkItem implements WorkItem {
   private final ActivationRequest request;
   private final Executor blocking;
   private final Duration timeout;
+  private final LiveLog liveLog;
 
   NatsWorkItem(Message message, ActivationRequest request, Executor blocking, Duration timeout) {
+    this(message, request, blocking, timeout, null);
+  }
+
+  /** @param liveLogs where its live log goes; null for none */
+  NatsWorkItem(
+      Message message,
+      ActivationRequest request,
+      Executor blocking,
+      Duration timeout,
+      LiveLogPublisher liveLogs) {
     this.message = message;
     this.request = request;
     this.blocking = blocking;
     this.timeout = timeout;
+    this.liveLog = liveLogs == null ? LiveLog.NONE : new NatsLiveLog(liveLogs, request);
+  }
+
+  @Override
+  public LiveLog liveLog() {
+    return liveLog;
   }
 
   @Override

@@ -45,6 +45,7 @@ public final class NatsWorkSource implements WorkSource {
   private final Duration timeout;
   private final Executor blocking;
   private final String workerId;
+  private final LiveLogPublisher liveLogs;
   private volatile Connection contextConnection;
   private volatile ConsumerContext context;
   private volatile Connection routedConnection;
@@ -52,6 +53,17 @@ public final class NatsWorkSource implements WorkSource {
 
   /** @param workerId the worker routed requests are pulled for; null: the shared queue only */
   NatsWorkSource(Buckets buckets, NatsSettings settings, Executor blocking, String workerId) {
+    this(buckets, settings, blocking, workerId, null);
+  }
+
+  /** @param liveLogs where the items' live logs go (docs/decisions/0023); null for none */
+  NatsWorkSource(
+      Buckets buckets,
+      NatsSettings settings,
+      Executor blocking,
+      String workerId,
+      LiveLogPublisher liveLogs) {
+    this.liveLogs = liveLogs;
     this.buckets = buckets;
     this.settings = settings;
     this.timeout = settings.requestTimeout();
@@ -190,7 +202,7 @@ public final class NatsWorkSource implements WorkSource {
       message.term();
       return null;
     }
-    return new NatsWorkItem(message, request, blocking, timeout);
+    return new NatsWorkItem(message, request, blocking, timeout, liveLogs);
   }
 
   private ConsumerContext routedConsumer(Connection conn) throws Exception {

@@ -12,6 +12,7 @@ final class Subjects {
   static final String WORKER_HEARTBEAT = "faas.workers.heartbeat";
 
   private static final String REPLY_PREFIX = "faas.reply.";
+  private static final String LOGS_PREFIX = "faas.logs.";
   private static final Pattern NODE_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
   private Subjects() {}
@@ -35,6 +36,17 @@ final class Subjects {
       throw new IllegalArgumentException("invalid activation id: " + activationId);
     }
     return REPLY_PREFIX + nodeId(nodeId) + "." + activationId;
+  }
+
+  /**
+   * {@code faas.logs.<activationId>}: where a worker sends a running activation's stderr for its
+   * followers (docs/decisions/0023).
+   */
+  static String logs(String activationId) {
+    if (!Names.isActivationId(activationId)) {
+      throw new IllegalArgumentException("invalid activation id: " + activationId);
+    }
+    return LOGS_PREFIX + activationId;
   }
 
   /** Every reply subject of one node: its one subscription. */

@@ -1,6 +1,7 @@
 package dev.faas.node;
 
 import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.LiveLog;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
@@ -91,6 +92,11 @@ final class MeteredWorkSource implements WorkSource {
     @Override
     public CompletionStage<Void> drop() {
       return item.drop();
+    }
+
+    @Override
+    public LiveLog liveLog() {
+      return item.liveLog();
     }
 
     @Override

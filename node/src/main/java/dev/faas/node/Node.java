@@ -16,6 +16,7 @@ import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.docker.EngineImages;
 import dev.faas.docker.ImageJanitor;
 import dev.faas.http.ActivationMetrics;
+import dev.faas.http.Endpoint;
 import dev.faas.http.HttpApi;
 import dev.faas.http.MeteredInvoker;
 import dev.faas.http.PasswordHasher;
@@ -120,6 +121,7 @@ final class Node {
               new PullReports(nats.imagePulls(), settings.worker().workerId(), Clock.systemUTC()));
       engine = new EngineHealth();
       EngineGauges.register(registry, docker, engine);
+      LiveLogMetrics.registerWorker(registry, nats);
     }
     logSummary(config);
     Shutdown.closeLast(system, nats, docker, blocking);
@@ -339,17 +341,16 @@ final class Node {
             nats.activations(),
             nats.keys(),
             keys);
-    HttpApi api =
-        new HttpApi(
-            settings.http(),
-            deps,
+    List<Endpoint> contributions =
+        new ArrayList<>(
             HttpApi.invocationEndpoints(
                 deps,
                 new MeteredInvoker(
                     new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
                     activationMetrics),
-                nats.activations()),
-            nats.concurrencyUsage());
+                nats.activations()));
+    contributions.addAll(HttpApi.liveLogEndpoints(deps, nats.liveLogs()));
+    HttpApi api = new HttpApi(settings.http(), deps, contributions, nats.concurrencyUsage());
     route.swap(api.serverRoute());
   }
 

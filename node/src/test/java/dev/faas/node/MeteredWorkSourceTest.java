@@ -1,10 +1,12 @@
 package dev.faas.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.ActivationStatus;
+import dev.faas.actors.activation.LiveLog;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.activation.WorkerEvent;
@@ -22,6 +24,17 @@ import org.junit.jupiter.api.Test;
 class MeteredWorkSourceTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<WorkerEvent> replied = new ArrayList<>();
+  private final LiveLog live =
+      new LiveLog() {
+        @Override
+        public void keptSoFar(org.apache.pekko.util.ByteString stderr) {}
+
+        @Override
+        public void alive() {}
+
+        @Override
+        public void end(ActivationStatus status, boolean truncated) {}
+      };
 
   @Test
   void aCompletedReplyTimesItsRunOnceAndIsPassedOn() {
@@ -42,6 +55,14 @@ class MeteredWorkSourceTest {
   }
 
   @Test
+  void theItemsLiveLogIsPassedOn() {
+    MeteredWorkSource source =
+        new MeteredWorkSource(new OneItem(), new ActivationMetrics(registry, 10), registry, 4);
+    WorkItem item = source.pull(1, Duration.ZERO).toCompletableFuture().join().get(0);
+    assertSame(live, item.liveLog());
+  }
+
+  @Test
   void freeSlotsAreTheLastAnnouncedOnes() {
     MeteredWorkSource source =
         new MeteredWorkSource(new OneItem(), new ActivationMetrics(registry, 10), registry, 4);
@@ -59,6 +80,11 @@ class MeteredWorkSourceTest {
             @Override
             public ActivationRequest request() {
               return null;
+            }
+
+            @Override
+            public LiveLog liveLog() {
+              return live;
             }
 
             @Override

@@ -25,4 +25,12 @@ public interface WorkItem {
 
   /** Sends an event to the API node waiting for this activation; best effort. */
   void reply(WorkerEvent event);
+
+  /**
+   * Where this activation's stderr goes while it runs, for followers (docs/decisions/0023); the
+   * same object on every call. None by default.
+   */
+  default LiveLog liveLog() {
+    return LiveLog.NONE;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.faas.actors.worker;
 
+import dev.faas.actors.activation.LiveLog;
 import dev.faas.actors.runtime.OutputFrame;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.japi.Pair;
@@ -64,9 +65,28 @@ public final class OutputCapture {
    */
   public static Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> collect(
       Source<OutputFrame, ?> output, long stdoutCap, int logCap, Materializer materializer) {
+    return collect(output, stdoutCap, logCap, LiveLog.NONE, materializer);
+  }
+
+  /**
+   * As {@link #collect(Source, long, int, Materializer)}, telling {@code live} the stderr kept
+   * after every frame: live logs are the stored logs as they grow, capped alike. {@code live}
+   * must not block (it is called in the stream).
+   */
+  public static Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> collect(
+      Source<OutputFrame, ?> output,
+      long stdoutCap,
+      int logCap,
+      LiveLog live,
+      Materializer materializer) {
     return output
         .viaMat(KillSwitches.single(), Keep.right())
         .scan(empty(stdoutCap, logCap), OutputCapture::add)
+        .map(
+            capture -> {
+              live.keptSoFar(capture.stderr());
+              return capture;
+            })
         .takeWhile(capture -> !capture.overflow(), true)
         .toMat(Sink.last(), Keep.both())
         .run(materializer);

@@ -205,6 +205,7 @@ public final class RunnerActor {
               container.run(ContainerSpecs.stdin(request)),
               settings.stdoutCapBytes(),
               settings.logCapBytes(),
+              scope.item().liveLog(),
               Materializer.matFromSystem(scope.context().getSystem()));
     } catch (RuntimeException e) {
       scope.log().warn("Activation [{}]: its output could not be read", id, e);

@@ -159,6 +159,8 @@ final class RunnerFinishing {
   private Behavior<Command> onSettled(Finishing state) {
     // After the ack, so a caller who gets this answer finds its place free again.
     scope.item().reply(new WorkerEvent.Completed(id, state.record()));
+    // After the record's write: a follower told the end finds the record.
+    scope.item().liveLog().end(state.record().status(), state.record().logsTruncated());
     timers.cancel(Step.HEARTBEAT);
     Finishing answered = state.answeredNow();
     if (answered.removal().started()) {

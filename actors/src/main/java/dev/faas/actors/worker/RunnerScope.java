@@ -54,11 +54,14 @@ record RunnerScope(
   void heartbeat() {
     logged(Stages.attempt(item::inProgress), "marking it in progress");
     item.reply(new WorkerEvent.Heartbeat(id()));
+    // Whose it is, for a follower that asks before the function writes anything.
+    item.liveLog().alive();
   }
 
   /** Tells the API node the function starts now: its timeout counts from here. */
   void running() {
     item.reply(new WorkerEvent.Running(id()));
+    item.liveLog().alive();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.LiveLog;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,11 @@ final class SettleOnce implements WorkItem {
     if (last ? answered.compareAndSet(false, true) : !answered.get()) {
       item.reply(event);
     }
+  }
+
+  @Override
+  public LiveLog liveLog() {
+    return item.liveLog();
   }
 
   boolean isSettled() {

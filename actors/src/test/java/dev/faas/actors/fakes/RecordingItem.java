@@ -1,6 +1,8 @@
 package dev.faas.actors.fakes;
 
 import dev.faas.actors.activation.ActivationRequest;
+import dev.faas.actors.activation.ActivationStatus;
+import dev.faas.actors.activation.LiveLog;
 import dev.faas.actors.activation.WorkItem;
 import dev.faas.actors.activation.WorkerEvent;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.util.ByteString;
 
 /** A work item outside any queue that records what was done with it. */
 public final class RecordingItem implements WorkItem {
@@ -18,6 +21,24 @@ public final class RecordingItem implements WorkItem {
   private final AtomicInteger acksToFail = new AtomicInteger();
   private final AtomicInteger drops = new AtomicInteger();
   private final List<WorkerEvent> replies = new CopyOnWriteArrayList<>();
+  private final List<String> live = new CopyOnWriteArrayList<>();
+  private final LiveLog liveLog =
+      new LiveLog() {
+        @Override
+        public void keptSoFar(ByteString stderr) {
+          live.add("kept " + stderr.utf8String());
+        }
+
+        @Override
+        public void alive() {
+          live.add("alive");
+        }
+
+        @Override
+        public void end(ActivationStatus status, boolean truncated) {
+          live.add("end " + status + " " + truncated + " after " + replies.size() + " replies");
+        }
+      };
 
   public RecordingItem(ActivationRequest request) {
     this(request, 1);
@@ -68,6 +89,16 @@ public final class RecordingItem implements WorkItem {
   @Override
   public void reply(WorkerEvent event) {
     replies.add(event);
+  }
+
+  @Override
+  public LiveLog liveLog() {
+    return liveLog;
+  }
+
+  /** What the live log was told, in order: {@code kept <stderr>}, {@code alive}, {@code end ...}. */
+  public List<String> live() {
+    return List.copyOf(live);
   }
 
   public int inProgressCount() {

@@ -140,6 +140,22 @@ class RunnerActorTest {
   }
 
   @Test
+  void theLiveLogIsToldTheKeptStderrAsItGrowsThenTheEndOnceTheRecordIsWritten() {
+    byte[] input = new byte[200];
+    java.util.Arrays.fill(input, (byte) 'e');
+    RunnerHarness h = run("stderr", 10_000, input);
+    h.finished();
+    List<String> live = h.item.live();
+    assertTrue(live.contains("alive"), "alive when it starts running: " + live);
+    List<String> kept = live.stream().filter(l -> l.startsWith("kept ")).toList();
+    // Exactly what the record keeps, capped alike (64 bytes here).
+    assertEquals("kept " + "e".repeat(64), kept.get(kept.size() - 1), live::toString);
+    int replies = h.item.replies().size();
+    assertEquals("end SUCCESS true after " + replies + " replies", live.get(live.size() - 1),
+        "last, after Completed: " + live);
+  }
+
+  @Test
   void logsOverTheirCapAreTruncatedAndFlagged() {
     byte[] input = new byte[200];
     java.util.Arrays.fill(input, (byte) 'e');

@@ -2,6 +2,7 @@ package dev.faas.actors.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faas.actors.activation.WorkerEvent;
@@ -15,6 +16,12 @@ class SettleOnceTest {
   private final RecordingItem item =
       new RecordingItem(Fns.request("act0000001", Fns.function("echo", 1000), new byte[0]));
   private final SettleOnce once = new SettleOnce(item);
+
+  @Test
+  void theLiveLogIsTheItemsOwn() {
+    // A runner under its worker gets the item wrapped: its stderr must still reach followers.
+    assertSame(item.liveLog(), once.liveLog());
+  }
 
   @Test
   void anAckedItemIsNeverDropped() {

@@ -80,6 +80,20 @@ class NatsAccountsDeploymentTest {
   }
 
   @Test
+  void workersPublishLiveLogsAndApiNodesSubscribeToThem() {
+    // docs/decisions/0023: faas.logs.<activationId>, core NATS.
+    String subject = "faas.logs.abc12345";
+    List<String> workerPublish =
+        quoted(section(accounts, "WORKER_PERMISSIONS", "publish", "subscribe"));
+    assertTrue(workerPublish.contains("faas.logs.>"), "workers' live logs, named: " + workerPublish);
+    assertTrue(workerPublish.stream().anyMatch(allowed -> matches(allowed, subject)));
+    List<String> apiSubscribe = quoted(section(accounts, "API_PERMISSIONS", "subscribe", "}"));
+    assertTrue(
+        apiSubscribe.stream().anyMatch(allowed -> matches(allowed, subject)),
+        "API nodes subscribe to live logs: " + apiSubscribe);
+  }
+
+  @Test
   void everyClientMustAuthenticate() {
     assertFalse(accounts.contains("no_auth_user"), "an anonymous user defeats the accounts");
     assertTrue(accounts.contains("{user: api, password: $FAAS_NATS_API_PASSWORD"));

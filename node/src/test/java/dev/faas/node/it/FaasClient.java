@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * One user's view of the platform's HTTPS API on one node, as a client from outside would use
@@ -115,6 +116,14 @@ public final class FaasClient {
   /** A GET of {@code path}. */
   public Reply get(String path) throws Exception {
     return call("GET", path, null);
+  }
+
+  /**
+   * A GET whose body is read as it comes, line by line (server-sent events): completes with the
+   * response once its head is in.
+   */
+  public CompletableFuture<HttpResponse<Stream<String>>> getLines(String path) {
+    return http.sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofLines());
   }
 
   /** Any call, with a JSON body when {@code json} is not null. */
