@@ -47,9 +47,9 @@ public final class Table {
     StringBuilder text = new StringBuilder();
     for (String[] line : lines) {
       String value = line[1] == null || line[1].isEmpty() ? NONE : line[1];
-      String pad = " ".repeat(width - line[0].length() + 2);
+      String pad = " ".repeat(width - line[0].length() + 1);
       // A multi-line value (logs, a result) is indented under its name.
-      value = value.replace("\n", "\n" + " ".repeat(width + 3));
+      value = value.replace("\n", "\n" + " ".repeat(width + 2));
       text.append(line[0]).append(':').append(pad).append(value.stripTrailing()).append('\n');
     }
     return text.toString();
