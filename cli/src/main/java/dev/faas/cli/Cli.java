@@ -16,6 +16,8 @@ public final class Cli {
   public static CommandLine commandLine(Terminal terminal) {
     CommandLine cl = new CommandLine(new FaasCommand(terminal));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // "--data @file" is the command's own: picocli must not expand @file into arguments.
+    cl.setExpandAtFiles(false);
     cl.setOut(new PrintWriter(terminal.text(), true));
     cl.setErr(new PrintWriter(terminal.err(), true));
     cl.setParameterExceptionHandler(Cli::usage);

@@ -122,7 +122,7 @@ class CliTest {
   }
 
   @Test
-  void invokeWritesTheResultByteForByteAndNothingElse() {
+  void invokeWritesTheResultByteForByteAndNothingElse() throws Exception {
     byte[] result = {'a', 0, (byte) 0xff, '\r', '\n', 'z'};
     api.on("POST /v1/functions/echo/invoke", new Answer(200, Map.of("X-Activation-Id", "a1b2c3d4"), result));
     Run raw = FakeApi.run(home, env, "in\u00e9".getBytes(StandardCharsets.UTF_8), "invoke", "echo", "-");
@@ -134,6 +134,10 @@ class CliTest {
 
     run("invoke", "echo", "--data", "text");
     assertEquals("text", api.seen.get(1).text());
+    Path file = home.resolve("parameter");
+    java.nio.file.Files.write(file, result);
+    assertEquals(0, run("invoke", "echo", "--data", "@" + file).code());
+    assertArrayEquals(result, api.seen.get(2).body(), "@file is read by the command, not expanded by the parser");
     assertEquals(ExitCode.USAGE, FakeApi.run(home, env, new byte[0], "invoke", "echo", "-", "--data", "x").code());
   }
 
