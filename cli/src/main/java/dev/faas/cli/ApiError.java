@@ -34,7 +34,7 @@ public final class ApiError extends CliException {
     String title = text(problem, "title");
     String detail = text(problem, "detail");
     line.append(title != null ? title : "HTTP " + response.status());
-    if (detail != null && !detail.equals(title)) {
+    if (detail != null && !detail.equalsIgnoreCase(title)) {
       line.append(": ").append(detail);
     }
     line.append(" (").append(response.status());

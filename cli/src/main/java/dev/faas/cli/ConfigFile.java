@@ -56,7 +56,7 @@ public record ConfigFile(String current, Map<String, Profile> profiles) {
       return new ConfigFile(null, Map.of());
     }
     try {
-      ConfigFile read = Json.YAML.readValue(file.toFile(), ConfigFile.class);
+      ConfigFile read = Json.yaml().readValue(file.toFile(), ConfigFile.class);
       return read == null ? new ConfigFile(null, Map.of()) : read;
     } catch (IOException e) {
       throw CliException.usage("cannot read the configuration " + file + ": " + e.getMessage());
@@ -92,7 +92,7 @@ public record ConfigFile(String current, Map<String, Profile> profiles) {
               dir, ".config", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
         try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-          Json.YAML.writeValue(out, this);
+          Json.yaml().writeValue(out, this);
         }
         try {
           Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -12,15 +12,22 @@ import java.io.IOException;
 /** The JSON and YAML mappers: the client handles the API's bodies as trees, never as classes. */
 public final class Json {
   public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  public static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-              .build());
-
   private Json() {}
+
+  /** The YAML mapper, made on first use: most runs never load SnakeYAML (a short-lived JVM's start counts). */
+  public static ObjectMapper yaml() {
+    return YamlHolder.YAML;
+  }
+
+  private static final class YamlHolder {
+    static final ObjectMapper YAML =
+        new ObjectMapper(
+            YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .build());
+  }
 
   public static ObjectNode object() {
     return JSON.createObjectNode();

@@ -32,7 +32,7 @@ public final class Manifest {
   public static List<ObjectNode> read(InputStream in, String source) {
     JsonNode root;
     try {
-      root = Json.YAML.readTree(in);
+      root = Json.yaml().readTree(in);
     } catch (IOException e) {
       throw CliException.usage(source + " is not valid YAML: " + e.getMessage());
     }

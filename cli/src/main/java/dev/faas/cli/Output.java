@@ -78,7 +78,7 @@ public final class Output {
       String text =
           format == GlobalOptions.Format.json
               ? Json.JSON.writeValueAsString(body) + "\n"
-              : Json.YAML.writeValueAsString(body);
+              : Json.yaml().writeValueAsString(body);
       write(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

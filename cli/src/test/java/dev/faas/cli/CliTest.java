@@ -197,7 +197,7 @@ class CliTest {
   void updateSendsIfMatchFromTheEtagAndKeepsWhatWasNotGiven() {
     api.on("GET /v1/functions/echo", Answer.json(200, FUNCTION, "ETag", "\"7\""));
     api.on("PUT /v1/functions/echo", Answer.json(200, FUNCTION));
-    Run update = run("fn", "update", "echo", "--timeout", "2s", "--env", "A=b");
+    Run update = run("fn", "update", "echo", "--timeout", "2s", "--env", "A=b", "--network");
     assertEquals(0, update.code(), update.stderr());
     FakeApi.Seen put = api.seen.get(1);
     assertEquals("\"7\"", put.header("If-Match"));
@@ -205,6 +205,7 @@ class CliTest {
     assertEquals(2000, body.path("timeoutMs").asInt());
     assertEquals(64, body.path("memoryMb").asInt());
     assertEquals("b", body.path("env").path("A").asText());
+    assertTrue(body.path("network").asBoolean(), body::toString);
     assertFalse(body.has("revision"));
   }
 
@@ -217,5 +218,52 @@ class CliTest {
     Run zsh = run("completion", "zsh");
     assertTrue(zsh.out().startsWith("#compdef faas"));
     assertTrue(zsh.out().contains("bashcompinit"));
+  }
+
+  @Test
+  void activationsAreListedWithTheNextPageOnStderrAndLogsFollowedAsEvents() {
+    api.on("GET /v1/activations?function=echo&limit=1",
+        Answer.json(200, "{\"activations\":[{\"activationId\":\"a1\",\"function\":\"echo\",\"status\":\"success\","
+            + "\"startedAt\":\"2026-12-03T10:15:30Z\",\"durationMs\":12}],\"nextCursor\":\"c2\"}"));
+    Run list = run("activations", "list", "--function", "echo", "--limit", "1");
+    assertEquals(0, list.code(), list.stderr());
+    assertEquals("ID  FUNCTION  STATUS   STARTED               DURATION\n"
+        + "a1  echo      success  2026-12-03T10:15:30Z  12ms\n", list.out());
+    assertTrue(list.stderr().contains("--cursor c2"), list.stderr());
+
+    api.on("GET /v1/activations/a1/logs?follow=true",
+        new Answer(200, Map.of("Content-Type", "text/event-stream"),
+            "data: first\n\n: ping\n\nevent: log\ndata: second\n\nevent: end\ndata: {}\n\ndata: never\n\n"
+                .getBytes(StandardCharsets.UTF_8)));
+    Run follow = run("activations", "logs", "a1", "--follow");
+    assertEquals(0, follow.code(), follow.stderr());
+    assertEquals("first\nsecond\n", follow.out());
+    assertEquals("text/event-stream", api.seen.get(1).header("Accept"));
+
+    // A platform without the stream: the record's logs, once it is final.
+    api.on("GET /v1/activations/a2", Answer.json(200, "{\"activationId\":\"a2\",\"status\":\"failed\",\"logs\":\"oops\\n\"}"));
+    Run fallback = run("activations", "logs", "a2", "--follow");
+    assertEquals("oops\n", fallback.out());
+    assertEquals(ExitCode.NOT_FOUND, run("activations", "logs", "a3", "--follow").code());
+  }
+
+  @Test
+  void keysAndRegistriesSendTheContractsBodies() {
+    api.on("POST /v1/keys", Answer.json(201, "{\"id\":\"k1\",\"name\":\"ci\",\"scope\":\"invoke\",\"key\":\"fk_k1_secret\"}"));
+    api.on("DELETE /v1/keys/k1", new Answer(204, Map.of(), new byte[0]));
+    api.on("PUT /v1/registries/ghcr.io", new Answer(204, Map.of(), new byte[0]));
+    Run key = run("keys", "create", "ci", "--scope", "invoke", "--function", "echo");
+    assertEquals("fk_k1_secret\n", key.out());
+    assertTrue(key.stderr().contains("shown this once"), key.stderr());
+    JsonNode body = Json.readOrNull(api.seen.get(0).body());
+    assertEquals("invoke", body.path("scope").asText());
+    assertEquals("echo", body.path("functions").get(0).asText());
+    assertEquals(0, run("keys", "revoke", "k1").code());
+    assertEquals(ExitCode.USAGE, run("keys", "create", "ci", "--scope", "admin").code());
+
+    Run login = FakeApi.run(home, env, "pw\n".getBytes(StandardCharsets.UTF_8),
+        "registries", "login", "ghcr.io", "--username", "bot", "--password-stdin");
+    assertEquals(0, login.code(), login.stderr());
+    assertEquals("{\"username\":\"bot\",\"password\":\"pw\"}", api.seen.get(2).text());
   }
 }

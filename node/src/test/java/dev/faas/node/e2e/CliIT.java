@@ -135,7 +135,7 @@ class CliIT {
     Files.write(parameter, utf8("tab\there, \u00fcn\u00efc\u00f6de, no newline"));
     Run echoed =
         Await.until(
-            Duration.ofSeconds(30), "a first call through the CLI",
+            Duration.ofSeconds(60), "a first call through the CLI",
             () -> faas.run("invoke", "echo", "--data", "@" + parameter),
             r -> r.code() != 6);
     ok(echoed);
