@@ -142,9 +142,6 @@ class CliIT {
     assertArrayEquals(Files.readAllBytes(parameter), echoed.stdout(), echoed::toString);
     assertEquals("", echoed.stderr());
 
-    Run fromStdin = ok(faas.run(utf8("line 1\nline 2\n"), Map.of(), "invoke", "echo", "-"));
-    assertEquals("line 1\nline 2\n", fromStdin.out());
-
     Run binary = ok(faas.run("invoke", "bytes"));
     assertArrayEquals(BYTES, binary.stdout(), binary::toString);
 
