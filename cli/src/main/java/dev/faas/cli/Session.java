@@ -57,7 +57,22 @@ public record Session(
           ExitCode.AUTH,
           "not logged in (profile '" + profileName + "'): run 'faas login --user NAME', or set FAAS_TOKEN");
     }
+    ConfigFile.Profile stored = profile();
+    if (token.equals(stored.token()) && expired(stored.expiresAt())) {
+      throw new CliException(
+          ExitCode.AUTH,
+          "the token of profile '" + profileName + "' expired at " + stored.expiresAt()
+              + ": run 'faas login --user " + (stored.user() == null ? "NAME" : stored.user()) + "'");
+    }
     return anonymous().withToken(token);
+  }
+
+  private static boolean expired(String expiresAt) {
+    try {
+      return expiresAt != null && java.time.Instant.parse(expiresAt).isBefore(java.time.Instant.now());
+    } catch (java.time.format.DateTimeParseException e) {
+      return false; // the platform decides
+    }
   }
 
   @SafeVarargs

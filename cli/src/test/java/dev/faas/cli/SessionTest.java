@@ -60,4 +60,16 @@ class SessionTest {
     assertEquals(ExitCode.USAGE, assertThrows(CliException.class, empty::requireUrl).exitCode());
     assertEquals(ExitCode.AUTH, assertThrows(CliException.class, () -> Session.resolve(new GlobalOptions(), terminal(Map.of("FAAS_URL", "https://x:1"))).authenticated()).exitCode());
   }
+
+  @Test
+  void aStoredTokenPastItsExpiryIsRefusedWithoutAsking() {
+    new ConfigFile(null, Map.of())
+        .with("old", new ConfigFile.Profile("https://x:1", "bob", "t", "2020-01-01T00:00:00Z", null))
+        .save(home.resolve(".config/faas/config"));
+    CliException e = assertThrows(CliException.class, () -> Session.resolve(new GlobalOptions(), terminal(Map.of())).authenticated());
+    assertEquals(ExitCode.AUTH, e.exitCode());
+    assertEquals("the token of profile 'old' expired at 2020-01-01T00:00:00Z: run 'faas login --user bob'", e.getMessage());
+    // FAAS_TOKEN is not the stored token: the platform judges it.
+    Session.resolve(new GlobalOptions(), terminal(Map.of("FAAS_TOKEN", "other"))).authenticated();
+  }
 }
