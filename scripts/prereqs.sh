@@ -41,15 +41,19 @@ ensure_packages() {
   export nats_server_path="${nats_server_path:-$(command -v nats-server)}"
 }
 
-# What only the tests need, besides ensure_packages: npm, with which the http module's
-# OpenApiLintTest installs its OpenAPI validator (Redocly CLI, pinned) under http/target. The
-# test brings its own Node.js when the system's is older than Redocly needs (Debian 12's is 18).
+# What only the tests need, besides ensure_packages: chromium and chromium-driver for the web
+# console's browser test (ConsoleIT), and npm, with which the http module's OpenApiLintTest
+# installs its OpenAPI validator (Redocly CLI, pinned) under http/target. The test brings its own
+# Node.js when the system's is older than Redocly needs (Debian 12's is 18).
 ensure_test_packages() {
   local missing=()
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   # The CNCF Distribution registry: docker-runner's ITs pull from one on a loopback port.
   [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+  # The web console's browser test (node ConsoleIT) drives Debian's chromium through chromedriver.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   if [ ${#missing[@]} -gt 0 ]; then
     say "Installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

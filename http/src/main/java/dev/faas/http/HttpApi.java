@@ -27,9 +27,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The platform's REST API as one pekko-http {@link Route}: users and tokens, functions, registry
- * credentials, and the
- * operational endpoints, plus whatever endpoints other modules contribute (invocation,
- * activations). The node creates it once and binds {@link #serverRoute()}; TLS and the binding are
+ * credentials, the operational endpoints, the web console's static files ({@code /console}),
+ * plus whatever endpoints other modules contribute (invocation, activations). The node creates it once and binds {@link #serverRoute()}; TLS and the binding are
  * the node's.
  *
  * <pre>{@code
@@ -165,6 +164,7 @@ public final class HttpApi {
                 () -> withCacheChecks(deps.readiness().get(), deps.users(), deps.functions()),
                 deps.meterRegistry())
             .endpoints());
+    endpoints.addAll(new ConsoleRoutes().endpoints());
     endpoints.addAll(contributions);
     this.table = new RouteTable(endpoints);
     this.authenticator =

@@ -2,6 +2,7 @@ package dev.faas.http;
 
 import static org.apache.pekko.http.javadsl.model.HttpMethods.GET;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -33,6 +34,15 @@ final class OperationsRoutes {
       MediaTypes.customWithOpenCharset("text", "plain", Map.of("version", "0.0.4"), false)
           .toContentType(HttpCharsets.UTF_8);
 
+  private static final String PROMETHEUS_TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  // OpenMetrics 1.0 (what the registry writes when asked for it), UTF-8 by its definition.
+  private static final String OPEN_METRICS_TYPE =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  private static final ContentType OPEN_METRICS =
+      MediaTypes.customWithOpenCharset(
+              "application", "openmetrics-text", Map.of("version", "1.0.0"), false)
+          .toContentType(HttpCharsets.UTF_8);
+
   private final Supplier<Map<String, Boolean>> readiness;
   private final PrometheusMeterRegistry registry;
   private final byte[] openApi;
@@ -54,11 +64,46 @@ final class OperationsRoutes {
             GET,
             "/metrics",
             params ->
-                complete(
-                    HttpEntities.create(
-                        PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8)))),
+                optionalHeaderValueByName("Accept", accept -> complete(metrics(accept.orElse(""))))),
         Endpoint.open(
             GET, "/v1/openapi.yaml", params -> complete(HttpEntities.create(YAML, openApi))));
+  }
+
+  /**
+   * The registry's scrape: OpenMetrics 1.0 when the scraper's {@code Accept} names it (Prometheus
+   * does when it may use exemplars or created timestamps), the Prometheus text format otherwise.
+   */
+  private HttpResponse metrics(String accept) {
+    boolean openMetrics = wantsOpenMetrics(accept);
+    ContentType type = openMetrics ? OPEN_METRICS : PROMETHEUS_TEXT;
+    String text = registry.scrape(openMetrics ? OPEN_METRICS_TYPE : PROMETHEUS_TEXT_TYPE);
+    return HttpResponse.create()
+        .withEntity(HttpEntities.create(type, text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** True when {@code accept} lists {@code application/openmetrics-text} with a quality above 0. */
+  static boolean wantsOpenMetrics(String accept) {
+    for (String range : accept.split(",")) {
+      String[] parts = range.trim().split(";");
+      if (!parts[0].trim().equalsIgnoreCase("application/openmetrics-text")) {
+        continue;
+      }
+      boolean refused = false;
+      for (int i = 1; i < parts.length; i++) {
+        String param = parts[i].trim().replace(" ", "");
+        if (param.startsWith("q=")) {
+          try {
+            refused = Double.parseDouble(param.substring(2)) <= 0;
+          } catch (NumberFormatException e) {
+            refused = true;
+          }
+        }
+      }
+      if (!refused) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The readiness document; read by {@code /readyz} on every probe. */

@@ -57,6 +57,11 @@ enum ProblemType {
     this.title = title;
   }
 
+  /** The type's last path segment, e.g. {@code function-exit}: also its metrics' outcome label. */
+  String slug() {
+    return slug;
+  }
+
   String uri() {
     return BASE + slug;
   }

@@ -88,6 +88,37 @@ class OperationsApiTest {
   }
 
   @Test
+  void metricsAreOpenMetricsWhenTheScraperAsksForIt() {
+    // What Prometheus 2.x sends when it may take OpenMetrics.
+    HttpResponse<String> response =
+        check(
+            api.call(
+                "GET", "/metrics", null, null, "Accept",
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                    + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+            200);
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("")
+            .startsWith("application/openmetrics-text; version=1.0.0"),
+        response.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(response.body().endsWith("# EOF\n"), "OpenMetrics ends with # EOF");
+  }
+
+  @Test
+  void metricsStayPrometheusTextWhenOpenMetricsIsRefused() {
+    HttpResponse<String> response =
+        check(
+            api.call(
+                "GET", "/metrics", null, null, "Accept",
+                "application/openmetrics-text;q=0, text/plain;version=0.0.4"),
+            200);
+    assertEquals(
+        "text/plain; version=0.0.4; charset=UTF-8",
+        response.headers().firstValue("Content-Type").orElse(""));
+    assertFalse(response.body().contains("# EOF"));
+  }
+
+  @Test
   void openApiDocumentIsServedAsYaml() {
     HttpResponse<String> response = check(api.call("GET", "/v1/openapi.yaml", null, null), 200);
     assertEquals("application/yaml", response.headers().firstValue("Content-Type").orElse(""));

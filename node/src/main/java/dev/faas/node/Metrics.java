@@ -1,5 +1,6 @@
 package dev.faas.node;
 
+import dev.faas.http.ActivationMetrics;
 import dev.faas.http.RequestMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,5 +20,13 @@ final class Metrics {
                 config.roles().stream().map(r -> r.name().toLowerCase()).collect(Collectors.joining(",")));
     RequestMetrics.bindJvmMetrics(registry);
     return registry;
+  }
+
+  /**
+   * The node's per-function activation metrics in {@code registry}, shared by its API part (what
+   * callers got) and its worker part (where a run's time went), under one cap.
+   */
+  static ActivationMetrics activations(PrometheusMeterRegistry registry, NodeConfig config) {
+    return new ActivationMetrics(registry, config.metricsMaxFunctions());
   }
 }

@@ -15,7 +15,9 @@ import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.docker.EngineImages;
 import dev.faas.docker.ImageJanitor;
+import dev.faas.http.ActivationMetrics;
 import dev.faas.http.HttpApi;
+import dev.faas.http.MeteredInvoker;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
 import dev.faas.nats.NatsActivationQueue;
@@ -78,6 +80,7 @@ final class Node {
   private final RegistryCredentials credentials;
   private final ImageResolver images;
   private final WatchedCache<ImagePullReport> imagePulls;
+  private final ActivationMetrics activationMetrics;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -93,6 +96,7 @@ final class Node {
 
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
+    ActivationMetrics activationMetrics = Metrics.activations(registry, config);
     NatsBridge nats = NatsBridge.connect(settings.nats(), config.natsAuth(), blocking);
     // Every function, from the functions' watch: what an API node answers from, and what a
     // worker's pulls find their credentials through.
@@ -126,7 +130,9 @@ final class Node {
     // with a warm pool, told when a function changes.
     if (worker) {
       ActorRef<WorkerActor.Command> workerActor =
-          context.spawn(workerBehavior(config, settings, nats, docker, registry, engine), "worker");
+          context.spawn(
+              workerBehavior(config, settings, nats, docker, registry, engine, activationMetrics),
+              "worker");
       if (config.warmPool()) {
         functionWatchers.add(new PoolFeed(workerActor));
       }
@@ -161,7 +167,8 @@ final class Node {
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys);
+        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys,
+        activationMetrics);
   }
 
   /**
@@ -227,14 +234,19 @@ final class Node {
       NatsBridge nats,
       DockerContainerRuntime docker,
       PrometheusMeterRegistry registry,
-      EngineHealth engine) {
+      EngineHealth engine,
+      ActivationMetrics activationMetrics) {
     return Behaviors.supervise(
             WorkerActor.create(
                 settings.worker().withMemoryBudget(memoryBudgetMb(config.sandbox(), docker)),
                 // Routing-capable only with a pool: nothing to route to otherwise.
-                config.warmPool()
-                    ? nats.workSource(settings.worker().workerId())
-                    : nats.workSource(),
+                new MeteredWorkSource(
+                    config.warmPool()
+                        ? nats.workSource(settings.worker().workerId())
+                        : nats.workSource(),
+                    activationMetrics,
+                    registry,
+                    settings.worker().slots()),
                 docker,
                 nats.activations(),
                 Clock.systemUTC(),
@@ -258,8 +270,10 @@ final class Node {
       RegistryCredentials credentials,
       ImageResolver images,
       WatchedCache<ImagePullReport> imagePulls,
-      WatchedCache<ApiKey> keys) {
+      WatchedCache<ApiKey> keys,
+      ActivationMetrics activationMetrics) {
     this.config = config;
+    this.activationMetrics = activationMetrics;
     this.keys = keys;
     this.imagePulls = imagePulls;
     this.credentials = credentials;
@@ -331,7 +345,9 @@ final class Node {
             deps,
             HttpApi.invocationEndpoints(
                 deps,
-                new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
+                new MeteredInvoker(
+                    new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
+                    activationMetrics),
                 nats.activations()),
             nats.concurrencyUsage());
     route.swap(api.serverRoute());

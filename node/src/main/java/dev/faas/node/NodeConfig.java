@@ -63,7 +63,8 @@ public record NodeConfig(
     Duration imageGcGrace,
     Duration imageGcEvery,
     ImageConfig images,
-    SandboxConfig sandbox) {
+    SandboxConfig sandbox,
+    int metricsMaxFunctions) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -126,7 +127,8 @@ public record NodeConfig(
             c.getDuration("docker.image-gc-grace"),
             c.getDuration("docker.image-gc-every"),
             ImageConfig.from(c),
-            SandboxConfig.from(c));
+            SandboxConfig.from(c),
+            c.getInt("metrics.max-functions"));
     config.check();
     return config;
   }
@@ -212,6 +214,7 @@ public record NodeConfig(
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(hashThreads >= 1, "FAAS_HASH_THREADS must be at least 1");
     require(hashQueue >= 0, "FAAS_HASH_QUEUE must not be negative");
+    require(metricsMaxFunctions >= 0, "FAAS_METRICS_MAX_FUNCTIONS must not be negative");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),
         "FAAS_TLS_KEYSTORE_PASSWORD is set but FAAS_TLS_KEYSTORE is not");

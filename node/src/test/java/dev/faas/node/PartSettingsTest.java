@@ -165,6 +165,19 @@ class PartSettingsTest {
     assertTrue(negative.getMessage().contains("FAAS_HASH_QUEUE"), negative.getMessage());
   }
 
+  @Test
+  void theMetricsCapIsTwoHundredFunctionsUnlessSet() {
+    assertEquals(200, nodeConfig(Map.of()).metricsMaxFunctions());
+    assertEquals(
+        50, nodeConfig(Map.of("FAAS_METRICS_MAX_FUNCTIONS", "50")).metricsMaxFunctions());
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> nodeConfig(Map.of("FAAS_METRICS_MAX_FUNCTIONS", "-1")));
+    assertTrue(
+        negative.getMessage().contains("FAAS_METRICS_MAX_FUNCTIONS"), negative.getMessage());
+  }
+
   private static Arguments row(
       String variable, String value, Function<PartSettings, Object> read, Object expected) {
     return Arguments.of(variable, value, read, expected);

@@ -43,7 +43,9 @@ class ApisixConfigTest {
           "GET /healthz",
           "GET /readyz",
           "GET /metrics",
-          "GET /v1/openapi.yaml");
+          "GET /v1/openapi.yaml",
+          "GET /console",
+          "GET /console/{asset}");
 
   private static final Set<String> HTTP_METHODS =
       Set.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE");
@@ -127,6 +129,20 @@ class ApisixConfigTest {
     assertTrue(
         problems.stream().anyMatch(p -> p.startsWith("GET /v1/functions")),
         "an unauthenticated /v1/functions route went unnoticed: " + problems);
+  }
+
+  @Test
+  void anOpenRouteWiderThanTheConsoleIsCaught() {
+    ObjectNode copy = apisix.deepCopy();
+    for (JsonNode route : copy.get("routes")) {
+      if ("console".equals(route.path("id").asText())) {
+        ((ArrayNode) route.get("uris")).add("/console/*");
+      }
+    }
+    List<String> problems = check(routes(copy), operations(openapi));
+    assertTrue(
+        problems.stream().anyMatch(p -> p.contains("route console has no forward-auth")),
+        "a prefix route without forward-auth went unnoticed: " + problems);
   }
 
   @Test
@@ -266,17 +282,21 @@ class ApisixConfigTest {
           && uris.stream().anyMatch(uri -> uriPattern(uri).matcher(path).matches());
     }
 
-    /** True when every uri is exact and every (method, uri) pair is in {@code allowed}. */
+    /**
+     * True when no uri is a prefix and every (method, uri) pair is in {@code allowed}, a uri's
+     * {@code :param} segments read as the OpenAPI document's {@code {param}}.
+     */
     boolean coversOnly(Set<String> allowed) {
       if (methods.isEmpty() || uris.isEmpty()) {
         return false;
       }
       for (String uri : uris) {
-        if (uri.contains(":") || uri.endsWith("*")) {
+        if (uri.endsWith("*")) {
           return false;
         }
+        String template = uri.replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}");
         for (String method : methods) {
-          if (!allowed.contains(method + " " + uri)) {
+          if (!allowed.contains(method + " " + template)) {
             return false;
           }
         }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,6 +42,19 @@ public final class FaasClient {
     Reply created = anonymous.call("POST", "/v1/users", credentials);
     assertEquals(201, created.status(), created.text());
     Reply issued = anonymous.call("POST", "/v1/tokens", credentials);
+    assertEquals(200, issued.status(), issued.text());
+    return new FaasClient(http, baseUrl, issued.json().get("token").asText());
+  }
+
+  /** Logs in as a user registered elsewhere (through the web console, say). */
+  public static FaasClient logIn(HttpClient http, String baseUrl, String username, String password)
+      throws Exception {
+    Reply issued =
+        new FaasClient(http, baseUrl, null)
+            .call(
+                "POST",
+                "/v1/tokens",
+                JSON.writeValueAsString(Map.of("username", username, "password", password)));
     assertEquals(200, issued.status(), issued.text());
     return new FaasClient(http, baseUrl, issued.json().get("token").asText());
   }
