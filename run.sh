@@ -33,8 +33,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-scheme=https; curl_k=-k
-if [ "${FAAS_TLS:-true}" = "false" ]; then scheme=http; curl_k=; fi
+scheme=https; curl_k=-k; cli_ca=" --ca-file $FAAS_DATA_DIR/tls/node.p12"
+if [ "${FAAS_TLS:-true}" = "false" ]; then scheme=http; curl_k=; cli_ca=; fi
 base="$scheme://localhost:$FAAS_PORT"
 
 say "Starting the node (roles $FAAS_ROLES) on $base"
@@ -47,7 +47,10 @@ NODE_PID=$!
       cat >&2 <<TXT
 
   The API is ready at $base  (self-signed certificate: curl -k, or trust $FAAS_DATA_DIR/tls)
-  A first call:
+  The faas CLI (docs/cli.md) is in $PWD/bin; put it on your PATH and sign up:
+    export PATH="$PWD/bin:\$PATH"
+    faas register --url $base$cli_ca --user alice
+  Or with curl:
     curl $curl_k -X POST $base/v1/users -H 'Content-Type: application/json' \\
          -d '{"username":"alice","password":"correct-horse"}'
   Then a token:  curl $curl_k -X POST $base/v1/tokens -d '{"username":"alice","password":"correct-horse"}'

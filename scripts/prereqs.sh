@@ -122,10 +122,10 @@ CONF
   die "nats-server did not start; see $FAAS_LOG_DIR/nats-server.log"
 }
 
-# True when the runnable jar is missing or older than any source or pom.
+# True when a runnable jar (the node's, the CLI's) is missing, or the node's is older than any source or pom.
 jar_is_stale() {
   local jar=$FAAS_ROOT/node/target/faas-node.jar
-  [ -f "$jar" ] || return 0
+  [ -f "$jar" ] && [ -f "$FAAS_ROOT/cli/target/faas-cli.jar" ] || return 0
   [ -n "$(find "$FAAS_ROOT" -path "$FAAS_ROOT/data" -prune -o \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -type f -print -quit)" ]
 }
