@@ -16,6 +16,7 @@ import io.nats.client.KeyValue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -60,6 +61,7 @@ public final class NatsBridge implements AutoCloseable {
   private final Executor blocking;
   private final List<NatsActivationQueue> queues = new CopyOnWriteArrayList<>();
   private final LinkChanges linkChanges = new LinkChanges();
+  private final CompletableFuture<String> fatal = new CompletableFuture<>();
   private Connection connection; // guarded by this
   private long setupRetryMillis = SETUP_RETRY_MIN_MILLIS; // control thread only
   private volatile boolean closed;
@@ -113,17 +115,37 @@ public final class NatsBridge implements AutoCloseable {
    * permissions for that user decide what this node may read (docs/decisions/0018).
    */
   public static NatsBridge connect(NatsSettings settings, NatsAuth auth, Executor blocking) {
+    return connect(settings, auth, NatsTls.none(), blocking);
+  }
+
+  /**
+   * As {@link #connect(NatsSettings, NatsAuth, Executor)}, over TLS when {@code tls} is enabled. A
+   * server whose certificate {@code tls} does not trust fails the first connection for good:
+   * {@link #fatal()} says why.
+   */
+  public static NatsBridge connect(
+      NatsSettings settings, NatsAuth auth, NatsTls tls, Executor blocking) {
     NatsBridge bridge = new NatsBridge(settings, blocking);
     ConnectionEvents events =
         new ConnectionEvents(settings.connectionName(), bridge::onConnectionEvent);
     new InitialConnect(
-            NatsOptions.build(settings, auth, events),
+            NatsOptions.build(settings, auth, tls, events),
             settings.connectionName(),
             bridge.control,
             () -> bridge.closed,
-            bridge::adopt)
+            bridge::adopt,
+            events::lastException,
+            bridge.fatal::complete)
         .start();
     return bridge;
+  }
+
+  /**
+   * Completes, with the reason, when the bridge gave up connecting for a reason that waiting does
+   * not mend (a server certificate it does not trust); never completes otherwise.
+   */
+  public CompletionStage<String> fatal() {
+    return fatal;
   }
 
   /** Users, keyed by username. */

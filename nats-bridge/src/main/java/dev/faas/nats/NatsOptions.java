@@ -25,7 +25,19 @@ final class NatsOptions {
 
   /** As {@link #build(NatsSettings, ConnectionEvents)}, presenting {@code auth} to the server. */
   static Options build(NatsSettings settings, NatsAuth auth, ConnectionEvents events) {
+    return build(settings, auth, NatsTls.none(), events);
+  }
+
+  /**
+   * As {@link #build(NatsSettings, NatsAuth, ConnectionEvents)}, over TLS when {@code tls} is
+   * enabled: jnats then refuses a server that does not speak TLS.
+   */
+  static Options build(
+      NatsSettings settings, NatsAuth auth, NatsTls tls, ConnectionEvents events) {
     Options.Builder builder = new Options.Builder();
+    if (tls.enabled()) {
+      builder.sslContext(tls.context());
+    }
     if (!auth.user().isEmpty()) {
       builder.userInfo(auth.user(), auth.password());
     } else if (auth.credsFile() != null) {

@@ -93,7 +93,8 @@ final class Node {
 
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
-    NatsBridge nats = NatsBridge.connect(settings.nats(), config.natsAuth(), blocking);
+    NatsBridge nats =
+        NatsBridge.connect(settings.nats(), config.natsAuth(), config.natsTls(), blocking);
     // Every function, from the functions' watch: what an API node answers from, and what a
     // worker's pulls find their credentials through.
     WatchedCache<FunctionSpec> functions = new WatchedCache<>();
@@ -301,6 +302,11 @@ final class Node {
             });
   }
 
+  /** Completes, with the reason, when NATS can never be reached as configured (see NatsBridge). */
+  CompletionStage<String> natsFatal() {
+    return nats.fatal();
+  }
+
   /** Reads the cluster's token signing key from NATS; fails while NATS is away. */
   CompletionStage<TokenService> tokenService() {
     return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl());
@@ -357,13 +363,14 @@ final class Node {
 
   private static void logSummary(NodeConfig config) {
     log.info(
-        "Node [{}] starting: roles {}, {} on port [{}], NATS {} (kv replicas {}), "
+        "Node [{}] starting: roles {}, {} on port [{}], NATS {} {} (kv replicas {}), "
             + "max concurrent activations [{}], worker slots [{}], data dir [{}], platform [{}]",
         config.nodeName(),
         config.roles(),
         config.tls() ? "HTTPS" : "plain HTTP",
         config.port(),
         config.natsUrls(),
+        config.natsTls(),
         config.kvReplicas(),
         config.maxConcurrent(),
         config.workerSlots(),

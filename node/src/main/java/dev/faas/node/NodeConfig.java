@@ -2,6 +2,7 @@ package dev.faas.node;
 
 import com.typesafe.config.Config;
 import dev.faas.nats.NatsAuth;
+import dev.faas.nats.NatsTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ public record NodeConfig(
     int kvReplicas,
     Duration natsRequestTimeout,
     NatsAuth natsAuth,
+    NatsTls natsTls,
     Duration tokenTtl,
     int hashThreads,
     int hashQueue,
@@ -68,6 +70,11 @@ public record NodeConfig(
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
     Config c = root.getConfig("faas");
+    List<String> natsUrls =
+        Arrays.stream(c.getString("nats.url").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
     NodeConfig config =
         new NodeConfig(
             nodeName(c.getString("node-name")),
@@ -82,13 +89,11 @@ public record NodeConfig(
             c.getString("tls.keystore"),
             c.getString("tls.keystore-password"),
             Path.of(c.getString("data-dir")).toAbsolutePath().normalize(),
-            Arrays.stream(c.getString("nats.url").split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList(),
+            natsUrls,
             c.getInt("nats.kv-replicas"),
             c.getDuration("nats.request-timeout"),
             natsAuth(c),
+            natsTls(c, natsUrls),
             c.getDuration("auth.token-ttl"),
             // The threads are the crypto dispatcher's, sized where the dispatcher is defined.
             root.getInt("faas-crypto-dispatcher.thread-pool-executor.fixed-pool-size"),
@@ -163,6 +168,12 @@ public record NodeConfig(
         c.getString("nats.user"),
         c.getString("nats.password"),
         creds.isBlank() ? null : Path.of(creds));
+  }
+
+  /** FAAS_NATS_CA, and whether any FAAS_NATS_URL is {@code tls://}: TLS to NATS or not. */
+  private static NatsTls natsTls(Config c, List<String> urls) {
+    String ca = c.getString("nats.ca");
+    return NatsTls.of(ca.isBlank() ? null : Path.of(ca), urls);
   }
 
   private static String nodeName(String configured) {
