@@ -10,6 +10,7 @@ import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.RegistryCredentialStore;
 import dev.faas.actors.store.UserStore;
+import dev.faas.actors.tenancy.DataOwners;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener.Events;
 import io.nats.client.KeyValue;
@@ -58,6 +59,7 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsKeyStore keys;
   private final NatsActivationStore activations;
   private final NatsWorkSource workSource;
+  private final NatsDataOwners dataOwners;
   private final Executor blocking;
   private final List<NatsActivationQueue> queues = new CopyOnWriteArrayList<>();
   private final LinkChanges linkChanges = new LinkChanges();
@@ -96,6 +98,11 @@ public final class NatsBridge implements AutoCloseable {
         new NatsActivationStore(
             new KvCalls(buckets, Buckets.ACTIVATIONS, blocking), buckets, settings.requestTimeout());
     this.workSource = new NatsWorkSource(buckets, settings, blocking, null);
+    this.dataOwners =
+        new NatsDataOwners(
+            buckets,
+            new KvCalls(buckets, Buckets.REGISTRIES, blocking),
+            settings.requestTimeout());
     this.blocking = blocking;
   }
 
@@ -176,6 +183,11 @@ public final class NatsBridge implements AutoCloseable {
   /** Users' API keys (hashed), keyed by {@code <owner>.<key id>}. */
   public KeyStore keys() {
     return keys;
+  }
+
+  /** Who owns registry credentials and activation records: the orphan janitor's look. */
+  public DataOwners dataOwners() {
+    return dataOwners;
   }
 
   /** Activation records, keyed by {@code <owner>.<activationId>}, kept for the settings' TTL. */

@@ -38,6 +38,7 @@ public record NodeConfig(
     int maxConcurrent,
     int maxConcurrentPerUser,
     int maxFunctionsPerUser,
+    Duration janitorInterval,
     Duration acceptTimeout,
     Duration heartbeatTimeout,
     Duration resultGrace,
@@ -104,6 +105,7 @@ public record NodeConfig(
                 ? c.getInt("activations.max-concurrent")
                 : c.getInt("activations.max-concurrent-per-user"),
             c.getInt("activations.max-functions-per-user"),
+            c.getDuration("janitor.interval"),
             c.getDuration("activations.accept-timeout"),
             c.getDuration("activations.heartbeat-timeout"),
             c.getDuration("activations.result-grace"),
@@ -223,6 +225,9 @@ public record NodeConfig(
     require(!tokenTtl.isNegative() && !tokenTtl.isZero(), "FAAS_TOKEN_TTL must be positive");
     require(hashThreads >= 1, "FAAS_HASH_THREADS must be at least 1");
     require(hashQueue >= 0, "FAAS_HASH_QUEUE must not be negative");
+    require(
+        janitorInterval.isZero() || janitorInterval.compareTo(Duration.ofSeconds(1)) >= 0,
+        "FAAS_JANITOR_INTERVAL must be 0 (off) or at least 1s");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),
         "FAAS_TLS_KEYSTORE_PASSWORD is set but FAAS_TLS_KEYSTORE is not");
