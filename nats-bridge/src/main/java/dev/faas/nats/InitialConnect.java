@@ -5,6 +5,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,9 +121,11 @@ final class InitialConnect {
   static Throwable untrusted(Throwable thrown, Throwable reported) {
     for (Throwable start : new Throwable[] {thrown, reported}) {
       for (Throwable t = start; t != null; t = t.getCause()) {
-        if (t instanceof SSLHandshakeException
-            || t instanceof CertificateException
-            || t instanceof CertPathValidatorException) {
+        // The certificate itself: not a handshake cut short by a server going down, which is
+        // an SSLHandshakeException too and is retried like any outage.
+        if (t instanceof CertificateException
+            || t instanceof CertPathValidatorException
+            || t instanceof CertPathBuilderException) {
           return t;
         }
         if (t.getCause() == t) {

@@ -59,8 +59,17 @@ class NatsTlsTest {
   void aCertificateFailureIsToldFromAnOutage() {
     IOException outage = new IOException("Unable to connect to NATS servers");
     assertNull(InitialConnect.untrusted(outage, new java.net.ConnectException("refused")));
-    SSLHandshakeException handshake = new SSLHandshakeException("PKIX path building failed");
-    assertNotNull(InitialConnect.untrusted(outage, handshake));
+    // A handshake the server cut short (restarting) is an outage.
+    assertNull(
+        InitialConnect.untrusted(
+            outage, new SSLHandshakeException("Remote host terminated the handshake")));
+    // What the JDK throws for a certificate of an unknown CA, or naming another host.
+    SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+    untrusted.initCause(
+        new java.security.cert.CertificateException(
+            "unable to find valid certification path",
+            new java.security.cert.CertPathBuilderException("no path")));
+    assertNotNull(InitialConnect.untrusted(outage, untrusted));
     assertNotNull(
         InitialConnect.untrusted(
             new IOException("x", new CertPathValidatorException("expired")), null));

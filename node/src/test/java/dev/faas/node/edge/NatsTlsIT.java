@@ -13,18 +13,25 @@ import dev.faas.node.it.NodeProcess;
 import dev.faas.node.it.TestCluster;
 import dev.faas.node.it.TestNats;
 import dev.faas.registry.testing.TestCertificates;
+import dev.faas.nats.NatsAuth;
+import dev.faas.nats.NatsBridge;
+import dev.faas.nats.NatsSettings;
+import dev.faas.nats.NatsTls;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +41,8 @@ import org.junit.jupiter.api.TestInstance;
  * NATS over TLS, as it runs where NATS and the nodes are on different hosts (Kumori): a
  * nats-server that requires TLS with a certificate of a private CA; a node given that CA with
  * {@code FAAS_NATS_CA} and a {@code tls://} URL runs an activation end to end; a node without the
- * CA stops at once saying why; a client that does not speak TLS is refused by the server.
+ * CA stops at once saying why; so does a connection to a certificate that names another host; a
+ * client that does not speak TLS is refused by the server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NatsTlsIT {
@@ -59,6 +67,8 @@ class NatsTlsIT {
                 Map.of(
                     "FAAS_NATS_URL", nats.url(),
                     "FAAS_NATS_CA", certs.resolve("ca.crt").toString(),
+                    // HTTPS is not what this test is about: no certificate to make at start.
+                    "FAAS_TLS", "false",
                     "FAAS_PLATFORM", platform,
                     "FAAS_NODE_NAME", platform + "-node"))
             .start();
@@ -74,7 +84,9 @@ class NatsTlsIT {
                     "FAAS_PLATFORM", platform,
                     "FAAS_NODE_NAME", platform + "-untrusting"))
             .start();
-    user = FaasClient.signUp(TestCluster.awaitReady(node), node.baseUrl(), "tls-user");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    node.awaitReady(http, TestCluster.NODE_READY);
+    user = FaasClient.signUp(http, node.baseUrl(), "tls-user");
   }
 
   @AfterAll
@@ -109,6 +121,22 @@ class NatsTlsIT {
     assertTrue(log.contains("Cannot start"), log);
     assertTrue(log.contains("certificate is not trusted") && log.contains("FAAS_NATS_CA"), log);
     assertEquals(3, untrusting.stop(), log);
+  }
+
+  @Test
+  void aCertificateThatDoesNotNameTheHostDialledIsRefused() throws Exception {
+    // The right CA, but the certificate names 127.0.0.1, not localhost: jnats alone would accept it.
+    String wrongName = "tls://localhost:" + nats.port();
+    try (NatsBridge bridge =
+        NatsBridge.connect(
+            NatsSettings.defaults().withServers(List.of(wrongName)).withConnectionName("it-name"),
+            NatsAuth.none(),
+            NatsTls.of(certs.resolve("ca.crt"), List.of(wrongName)),
+            Runnable::run)) {
+      String why = bridge.fatal().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertTrue(why.contains("certificate is not trusted"), why);
+      assertFalse(bridge.isReady());
+    }
   }
 
   @Test
