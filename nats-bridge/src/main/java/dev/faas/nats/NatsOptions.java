@@ -37,6 +37,10 @@ final class NatsOptions {
     Options.Builder builder = new Options.Builder();
     if (tls.enabled()) {
       builder.sslContext(tls.context());
+      // jnats resolves a server's name to its addresses and then dials (and names to TLS) the
+      // address: the certificate would be checked against an IP, never against the name.
+      // (noResolveHostnames() still resolves, to the first address.)
+      builder.hostnameResolveMode(Options.HostnameResolveMode.Unresolved);
     }
     if (!auth.user().isEmpty()) {
       builder.userInfo(auth.user(), auth.password());

@@ -56,6 +56,19 @@ class NatsTlsTest {
   }
 
   @Test
+  void theNameDialledIsWhatTheCertificateIsCheckedAgainst() {
+    NatsSettings settings = NatsSettings.defaults().withServers(List.of("tls://nats.example:4222"));
+    ConnectionEvents events = new ConnectionEvents("t", (c, e) -> {});
+    io.nats.client.Options tls =
+        NatsOptions.build(settings, NatsAuth.none(), NatsTls.of(null, settings.servers()), events);
+    assertTrue(tls.isTLSRequired());
+    // jnats would otherwise dial the resolved address and check the certificate against it.
+    assertEquals(
+        io.nats.client.Options.HostnameResolveMode.Unresolved, tls.hostnameResolveMode());
+    assertFalse(NatsOptions.build(NatsSettings.defaults(), NatsAuth.none(), events).isTLSRequired());
+  }
+
+  @Test
   void aCertificateFailureIsToldFromAnOutage() {
     IOException outage = new IOException("Unable to connect to NATS servers");
     assertNull(InitialConnect.untrusted(outage, new java.net.ConnectException("refused")));
