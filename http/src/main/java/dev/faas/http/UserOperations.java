@@ -10,11 +10,11 @@ import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.StoreException;
 import dev.faas.actors.store.UserStore;
+import dev.faas.actors.tenancy.OwnerData;
 import dev.faas.actors.store.WatchedCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,16 +32,12 @@ final class UserOperations {
   static final int SWEEP_ATTEMPTS = 3;
   private static final Duration SWEEP_PAUSE = Duration.ofMillis(500);
   private final UserStore userStore;
-  private final FunctionStore functionStore;
-  private final ActivationStore activations;
   private final WatchedCache<User> users;
-  private final WatchedCache<FunctionSpec> functions;
-  private final RegistryCredentials registries;
+  private final OwnerData ownerData;
   private final Lookups lookups;
   private final PasswordHasher hasher;
   private final TokenService tokens;
   private final Clock clock;
-  private final KeyStore keys;
   private final UserLimits limits;
 
   UserOperations(
@@ -58,16 +54,12 @@ final class UserOperations {
       KeyStore keys,
       UserLimits limits) {
     this.userStore = userStore;
-    this.functionStore = functionStore;
-    this.activations = activations;
     this.users = users;
-    this.functions = functions;
-    this.registries = registries;
+    this.ownerData = new OwnerData(functionStore, activations, registries, keys, functions);
     this.lookups = lookups;
     this.hasher = hasher;
     this.tokens = tokens;
     this.clock = clock;
-    this.keys = keys;
     this.limits = limits;
   }
 
@@ -143,8 +135,8 @@ final class UserOperations {
    * an id nobody gets again, so the name is free at once and a new user of that name sees none of
    * it. The sweep is tried again after a short pause when it fails (NATS briefly away), up to
    * {@value #SWEEP_ATTEMPTS} times; one that still fails is answered 503 and logged with the id;
-   * what it left cannot be reached
-   * by anybody (activation records still age out with their bucket's time-to-live).
+   * what it left cannot be reached by anybody, and the orphan janitor of an API node removes it
+   * within two of its intervals (docs/decisions/0019).
    */
   CompletionStage<ApiResult> delete(AuthenticatedUser caller) {
     String username = caller.username();
@@ -171,12 +163,13 @@ final class UserOperations {
   }
 
   /**
-   * Removes every piece of data keyed by user id {@code owner}, one kind after the other; each
-   * step completes normally when there is nothing (left) to remove, so a sweep can be run again.
-   * One more kind of data is one more step here.
+   * Removes every piece of data keyed by user id {@code owner} ({@link OwnerData#deleteAll}),
+   * trying again after a pause when that fails. What is still left after the last attempt the
+   * orphan janitor removes later (docs/decisions/0019).
    */
   private CompletionStage<Void> sweep(String owner, int attemptsLeft) {
-    return sweep(owner)
+    return ownerData
+        .deleteAll(owner)
         .handle(
             (done, error) -> {
               if (error == null) {
@@ -196,30 +189,6 @@ final class UserOperations {
                   .thenCompose(ignored -> sweep(owner, attemptsLeft - 1));
             })
         .thenCompose(next -> next);
-  }
-
-  private CompletionStage<Void> sweep(String owner) {
-    return activations
-        .deleteAll(owner)
-        .thenCompose(done -> registries.deleteAll(owner))
-        .thenCompose(done -> keys.deleteAll(owner))
-        // Functions last: the store is listed, not the cache, so none is left for lack of a watch
-        // event.
-        .thenCompose(done -> functionStore.list(owner))
-        .thenCompose(owned -> deleteAll(owner, owned));
-  }
-
-  private CompletionStage<Void> deleteAll(String owner, List<Versioned<FunctionSpec>> owned) {
-    CompletableFuture<?>[] deletes =
-        owned.stream()
-            .map(
-                entry ->
-                    functionStore
-                        .delete(owner, entry.value().name())
-                        .thenRun(() -> functions.removedLocally(entry.value().key()))
-                        .toCompletableFuture())
-            .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(deletes);
   }
 
   private static ApiResult taken(String username) {

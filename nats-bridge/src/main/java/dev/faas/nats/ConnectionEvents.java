@@ -23,6 +23,7 @@ final class ConnectionEvents implements ConnectionListener, ErrorListener {
   // "disconnected" twice: log a loss only for a connection that was really up.
   private final AtomicBoolean connected = new AtomicBoolean();
   private volatile boolean everConnected;
+  private volatile Exception lastException;
 
   ConnectionEvents(String name, BiConsumer<Connection, Events> onChange) {
     this.name = name;
@@ -67,9 +68,15 @@ final class ConnectionEvents implements ConnectionListener, ErrorListener {
 
   @Override
   public void exceptionOccurred(Connection conn, Exception exp) {
+    lastException = exp;
     // Connection-level failures (refused, reset) repeat on every reconnect attempt: keep them
     // out of WARN so an outage does not flood the log; the state changes above say enough.
     log.debug("NATS connection [{}] exception", name, exp);
+  }
+
+  /** The last exception jnats reported, null before any: why a connect attempt failed. */
+  Exception lastException() {
+    return lastException;
   }
 
   @Override

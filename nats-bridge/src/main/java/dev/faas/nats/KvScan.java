@@ -33,6 +33,25 @@ final class KvScan {
    */
   static List<KeyValueEntry> scan(KeyValue kv, String filter, Duration timeout)
       throws Exception {
+    return scan(kv, filter, timeout, KeyValueWatchOption.IGNORE_DELETE);
+  }
+
+  /**
+   * The keys of the live entries {@code filter} matches, their values left on the server.
+   *
+   * @throws TimeoutException when the keys have not all arrived within {@code timeout}
+   */
+  static List<String> keys(KeyValue kv, String filter, Duration timeout) throws Exception {
+    return scan(kv, filter, timeout, KeyValueWatchOption.IGNORE_DELETE,
+            KeyValueWatchOption.META_ONLY)
+        .stream()
+        .map(KeyValueEntry::getKey)
+        .toList();
+  }
+
+  private static List<KeyValueEntry> scan(
+      KeyValue kv, String filter, Duration timeout, KeyValueWatchOption... options)
+      throws Exception {
     Map<String, KeyValueEntry> byKey = new HashMap<>();
     CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     KeyValueWatcher collector =
@@ -51,7 +70,7 @@ final class KvScan {
           }
         };
     NatsKeyValueWatchSubscription sub =
-        kv.watch(filter, collector, KeyValueWatchOption.IGNORE_DELETE);
+        kv.watch(filter, collector, options);
     try {
       caughtUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -11,12 +11,14 @@ import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.RegistryCredentialStore;
 import dev.faas.actors.store.UserStore;
+import dev.faas.actors.tenancy.DataOwners;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener.Events;
 import io.nats.client.KeyValue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -60,9 +62,11 @@ public final class NatsBridge implements AutoCloseable {
   private final NatsWorkSource workSource;
   private final LiveLogPublisher liveLogPublisher;
   private final NatsLiveLogFeed liveLogFeed;
+  private final NatsDataOwners dataOwners;
   private final Executor blocking;
   private final List<NatsActivationQueue> queues = new CopyOnWriteArrayList<>();
   private final LinkChanges linkChanges = new LinkChanges();
+  private final CompletableFuture<String> fatal = new CompletableFuture<>();
   private Connection connection; // guarded by this
   private long setupRetryMillis = SETUP_RETRY_MIN_MILLIS; // control thread only
   private volatile boolean closed;
@@ -99,6 +103,11 @@ public final class NatsBridge implements AutoCloseable {
     this.liveLogPublisher = new LiveLogPublisher(this::publishLiveLog);
     this.liveLogFeed = new NatsLiveLogFeed(buckets);
     this.workSource = new NatsWorkSource(buckets, settings, blocking, null, liveLogPublisher);
+    this.dataOwners =
+        new NatsDataOwners(
+            buckets,
+            new KvCalls(buckets, Buckets.REGISTRIES, blocking),
+            settings.requestTimeout());
     this.blocking = blocking;
   }
 
@@ -118,17 +127,37 @@ public final class NatsBridge implements AutoCloseable {
    * permissions for that user decide what this node may read (docs/decisions/0018).
    */
   public static NatsBridge connect(NatsSettings settings, NatsAuth auth, Executor blocking) {
+    return connect(settings, auth, NatsTls.none(), blocking);
+  }
+
+  /**
+   * As {@link #connect(NatsSettings, NatsAuth, Executor)}, over TLS when {@code tls} is enabled. A
+   * server whose certificate {@code tls} does not trust fails the first connection for good:
+   * {@link #fatal()} says why.
+   */
+  public static NatsBridge connect(
+      NatsSettings settings, NatsAuth auth, NatsTls tls, Executor blocking) {
     NatsBridge bridge = new NatsBridge(settings, blocking);
     ConnectionEvents events =
         new ConnectionEvents(settings.connectionName(), bridge::onConnectionEvent);
     new InitialConnect(
-            NatsOptions.build(settings, auth, events),
+            NatsOptions.build(settings, auth, tls, events),
             settings.connectionName(),
             bridge.control,
             () -> bridge.closed,
-            bridge::adopt)
+            bridge::adopt,
+            events::lastException,
+            bridge.fatal::complete)
         .start();
     return bridge;
+  }
+
+  /**
+   * Completes, with the reason, when the bridge gave up connecting for a reason that waiting does
+   * not mend (a server certificate it does not trust); never completes otherwise.
+   */
+  public CompletionStage<String> fatal() {
+    return fatal;
   }
 
   /** Users, keyed by username. */
@@ -159,6 +188,11 @@ public final class NatsBridge implements AutoCloseable {
   /** Users' API keys (hashed), keyed by {@code <owner>.<key id>}. */
   public KeyStore keys() {
     return keys;
+  }
+
+  /** Who owns registry credentials and activation records: the orphan janitor's look. */
+  public DataOwners dataOwners() {
+    return dataOwners;
   }
 
   /** Activation records, keyed by {@code <owner>.<activationId>}, kept for the settings' TTL. */

@@ -25,7 +25,23 @@ final class NatsOptions {
 
   /** As {@link #build(NatsSettings, ConnectionEvents)}, presenting {@code auth} to the server. */
   static Options build(NatsSettings settings, NatsAuth auth, ConnectionEvents events) {
+    return build(settings, auth, NatsTls.none(), events);
+  }
+
+  /**
+   * As {@link #build(NatsSettings, NatsAuth, ConnectionEvents)}, over TLS when {@code tls} is
+   * enabled: jnats then refuses a server that does not speak TLS.
+   */
+  static Options build(
+      NatsSettings settings, NatsAuth auth, NatsTls tls, ConnectionEvents events) {
     Options.Builder builder = new Options.Builder();
+    if (tls.enabled()) {
+      builder.sslContext(tls.context());
+      // jnats resolves a server's name to its addresses and then dials (and names to TLS) the
+      // address: the certificate would be checked against an IP, never against the name.
+      // (noResolveHostnames() still resolves, to the first address.)
+      builder.hostnameResolveMode(Options.HostnameResolveMode.Unresolved);
+    }
     if (!auth.user().isEmpty()) {
       builder.userInfo(auth.user(), auth.password());
     } else if (auth.credsFile() != null) {

@@ -2,6 +2,7 @@ package dev.faas.node;
 
 import dev.faas.http.TokenService;
 import java.time.Duration;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -18,7 +19,8 @@ import org.slf4j.Logger;
  *       the operations endpoints and says 503 elsewhere.
  *   <li>An API node fetches the cluster's token signing key (retrying while NATS is away), then
  *       serves the full API and counts as ready.
- *   <li>A port that cannot be bound stops the node.
+ *   <li>A port that cannot be bound stops the node; so does a NATS server whose certificate the
+ *       node does not trust (exit status 3).
  * </ol>
  */
 public final class Guardian {
@@ -27,6 +29,13 @@ public final class Guardian {
   private record KeyArrived(TokenService tokens, Throwable failure) implements Command {}
 
   private record BindingDone(ServerBinding binding, Throwable failure) implements Command {}
+
+  private record NatsGaveUp(String reason) implements Command {}
+
+  /** Why the node stopped itself at start: exits with 3 (application.conf, reason-overrides). */
+  enum CannotStart implements CoordinatedShutdown.Reason {
+    INSTANCE
+  }
 
   private enum FetchKey implements Command {
     INSTANCE
@@ -66,6 +75,7 @@ public final class Guardian {
       context.getSelf().tell(FetchKey.INSTANCE);
     }
     context.pipeToSelf(node.bind(), BindingDone::new);
+    context.pipeToSelf(node.natsFatal(), (reason, failure) -> new NatsGaveUp(reason));
     return running();
   }
 
@@ -74,7 +84,14 @@ public final class Guardian {
         .onMessage(FetchKey.class, m -> onFetchKey())
         .onMessage(KeyArrived.class, this::onKey)
         .onMessage(BindingDone.class, this::onBinding)
+        .onMessage(NatsGaveUp.class, this::onNatsGaveUp)
         .build();
+  }
+
+  private Behavior<Command> onNatsGaveUp(NatsGaveUp gaveUp) {
+    log.error("Cannot start: {}", gaveUp.reason());
+    CoordinatedShutdown.get(context.getSystem()).run(CannotStart.INSTANCE);
+    return Behaviors.same();
   }
 
   private Behavior<Command> onFetchKey() {

@@ -11,6 +11,8 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
+import dev.faas.actors.tenancy.OrphanJanitor;
+import dev.faas.actors.tenancy.OwnerData;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.docker.EngineImages;
@@ -26,6 +28,7 @@ import dev.faas.nats.NatsBridge;
 import dev.faas.registry.PlatformImageResolver;
 import dev.faas.registry.RegistryClient;
 import dev.faas.registry.SealedRegistryCredentials;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -64,6 +67,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** The most owners one janitor pass sweeps; more wait for the next pass. */
+  private static final int JANITOR_OWNERS_PER_PASS = 50;
 
   private final NodeConfig config;
   private final PartSettings settings;
@@ -98,7 +103,8 @@ final class Node {
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
     ActivationMetrics activationMetrics = Metrics.activations(registry, config);
-    NatsBridge nats = NatsBridge.connect(settings.nats(), config.natsAuth(), blocking);
+    NatsBridge nats =
+        NatsBridge.connect(settings.nats(), config.natsAuth(), config.natsTls(), blocking);
     // Every function, from the functions' watch: what an API node answers from, and what a
     // worker's pulls find their credentials through.
     WatchedCache<FunctionSpec> functions = new WatchedCache<>();
@@ -165,6 +171,10 @@ final class Node {
               supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
     }
     nats.functions().watch(ChangeListener.all(functionWatchers));
+    if (api && !config.janitorInterval().isZero()) {
+      context.spawn(
+          janitorBehavior(config, nats, credentials, users, functions, keys, registry), "janitor");
+    }
     ImageResolver images =
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
@@ -198,6 +208,50 @@ final class Node {
         credentials,
         new RegistryClient(images.certsDir(), images.registryTimeout(), blocking),
         local);
+  }
+
+  /**
+   * An API node's orphan janitor: removes data whose user is gone with the code that deletes a
+   * user's data (docs/decisions/0019), counting each owner swept.
+   */
+  private static Behavior<OrphanJanitor.Command> janitorBehavior(
+      NodeConfig config,
+      NatsBridge nats,
+      RegistryCredentials credentials,
+      WatchedCache<User> users,
+      WatchedCache<FunctionSpec> functions,
+      WatchedCache<ApiKey> keys,
+      PrometheusMeterRegistry registry) {
+    Counter passes =
+        Counter.builder("faas.janitor.passes")
+            .description("passes of the orphan janitor that looked for data without a user")
+            .register(registry);
+    Counter swept =
+        Counter.builder("faas.janitor.swept.owners")
+            .description("user ids whose data the orphan janitor removed (no user had that id)")
+            .register(registry);
+    OwnerData data =
+        new OwnerData(nats.functions(), nats.activations(), credentials, nats.keys(), functions);
+    return Behaviors.supervise(
+            OrphanJanitor.create(
+                new OrphanJanitor.Settings(config.janitorInterval(), JANITOR_OWNERS_PER_PASS),
+                nats.dataOwners(),
+                users,
+                functions,
+                keys,
+                data,
+                new OrphanJanitor.Listener() {
+                  @Override
+                  public void passed() {
+                    passes.increment();
+                  }
+
+                  @Override
+                  public void swept(String owner, java.util.Set<String> kinds) {
+                    swept.increment();
+                  }
+                }))
+        .onFailure(SupervisorStrategy.restart());
   }
 
   private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
@@ -317,6 +371,11 @@ final class Node {
             });
   }
 
+  /** Completes, with the reason, when NATS can never be reached as configured (see NatsBridge). */
+  CompletionStage<String> natsFatal() {
+    return nats.fatal();
+  }
+
   /** Reads the cluster's token signing key from NATS; fails while NATS is away. */
   CompletionStage<TokenService> tokenService() {
     return TokenService.fromConfig(nats.config(), Clock.systemUTC(), config.tokenTtl());
@@ -374,13 +433,14 @@ final class Node {
 
   private static void logSummary(NodeConfig config) {
     log.info(
-        "Node [{}] starting: roles {}, {} on port [{}], NATS {} (kv replicas {}), "
+        "Node [{}] starting: roles {}, {} on port [{}], NATS {} {} (kv replicas {}), "
             + "max concurrent activations [{}], worker slots [{}], data dir [{}], platform [{}]",
         config.nodeName(),
         config.roles(),
         config.tls() ? "HTTPS" : "plain HTTP",
         config.port(),
         config.natsUrls(),
+        config.natsTls(),
         config.kvReplicas(),
         config.maxConcurrent(),
         config.workerSlots(),

@@ -2,6 +2,7 @@ package dev.faas.node;
 
 import com.typesafe.config.Config;
 import dev.faas.nats.NatsAuth;
+import dev.faas.nats.NatsTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,12 +31,14 @@ public record NodeConfig(
     int kvReplicas,
     Duration natsRequestTimeout,
     NatsAuth natsAuth,
+    NatsTls natsTls,
     Duration tokenTtl,
     int hashThreads,
     int hashQueue,
     int maxConcurrent,
     int maxConcurrentPerUser,
     int maxFunctionsPerUser,
+    Duration janitorInterval,
     Duration acceptTimeout,
     Duration heartbeatTimeout,
     Duration resultGrace,
@@ -69,6 +72,11 @@ public record NodeConfig(
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
     Config c = root.getConfig("faas");
+    List<String> natsUrls =
+        Arrays.stream(c.getString("nats.url").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
     NodeConfig config =
         new NodeConfig(
             nodeName(c.getString("node-name")),
@@ -83,13 +91,11 @@ public record NodeConfig(
             c.getString("tls.keystore"),
             c.getString("tls.keystore-password"),
             Path.of(c.getString("data-dir")).toAbsolutePath().normalize(),
-            Arrays.stream(c.getString("nats.url").split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList(),
+            natsUrls,
             c.getInt("nats.kv-replicas"),
             c.getDuration("nats.request-timeout"),
             natsAuth(c),
+            natsTls(c, natsUrls),
             c.getDuration("auth.token-ttl"),
             // The threads are the crypto dispatcher's, sized where the dispatcher is defined.
             root.getInt("faas-crypto-dispatcher.thread-pool-executor.fixed-pool-size"),
@@ -100,6 +106,7 @@ public record NodeConfig(
                 ? c.getInt("activations.max-concurrent")
                 : c.getInt("activations.max-concurrent-per-user"),
             c.getInt("activations.max-functions-per-user"),
+            c.getDuration("janitor.interval"),
             c.getDuration("activations.accept-timeout"),
             c.getDuration("activations.heartbeat-timeout"),
             c.getDuration("activations.result-grace"),
@@ -167,6 +174,12 @@ public record NodeConfig(
         creds.isBlank() ? null : Path.of(creds));
   }
 
+  /** FAAS_NATS_CA, and whether any FAAS_NATS_URL is {@code tls://}: TLS to NATS or not. */
+  private static NatsTls natsTls(Config c, List<String> urls) {
+    String ca = c.getString("nats.ca");
+    return NatsTls.of(ca.isBlank() ? null : Path.of(ca), urls);
+  }
+
   private static String nodeName(String configured) {
     if (!configured.isBlank()) {
       return configured;
@@ -215,6 +228,9 @@ public record NodeConfig(
     require(hashThreads >= 1, "FAAS_HASH_THREADS must be at least 1");
     require(hashQueue >= 0, "FAAS_HASH_QUEUE must not be negative");
     require(metricsMaxFunctions >= 0, "FAAS_METRICS_MAX_FUNCTIONS must not be negative");
+    require(
+        janitorInterval.isZero() || janitorInterval.compareTo(Duration.ofSeconds(1)) >= 0,
+        "FAAS_JANITOR_INTERVAL must be 0 (off) or at least 1s");
     require(
         !keystore.isEmpty() || keystorePassword.isEmpty(),
         "FAAS_TLS_KEYSTORE_PASSWORD is set but FAAS_TLS_KEYSTORE is not");

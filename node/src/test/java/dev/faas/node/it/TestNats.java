@@ -16,11 +16,26 @@ import java.util.logging.Level;
 public final class TestNats implements AutoCloseable {
   private final int port;
   private final Path storeDir;
+  private final Path certDir;
   private NatsServerRunner runner;
 
   public TestNats(Path storeDir) throws IOException {
+    this(storeDir, null);
+  }
+
+  private TestNats(Path storeDir, Path certDir) throws IOException {
     this.port = freePort();
     this.storeDir = storeDir;
+    this.certDir = certDir;
+  }
+
+  /**
+   * A server that requires TLS of every client, with {@code server.crt} and {@code server.key}
+   * of {@code certDir} (a certificate naming 127.0.0.1, as the registry's TestCertificates make
+   * it); {@link #url()} is then {@code tls://}.
+   */
+  public static TestNats withTls(Path storeDir, Path certDir) throws IOException {
+    return new TestNats(storeDir, certDir);
   }
 
   /** Starts the server (again, after a stop, with the same port and store). */
@@ -34,7 +49,12 @@ public final class TestNats implements AutoCloseable {
                 new String[] {
                   "jetstream { store_dir: \"" + storeDir.toAbsolutePath() + "\" }",
                   // Results and parameters of up to 1 MiB travel in one message.
-                  "max_payload: 8MB"
+                  "max_payload: 8MB",
+                  certDir == null
+                      ? ""
+                      : "tls { cert_file: \"" + certDir.resolve("server.crt").toAbsolutePath()
+                          + "\", key_file: \"" + certDir.resolve("server.key").toAbsolutePath()
+                          + "\", timeout: 2 }"
                 })
             .build();
     return this;
@@ -66,7 +86,12 @@ public final class TestNats implements AutoCloseable {
 
   /** The server's client URL. */
   public String url() {
-    return "nats://127.0.0.1:" + port;
+    return (certDir == null ? "nats://" : "tls://") + "127.0.0.1:" + port;
+  }
+
+  /** The server's port. */
+  public int port() {
+    return port;
   }
 
   @Override

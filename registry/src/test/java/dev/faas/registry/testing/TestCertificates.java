@@ -12,11 +12,11 @@ import javax.net.ssl.SSLContext;
  * A CA and a server certificate signed by it, made with the machine's {@code openssl} for a
  * test registry: {@code ca.crt}, {@code server.crt} and {@code server.key} in a directory.
  */
-final class TestCertificates {
+public final class TestCertificates {
   private TestCertificates() {}
 
   /** Makes the CA and a certificate for {@code ip} (as its subject alternative name) in {@code dir}. */
-  static void make(Path dir, String ip) throws IOException, InterruptedException {
+  public static void make(Path dir, String ip) throws IOException, InterruptedException {
     openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
         "ca.crt", "-days", "2", "-subj", "/CN=faas-test-ca");
     openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
