@@ -11,6 +11,7 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
+import dev.faas.actors.trace.Tracing;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.docker.EngineImages;
@@ -78,6 +79,7 @@ final class Node {
   private final RegistryCredentials credentials;
   private final ImageResolver images;
   private final WatchedCache<ImagePullReport> imagePulls;
+  private final Tracing tracing;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -93,6 +95,9 @@ final class Node {
 
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
+    // Traces, exported when FAAS_OTLP_ENDPOINT is set (docs/decisions/0022); flushed at the stop.
+    NodeTracing traces = NodeTracing.from(config);
+    Shutdown.closeTracing(system, traces, blocking);
     NatsBridge nats = NatsBridge.connect(settings.nats(), config.natsAuth(), blocking);
     // Every function, from the functions' watch: what an API node answers from, and what a
     // worker's pulls find their credentials through.
@@ -126,7 +131,9 @@ final class Node {
     // with a warm pool, told when a function changes.
     if (worker) {
       ActorRef<WorkerActor.Command> workerActor =
-          context.spawn(workerBehavior(config, settings, nats, docker, registry, engine), "worker");
+          context.spawn(
+              workerBehavior(config, settings, nats, docker, registry, engine, traces.tracing()),
+              "worker");
       if (config.warmPool()) {
         functionWatchers.add(new PoolFeed(workerActor));
       }
@@ -154,14 +161,17 @@ final class Node {
       nats.imagePulls().watch(imagePulls);
       activations =
           context.spawn(
-              supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
+              supervisorBehavior(
+                  config, settings, nats, new ApiGauges(registry), traces.tracing()),
+              "activations");
     }
     nats.functions().watch(ChangeListener.all(functionWatchers));
     ImageResolver images =
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys);
+        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys,
+        traces.tracing());
   }
 
   /**
@@ -192,11 +202,16 @@ final class Node {
   }
 
   private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
-      NodeConfig config, PartSettings settings, NatsBridge nats, ApiGauges gauges) {
+      NodeConfig config,
+      PartSettings settings,
+      NatsBridge nats,
+      ApiGauges gauges,
+      Tracing tracing) {
     NatsActivationQueue queue = nats.activationQueue(config.nodeId());
     return Behaviors.supervise(
             ActivationSupervisor.create(
-                queue, nats.activations(), settings.engine(), queue::replyToFor, gauges))
+                queue, nats.activations(), settings.engine(), queue::replyToFor, gauges,
+                tracing))
         .onFailure(SupervisorStrategy.resume());
   }
 
@@ -227,7 +242,8 @@ final class Node {
       NatsBridge nats,
       DockerContainerRuntime docker,
       PrometheusMeterRegistry registry,
-      EngineHealth engine) {
+      EngineHealth engine,
+      Tracing tracing) {
     return Behaviors.supervise(
             WorkerActor.create(
                 settings.worker().withMemoryBudget(memoryBudgetMb(config.sandbox(), docker)),
@@ -239,7 +255,8 @@ final class Node {
                 nats.activations(),
                 Clock.systemUTC(),
                 new PoolGauges(registry),
-                engine))
+                engine,
+                tracing))
         .onFailure(SupervisorStrategy.restart());
   }
 
@@ -258,8 +275,10 @@ final class Node {
       RegistryCredentials credentials,
       ImageResolver images,
       WatchedCache<ImagePullReport> imagePulls,
-      WatchedCache<ApiKey> keys) {
+      WatchedCache<ApiKey> keys,
+      Tracing tracing) {
     this.config = config;
+    this.tracing = tracing;
     this.keys = keys;
     this.imagePulls = imagePulls;
     this.credentials = credentials;
@@ -334,7 +353,7 @@ final class Node {
                 new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
                 nats.activations()),
             nats.concurrencyUsage());
-    route.swap(api.serverRoute());
+    route.swap(api.serverRoute(tracing));
   }
 
   /** The checks behind /readyz; each is cheap and reads no remote state. */
