@@ -10,6 +10,7 @@ KEEP=${KEEP:-0}
 NATS_PID=
 NODE_PID=
 HARNESS_PID=
+SINK_PID=
 REGISTRY_PID=
 REGISTRY_REPO=
 REGISTRY_RUN=
@@ -68,6 +69,7 @@ bench_cleanup() {
   trap - INT TERM EXIT
   stop_process "$HARNESS_PID" harness 10
   stop_process "$NODE_PID" node 30
+  stop_process "$SINK_PID" "OTLP sink" 5
   stop_process "$NATS_PID" nats-server 10
   bench_remove_containers
   bench_stop_registry

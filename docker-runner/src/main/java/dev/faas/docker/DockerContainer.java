@@ -5,6 +5,7 @@ import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
 import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.OutputFrame;
+import dev.faas.actors.runtime.ImagePull;
 import dev.faas.actors.runtime.PreCall;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,7 @@ final class DockerContainer implements Container {
   private volatile PreCall markedPreCall;
   /** The engine's bound before the call, for a pre-started container faas-init does not watch. */
   private final PreCallPause preCallPause;
+  private volatile ImagePull pulled;
 
   DockerContainer(String id, String image, boolean startsOnRun, boolean underFaasInit, Engine engine) {
     this.id = id;
@@ -279,6 +281,16 @@ final class DockerContainer implements Container {
    * Bounds a started container that waits for its run and that faas-init does not watch: the
    * engine pauses it once it has waited for the pre-call budget (see {@link PreCallPause}).
    */
+  /** The pull its start waited for; null when none. */
+  void pulledBefore(ImagePull pull) {
+    this.pulled = pull;
+  }
+
+  @Override
+  public Optional<ImagePull> pulled() {
+    return Optional.ofNullable(pulled);
+  }
+
   void boundBeforeCall() {
     if (preCallPause != null) {
       preCallPause.arm(settings.precallCpu());

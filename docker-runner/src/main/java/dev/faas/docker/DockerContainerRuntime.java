@@ -7,6 +7,7 @@ import dev.faas.actors.model.Names;
 import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
+import dev.faas.actors.runtime.ImagePull;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,9 +146,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                   if (!(cause instanceof ContainerFailure.ImageNotFound)) {
                     return CompletableFuture.failedFuture(cause);
                   }
+                  Instant pullFrom = Instant.now();
                   return puller
                       .pull(spec.image())
-                      .thenCompose(pulled -> Async.supply(executor, () -> startNow(spec)));
+                      .thenCompose(
+                          pulled -> {
+                            ImagePull pull = new ImagePull(spec.image(), pullFrom, Instant.now());
+                            return Async.supply(executor, () -> startNow(spec, pull));
+                          });
                 }));
   }
 
@@ -194,6 +200,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   /** Creates the container of {@code spec}, and starts it for stdin mode; blocking. */
   private dev.faas.actors.runtime.Container startNow(ContainerSpec spec) {
+    return startNow(spec, null);
+  }
+
+  /** @param pull the pull this start waited for, null when none */
+  private dev.faas.actors.runtime.Container startNow(ContainerSpec spec, ImagePull pull) {
     boolean startsOnRun = !spec.args().isEmpty();
     ContainerCreator.Created created;
     try {
@@ -226,6 +237,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
     DockerContainer container =
         new DockerContainer(id, spec.image(), startsOnRun, created.underFaasInit(), engine);
+    container.pulledBefore(pull);
     if (!startsOnRun) {
       attachOrRemove(container);
       startOrRemove(container, spec.image());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerFailure;
+import dev.faas.actors.runtime.ImagePull;
 import dev.faas.registry.testing.LoopbackRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -89,6 +90,18 @@ class ImagePullIT extends DockerFixture {
       }
     }
 
+    // Every start that waited for the pull says so, for the activation's trace (decision 0022).
+    for (Container c : started) {
+      ImagePull pull = c.pulled().orElseThrow(() -> new AssertionError("no pull reported"));
+      assertEquals(image, pull.image());
+      assertTrue(!pull.to().isBefore(pull.from()), pull::toString);
+    }
+    Container again = await(runtime.start(spec(image)));
+    try {
+      assertTrue(again.pulled().isEmpty(), "the image was there: no pull");
+    } finally {
+      await(again.remove());
+    }
     DockerContainerRuntime.EngineStats after = runtime.stats();
     assertEquals(8, started.size());
     assertEquals(1, after.pullsStarted() - before.pullsStarted(), "pulls started");

@@ -16,6 +16,7 @@ import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
+import dev.faas.actors.trace.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -263,6 +264,16 @@ public final class HttpApi {
    * response carrying the request's {@code X-Request-Id} ({@link RequestIds}).
    */
   public Route serverRoute() {
-    return metrics.instrument(RequestIds.around(ErrorHandlers.seal(route())));
+    return serverRoute(Tracing.OFF);
+  }
+
+  /**
+   * {@link #serverRoute()} with a server span per request in {@code tracing} ({@link
+   * HttpTraces}), a child of the caller's {@code traceparent}, the parent of the activations it
+   * starts.
+   */
+  public Route serverRoute(Tracing tracing) {
+    Route traced = HttpTraces.around(tracing, table::templateOf, ErrorHandlers.seal(route()));
+    return metrics.instrument(RequestIds.around(traced));
   }
 }

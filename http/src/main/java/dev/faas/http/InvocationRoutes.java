@@ -14,6 +14,7 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.trace.TraceContext;
 import dev.faas.http.ApiResult.Invalid;
 import java.util.List;
 import java.util.Optional;
@@ -95,6 +96,8 @@ final class InvocationRoutes {
     }
     boolean wantsRecord = InvocationResponses.wantsJson(request);
     String requestId = RequestIds.of(request);
+    // The server span's context, when traced (HttpTraces): the activation's spans are its.
+    TraceContext trace = HttpTraces.of(request);
     CompletionStage<HttpResponse> response =
         lookups
             .function(caller.userId(), checked)
@@ -105,7 +108,7 @@ final class InvocationRoutes {
                             Problem.of(StatusCodes.NOT_FOUND, "no function named " + checked)
                                 .toResponse())
                         : invoker
-                            .invoke(found.get(), input, caller.keyId(), requestId)
+                            .invoke(found.get(), input, caller.keyId(), requestId, trace)
                             .thenApply(
                                 (Outcome outcome) ->
                                     InvocationResponses.of(outcome, wantsRecord)))

@@ -3,6 +3,7 @@ package dev.faas.http;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.trace.TraceContext;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,5 +36,18 @@ public interface Invoker {
   default CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
     return invoke(function, input, startedBy);
+  }
+
+  /**
+   * Runs {@code function} as {@link #invoke(Versioned, byte[], String, String)} does, the
+   * activation's spans children of {@code trace} (the HTTP request's server span).
+   */
+  default CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      TraceContext trace) {
+    return invoke(function, input, startedBy, requestId);
   }
 }

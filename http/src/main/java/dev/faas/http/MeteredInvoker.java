@@ -3,6 +3,7 @@ package dev.faas.http;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.trace.TraceContext;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
@@ -34,10 +35,20 @@ public final class MeteredInvoker implements Invoker {
   @Override
   public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
+    return invoke(function, input, startedBy, requestId, TraceContext.NONE);
+  }
+
+  @Override
+  public CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      TraceContext trace) {
     long start = System.nanoTime();
     FunctionSpec spec = function.value();
     return inner
-        .invoke(function, input, startedBy, requestId)
+        .invoke(function, input, startedBy, requestId, trace)
         .thenApply(
             outcome -> {
               try {

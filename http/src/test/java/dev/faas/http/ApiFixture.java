@@ -12,6 +12,7 @@ import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.WatchedCache;
+import dev.faas.actors.trace.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -105,6 +106,17 @@ final class ApiFixture implements AutoCloseable {
       boolean cachesCaughtUp,
       Config systemConfig,
       int maxPendingHashes) {
+    this(settings, contributions, cachesCaughtUp, systemConfig, maxPendingHashes, Tracing.OFF);
+  }
+
+  /** As above, its requests traced in {@code tracing}. */
+  ApiFixture(
+      HttpSettings settings,
+      Function<HttpApi.Dependencies, List<Endpoint>> contributions,
+      boolean cachesCaughtUp,
+      Config systemConfig,
+      int maxPendingHashes,
+      Tracing tracing) {
     if (cachesCaughtUp) {
       users.caughtUp();
       functions.caughtUp();
@@ -139,7 +151,7 @@ final class ApiFixture implements AutoCloseable {
     binding =
         Http.get(system)
             .newServerAt("127.0.0.1", 0)
-            .bind(api.serverRoute())
+            .bind(api.serverRoute(tracing))
             .toCompletableFuture()
             .join();
     base = URI.create("http://127.0.0.1:" + binding.localAddress().getPort());

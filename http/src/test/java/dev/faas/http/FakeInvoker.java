@@ -5,6 +5,7 @@ import dev.faas.actors.activation.ActivationStatus;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.trace.TraceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,20 @@ final class FakeInvoker implements Invoker {
 
   /** The request id of every call that came with one, in order. */
   final List<String> requestIds = new CopyOnWriteArrayList<>();
+
+  /** The trace context of every call, in order. */
+  final List<TraceContext> traces = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      TraceContext trace) {
+    traces.add(trace);
+    return invoke(function, input, startedBy, requestId);
+  }
 
   @Override
   public CompletionStage<Outcome> invoke(

@@ -3,6 +3,7 @@ package dev.faas.nats;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkerEvent;
+import dev.faas.actors.trace.TraceContext;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,10 @@ import java.nio.charset.StandardCharsets;
  * binary field as the body, byte for byte.
  *
  * <ul>
- *   <li>request: header {@value #REQUEST_HEADER} is the request without {@code input}; the body
- *       is the input.
+ *   <li>request: header {@value #REQUEST_HEADER} is the request without {@code input} and
+ *       without its trace context; the body is the input. The trace context, when there is one,
+ *       is in the W3C headers {@value TraceContext#TRACEPARENT} and {@value
+ *       TraceContext#TRACESTATE} (docs/decisions/0022).
  *   <li>event: header {@value #EVENT_HEADER} is the event with a {@code type} ({@code accepted},
  *       {@code heartbeat}, {@code completed}, {@code dropped}); for {@code completed} its record
  *       comes without {@code result} and the body is the result; otherwise the body is empty.
@@ -39,12 +42,34 @@ final class MessageCodec {
   private MessageCodec() {}
 
   static Encoded encode(ActivationRequest request) {
-    return encode(REQUEST_HEADER, Wire.tree(request), INPUT);
+    Encoded encoded = encode(REQUEST_HEADER, Wire.tree(request), INPUT);
+    inject(request.trace(), encoded.headers());
+    return encoded;
   }
 
   /** @throws UncheckedIOException when the message is not a request */
   static ActivationRequest decodeRequest(Headers headers, byte[] body) {
-    return Wire.value(decode(REQUEST_HEADER, headers, body, INPUT), ActivationRequest.class);
+    return Wire.value(decode(REQUEST_HEADER, headers, body, INPUT), ActivationRequest.class)
+        .withTrace(extract(headers));
+  }
+
+  /** Puts {@code trace} in {@code headers}; nothing when there is no trace. */
+  static void inject(TraceContext trace, Headers headers) {
+    if (!trace.present()) {
+      return;
+    }
+    headers.put(TraceContext.TRACEPARENT, trace.traceparent());
+    if (trace.tracestate() != null) {
+      headers.put(TraceContext.TRACESTATE, trace.tracestate());
+    }
+  }
+
+  /** The trace context in {@code headers}; {@link TraceContext#NONE} when there is none. */
+  static TraceContext extract(Headers headers) {
+    return headers == null
+        ? TraceContext.NONE
+        : TraceContext.of(
+            headers.getFirst(TraceContext.TRACEPARENT), headers.getFirst(TraceContext.TRACESTATE));
   }
 
   static Encoded encode(WorkerEvent event) {

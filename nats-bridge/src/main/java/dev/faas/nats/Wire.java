@@ -1,5 +1,6 @@
 package dev.faas.nats;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faas.actors.activation.ActivationRequest;
 import dev.faas.actors.activation.WorkerEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +27,7 @@ final class Wire {
       JsonCodec.configured()
           .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
           .addMixIn(WorkerEvent.class, EventTypes.class)
+          .addMixIn(ActivationRequest.class, RequestFields.class)
           .build();
 
   private Wire() {}
@@ -107,4 +110,11 @@ final class Wire {
     @JsonSubTypes.Type(value = WorkerEvent.Dropped.class, name = "dropped")
   })
   private abstract static class EventTypes {}
+
+  /**
+   * A request's trace context travels in the message's own W3C headers ({@link MessageCodec}),
+   * where tracing libraries and NATS tools look for it, not in the JSON.
+   */
+  @JsonIgnoreProperties({"trace"})
+  private abstract static class RequestFields {}
 }

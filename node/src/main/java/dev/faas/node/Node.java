@@ -13,6 +13,7 @@ import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.tenancy.OrphanJanitor;
 import dev.faas.actors.tenancy.OwnerData;
+import dev.faas.actors.trace.Tracing;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
 import dev.faas.docker.EngineImages;
@@ -87,6 +88,7 @@ final class Node {
   private final ImageResolver images;
   private final WatchedCache<ImagePullReport> imagePulls;
   private final ActivationMetrics activationMetrics;
+  private final Tracing tracing;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -103,6 +105,9 @@ final class Node {
     // Every node: one metrics registry, NATS (connecting in the background).
     PrometheusMeterRegistry registry = Metrics.prometheusRegistry(config);
     ActivationMetrics activationMetrics = Metrics.activations(registry, config);
+    // Traces, exported when FAAS_OTLP_ENDPOINT is set (docs/decisions/0022); flushed at the stop.
+    NodeTracing traces = NodeTracing.from(config);
+    Shutdown.closeTracing(system, traces, blocking);
     NatsBridge nats =
         NatsBridge.connect(settings.nats(), config.natsAuth(), config.natsTls(), blocking);
     // Every function, from the functions' watch: what an API node answers from, and what a
@@ -139,7 +144,9 @@ final class Node {
     if (worker) {
       ActorRef<WorkerActor.Command> workerActor =
           context.spawn(
-              workerBehavior(config, settings, nats, docker, registry, engine, activationMetrics),
+              workerBehavior(
+                  config, settings, nats, docker, registry, engine, activationMetrics,
+                  traces.tracing()),
               "worker");
       if (config.warmPool()) {
         functionWatchers.add(new PoolFeed(workerActor));
@@ -168,7 +175,9 @@ final class Node {
       nats.imagePulls().watch(imagePulls);
       activations =
           context.spawn(
-              supervisorBehavior(config, settings, nats, new ApiGauges(registry)), "activations");
+              supervisorBehavior(
+                  config, settings, nats, new ApiGauges(registry), traces.tracing()),
+              "activations");
     }
     nats.functions().watch(ChangeListener.all(functionWatchers));
     if (api && !config.janitorInterval().isZero()) {
@@ -180,7 +189,8 @@ final class Node {
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
         engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys,
-        activationMetrics);
+        activationMetrics,
+        traces.tracing());
   }
 
   /**
@@ -255,11 +265,16 @@ final class Node {
   }
 
   private static Behavior<ActivationSupervisor.Command> supervisorBehavior(
-      NodeConfig config, PartSettings settings, NatsBridge nats, ApiGauges gauges) {
+      NodeConfig config,
+      PartSettings settings,
+      NatsBridge nats,
+      ApiGauges gauges,
+      Tracing tracing) {
     NatsActivationQueue queue = nats.activationQueue(config.nodeId());
     return Behaviors.supervise(
             ActivationSupervisor.create(
-                queue, nats.activations(), settings.engine(), queue::replyToFor, gauges))
+                queue, nats.activations(), settings.engine(), queue::replyToFor, gauges,
+                tracing))
         .onFailure(SupervisorStrategy.resume());
   }
 
@@ -291,7 +306,8 @@ final class Node {
       DockerContainerRuntime docker,
       PrometheusMeterRegistry registry,
       EngineHealth engine,
-      ActivationMetrics activationMetrics) {
+      ActivationMetrics activationMetrics,
+      Tracing tracing) {
     return Behaviors.supervise(
             WorkerActor.create(
                 settings.worker().withMemoryBudget(memoryBudgetMb(config.sandbox(), docker)),
@@ -307,7 +323,8 @@ final class Node {
                 nats.activations(),
                 Clock.systemUTC(),
                 new PoolGauges(registry),
-                engine))
+                engine,
+                tracing))
         .onFailure(SupervisorStrategy.restart());
   }
 
@@ -327,9 +344,11 @@ final class Node {
       ImageResolver images,
       WatchedCache<ImagePullReport> imagePulls,
       WatchedCache<ApiKey> keys,
-      ActivationMetrics activationMetrics) {
+      ActivationMetrics activationMetrics,
+      Tracing tracing) {
     this.config = config;
     this.activationMetrics = activationMetrics;
+    this.tracing = tracing;
     this.keys = keys;
     this.imagePulls = imagePulls;
     this.credentials = credentials;
@@ -410,7 +429,7 @@ final class Node {
                 nats.activations()));
     contributions.addAll(HttpApi.liveLogEndpoints(deps, nats.liveLogs()));
     HttpApi api = new HttpApi(settings.http(), deps, contributions, nats.concurrencyUsage());
-    route.swap(api.serverRoute());
+    route.swap(api.serverRoute(tracing));
   }
 
   /** The checks behind /readyz; each is cheap and reads no remote state. */

@@ -67,7 +67,8 @@ public record NodeConfig(
     Duration imageGcEvery,
     ImageConfig images,
     SandboxConfig sandbox,
-    int metricsMaxFunctions) {
+    int metricsMaxFunctions,
+    TraceConfig traces) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -135,7 +136,8 @@ public record NodeConfig(
             c.getDuration("docker.image-gc-every"),
             ImageConfig.from(c),
             SandboxConfig.from(c),
-            c.getInt("metrics.max-functions"));
+            c.getInt("metrics.max-functions"),
+            TraceConfig.from(c));
     config.check();
     return config;
   }

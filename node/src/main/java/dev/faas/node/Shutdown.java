@@ -83,6 +83,21 @@ final class Shutdown {
    * Closes NATS and Docker (null on an API node) last, on {@code blocking}: closing Docker removes
    * the worker's lease.
    */
+  /** Flushes the node's last spans and stops exporting them, before the system terminates. */
+  static void closeTracing(ActorSystem<?> system, NodeTracing traces, Executor blocking) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-tracing",
+            () ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      traces.close();
+                      return Done.getInstance();
+                    },
+                    blocking));
+  }
+
   static void closeLast(
       ActorSystem<?> system, NatsBridge nats, DockerContainerRuntime docker, Executor blocking) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);

@@ -5,6 +5,7 @@ import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.trace.TraceContext;
 import dev.faas.http.Invoker;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -51,6 +52,16 @@ final class SupervisorInvoker implements Invoker {
   @Override
   public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
+    return invoke(function, input, startedBy, requestId, TraceContext.NONE);
+  }
+
+  @Override
+  public CompletionStage<Outcome> invoke(
+      Versioned<FunctionSpec> function,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      TraceContext trace) {
     String id = ActivationSupervisor.newActivationId();
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
@@ -58,7 +69,7 @@ final class SupervisorInvoker implements Invoker {
             replyTo ->
                 new ActivationSupervisor.Invoke(
                     id, function.value(), function.revision(), input, replyTo, startedBy,
-                    requestId),
+                    requestId, trace),
             budget,
             scheduler)
         .exceptionally(

@@ -1,6 +1,7 @@
 package dev.faas.actors.activation;
 
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.trace.TraceContext;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,8 @@ import java.time.Instant;
  * @param startedBy the id of the API key the call was made with; null for a token
  * @param requestId the {@code X-Request-Id} of the call, for the worker's log lines and the
  *     record; null when unknown (a message from a node before request ids)
+ * @param trace the span the worker's spans are children of (the API node's publish), carried in
+ *     the message's W3C headers rather than with the rest; {@link TraceContext#NONE} when untraced
  */
 public record ActivationRequest(
     String activationId,
@@ -28,7 +31,35 @@ public record ActivationRequest(
     Instant acceptBy,
     String replyTo,
     String startedBy,
-    String requestId) {
+    String requestId,
+    TraceContext trace) {
+
+  public ActivationRequest {
+    trace = trace == null ? TraceContext.NONE : trace;
+  }
+
+  /** A request that carries no trace. */
+  public ActivationRequest(
+      String activationId,
+      FunctionSpec function,
+      long functionRevision,
+      byte[] input,
+      Instant submittedAt,
+      Instant acceptBy,
+      String replyTo,
+      String startedBy,
+      String requestId) {
+    this(
+        activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, startedBy,
+        requestId, TraceContext.NONE);
+  }
+
+  /** This request, carrying {@code trace}. */
+  public ActivationRequest withTrace(TraceContext trace) {
+    return new ActivationRequest(
+        activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, startedBy,
+        requestId, trace);
+  }
 
   /** A request with no request id. */
   public ActivationRequest(

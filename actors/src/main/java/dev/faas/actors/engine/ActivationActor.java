@@ -10,6 +10,9 @@ import dev.faas.actors.outcome.Outcome.Unavailable;
 import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.routing.Routing.Route;
 import dev.faas.actors.routing.Routing;
+import dev.faas.actors.trace.SpanNames;
+import dev.faas.actors.trace.TraceContext;
+import dev.faas.actors.trace.TraceSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -122,6 +125,21 @@ public final class ActivationActor {
       String requestId,
       OnceReply reply,
       EnginePorts ports) {
+    return create(activationId, function, revision, input, startedBy, requestId,
+        TraceContext.NONE, reply, ports);
+  }
+
+  /** @param trace the span its own spans are children of (the HTTP request's) */
+  static Behavior<Command> create(
+      String activationId,
+      FunctionSpec function,
+      long revision,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      TraceContext trace,
+      OnceReply reply,
+      EnginePorts ports) {
     return RequestIdMdc.around(Command.class, requestId, Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -131,7 +149,7 @@ public final class ActivationActor {
                         stash ->
                             new ActivationActor(
                                     ctx, timers, stash, activationId, function, revision, input,
-                                    startedBy, requestId, reply, ports)
+                                    startedBy, requestId, trace, reply, ports)
                                 .start()))));
   }
 
@@ -144,6 +162,7 @@ public final class ActivationActor {
   final byte[] input;
   final String startedBy;
   final String requestId;
+  final TraceContext trace;
   private final OnceReply reply;
   final EnginePorts ports;
   final Instant acceptBy;
@@ -158,11 +177,13 @@ public final class ActivationActor {
       byte[] input,
       String startedBy,
       String requestId,
+      TraceContext trace,
       OnceReply reply,
       EnginePorts ports) {
     this.context = context;
     this.startedBy = startedBy;
     this.requestId = requestId;
+    this.trace = trace;
     context.setLoggerName(ActivationActor.class);
     this.timers = timers;
     this.stash = stash;
@@ -178,28 +199,37 @@ public final class ActivationActor {
   private Behavior<Command> start() {
     // One deadline covers the permit, the submit and the wait for a worker: it is acceptBy.
     timers.startSingleTimer(AcceptDeadline.INSTANCE, ports.settings().acceptTimeout());
+    TraceSpan admission =
+        ports.tracing().child(SpanNames.ADMISSION, trace).set(SpanNames.ACTIVATION_ID, id);
     ports
         .limiter()
         .tell(
             new NodeLimiter.Acquire(
                 context.getSelf(),
                 context.messageAdapter(NodeLimiter.Reply.class, PermitReply::new)));
-    return admitting();
+    return admitting(admission);
   }
 
-  private Behavior<Command> admitting() {
+  private Behavior<Command> admitting(TraceSpan admission) {
     return receive(Held.NOTHING)
-        .onMessage(PermitReply.class, this::onPermit)
+        .onMessage(PermitReply.class, permit -> onPermit(permit, admission))
         .onMessageEquals(
             AcceptDeadline.INSTANCE,
-            () ->
-                finish(
-                    new Unavailable(id, "the node did not admit the activation in time"),
-                    Held.NOTHING))
+            () -> {
+              admission.fail("not admitted in time");
+              admission.end();
+              return finish(
+                  new Unavailable(id, "the node did not admit the activation in time"),
+                  Held.NOTHING);
+            })
         .build();
   }
 
-  private Behavior<Command> onPermit(PermitReply permit) {
+  private Behavior<Command> onPermit(PermitReply permit, TraceSpan admission) {
+    if (permit.reply() instanceof NodeLimiter.Refused) {
+      admission.fail("this node is at its limit");
+    }
+    admission.end();
     if (permit.reply() instanceof NodeLimiter.Refused) {
       context.getLog().info("Activation [{}] refused: this node is at its limit", id);
       return finish(new Rejected(id), Held.NOTHING);

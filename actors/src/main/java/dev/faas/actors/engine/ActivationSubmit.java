@@ -11,6 +11,8 @@ import dev.faas.actors.engine.ActivationActor.Held;
 import dev.faas.actors.outcome.Outcome.Rejected;
 import dev.faas.actors.outcome.Outcome.Unavailable;
 import dev.faas.actors.routing.Routing.Route;
+import dev.faas.actors.trace.SpanNames;
+import dev.faas.actors.trace.TraceSpan;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -82,12 +84,35 @@ final class ActivationSubmit {
             a.requestId);
     CompletionStage<Long> submitted =
         after.toCompletableFuture().isDone()
-            ? queue(request, route)
-            : after.handle((ok, failure) -> null).thenCompose(v -> queue(request, route));
+            ? published(request, route)
+            : after.handle((ok, failure) -> null).thenCompose(v -> published(request, route));
     a.context.pipeToSelf(
         submitted,
         (ticket, failure) -> failure == null ? new Submitted(ticket) : new SubmitFailed(failure));
     return submitting(route);
+  }
+
+  /**
+   * {@link #queue}d in a publish span, whose context the request carries to the worker: the
+   * worker's spans are its children.
+   */
+  private CompletionStage<Long> published(ActivationRequest untraced, Route route) {
+    TraceSpan publish =
+        a.ports.tracing()
+            .start(SpanNames.PUBLISH, TraceSpan.Kind.PRODUCER, a.trace)
+            .set(SpanNames.ACTIVATION_ID, a.id);
+    if (route.routed()) {
+      publish.set(SpanNames.ROUTED_TO, route.to());
+    }
+    CompletionStage<Long> submitted = queue(untraced.withTrace(publish.context()), route);
+    submitted.whenComplete(
+        (ticket, failure) -> {
+          if (failure != null) {
+            publish.fail(Stages.unwrap(failure).toString());
+          }
+          publish.end();
+        });
+    return submitted;
   }
 
   private CompletionStage<Long> queue(ActivationRequest request, Route route) {

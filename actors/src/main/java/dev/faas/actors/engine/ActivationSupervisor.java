@@ -5,6 +5,8 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.actors.trace.TraceContext;
+import dev.faas.actors.trace.Tracing;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
@@ -43,6 +45,7 @@ public final class ActivationSupervisor {
    * @param activationId the id to use, or null to have one made
    * @param startedBy the id of the API key the call was made with; null for a token
    * @param requestId the {@code X-Request-Id} of the call; null when unknown
+   * @param trace the span the activation's spans are children of (the HTTP request's)
    */
   public record Invoke(
       String activationId,
@@ -51,8 +54,25 @@ public final class ActivationSupervisor {
       byte[] input,
       ActorRef<Outcome> replyTo,
       String startedBy,
-      String requestId)
+      String requestId,
+      TraceContext trace)
       implements Command {
+    public Invoke {
+      trace = trace == null ? TraceContext.NONE : trace;
+    }
+
+    /** A call outside any trace. */
+    public Invoke(
+        String activationId,
+        FunctionSpec function,
+        long revision,
+        byte[] input,
+        ActorRef<Outcome> replyTo,
+        String startedBy,
+        String requestId) {
+      this(activationId, function, revision, input, replyTo, startedBy, requestId, null);
+    }
+
     /** A call with no request id. */
     public Invoke(
         String activationId,
@@ -61,7 +81,7 @@ public final class ActivationSupervisor {
         byte[] input,
         ActorRef<Outcome> replyTo,
         String startedBy) {
-      this(activationId, function, revision, input, replyTo, startedBy, null);
+      this(activationId, function, revision, input, replyTo, startedBy, null, null);
     }
 
     /** A call made with a token. */
@@ -71,7 +91,7 @@ public final class ActivationSupervisor {
         long revision,
         byte[] input,
         ActorRef<Outcome> replyTo) {
-      this(activationId, function, revision, input, replyTo, null, null);
+      this(activationId, function, revision, input, replyTo, null, null, null);
     }
 
     public Invoke(
@@ -98,6 +118,17 @@ public final class ActivationSupervisor {
       EngineSettings settings,
       Function<String, String> replyToFor,
       InFlight inFlight) {
+    return create(queue, records, settings, replyToFor, inFlight, Tracing.OFF);
+  }
+
+  /** As above, its activations' spans (admission, publish) going to {@code tracing}. */
+  public static Behavior<Command> create(
+      ActivationQueue queue,
+      ActivationStore records,
+      EngineSettings settings,
+      Function<String, String> replyToFor,
+      InFlight inFlight,
+      Tracing tracing) {
     return Behaviors.setup(
         ctx -> {
           ActorRef<NodeLimiter.Command> limiter =
@@ -107,7 +138,8 @@ public final class ActivationSupervisor {
                       .onFailure(SupervisorStrategy.restart()),
                   "node-limiter");
           EnginePorts ports =
-              new EnginePorts(queue, records, limiter, settings, replyToFor, Clock.systemUTC());
+              new EnginePorts(
+                  queue, records, limiter, settings, replyToFor, Clock.systemUTC(), tracing);
           return new ActivationSupervisor(ctx, ports, inFlight).running();
         });
   }
@@ -174,6 +206,7 @@ public final class ActivationSupervisor {
                 invoke.input(),
                 invoke.startedBy(),
                 invoke.requestId(),
+                invoke.trace(),
                 reply,
                 ports),
             "activation-" + id);

@@ -30,6 +30,14 @@ public interface Container {
     return Optional.empty();
   }
 
+  /**
+   * The pull of its image this container's start waited for; empty when the image was there (or
+   * the runtime cannot tell).
+   */
+  default Optional<ImagePull> pulled() {
+    return Optional.empty();
+  }
+
   /** Completes when the process exits. */
   CompletionStage<ContainerExit> exit();
 

@@ -121,7 +121,8 @@ public final class RunnerActor {
           return Behaviors.withTimers(
               timers ->
                   new RunnerActor(
-                          new RunnerScope(ctx, timers, item, ports, parent, new ContainerHandoff()))
+                          new RunnerScope(ctx, timers, item, ports, parent, new ContainerHandoff(),
+                              new RunnerTrace(ports.tracing(), item.request(), ports.workerId())))
                       .start(acceptedAt));
         }));
   }
@@ -146,10 +147,10 @@ public final class RunnerActor {
     Acquiring state = new Acquiring(Timings.acquiring(acceptedAt, scope.now()));
     ActorRef<Command> self = scope.context().getSelf();
     scope.handoff().deliver(
-        attempt(() -> scope.ports().containers().acquire(
+        scope.trace().acquire(() -> attempt(() -> scope.ports().containers().acquire(
             ContainerSpecs.forActivation(
                 request, scope.ports().workerId(), scope.ports().platformName(), settings),
-            request.function())),
+            request.function()))),
         acquired -> self.tell(new ContainerReady(acquired)),
         failure -> self.tell(new AcquireFailed(failure)),
         id);
@@ -198,6 +199,7 @@ public final class RunnerActor {
     Timings timings = state.timings().running(scope.now());
     timers.startSingleTimer(Step.FUNCTION_DEADLINE, Duration.ofMillis(request.function().timeoutMs()));
     scope.running();
+    scope.trace().running();
     Pair<UniqueKillSwitch, CompletionStage<OutputCapture>> run;
     try {
       run =
@@ -336,6 +338,7 @@ public final class RunnerActor {
             capture, container == null ? Optional.empty() : container.preCall(), warm);
     scope.log().info("Activation [{}] of [{}] finished [{}] [{}] in [{}] ms", id,
         record.function(), record.status(), record.failure(), record.durationMs());
+    scope.trace().ended(record);
     return new RunnerFinishing(scope).start(record, container);
   }
 
@@ -377,6 +380,7 @@ public final class RunnerActor {
                 running.killSwitch().shutdown();
               }
               scope.releaseContainer(false);
+              scope.trace().over();
               return Behaviors.same();
             });
   }

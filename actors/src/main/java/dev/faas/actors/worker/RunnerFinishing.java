@@ -48,7 +48,7 @@ final class RunnerFinishing {
   Behavior<Command> start(ActivationRecord record, Container container) {
     timers.startSingleTimer(Step.SETTLE_DEADLINE, settings.settleTimeout());
     timers.startSingleTimer(Step.REMOVE, RunnerActor.REMOVE_UNSETTLED_AFTER);
-    writeRecord(record);
+    writeRecord(record, 1);
     ack();
     return finishing(Finishing.started(record, container));
   }
@@ -81,7 +81,7 @@ final class RunnerFinishing {
         .onMessageEquals(
             Step.RETRY_RECORD,
             () -> {
-              writeRecord(state.record());
+              writeRecord(state.record(), settling.recordAttempts() + 1);
               return finishing(state.with(settling.writeRetried()));
             })
         .onMessageEquals(
@@ -117,14 +117,18 @@ final class RunnerFinishing {
             PostStop.class,
             signal -> {
               scope.releaseContainer(state.removal().started());
+              scope.trace().over();
               return Behaviors.same();
             })
         .build();
   }
 
-  private void writeRecord(ActivationRecord record) {
+  private void writeRecord(ActivationRecord record, int attempt) {
     // Piped as Done, never as a null Void: see notNull.
-    scope.context().pipeToSelf(notNull(attempt(() -> scope.ports().store().put(record))),
+    scope.context().pipeToSelf(
+        notNull(
+            scope.trace().recordWrite(
+                attempt, () -> attempt(() -> scope.ports().store().put(record)))),
         (ok, f) -> new RecordWritten(f));
   }
 
@@ -161,6 +165,7 @@ final class RunnerFinishing {
     scope.item().reply(new WorkerEvent.Completed(id, state.record()));
     // After the record's write: a follower told the end finds the record.
     scope.item().liveLog().end(state.record().status(), state.record().logsTruncated());
+    scope.trace().over();
     timers.cancel(Step.HEARTBEAT);
     Finishing answered = state.answeredNow();
     if (answered.removal().started()) {

@@ -1,6 +1,7 @@
 package dev.faas.actors.worker;
 
 import dev.faas.actors.activation.ActivationStore;
+import dev.faas.actors.trace.Tracing;
 import java.time.Clock;
 
 /**
@@ -12,6 +13,7 @@ import java.time.Clock;
  * @param store where records are written
  * @param settings limits and intervals
  * @param clock the clock records are timed with
+ * @param tracing where the runners' spans go
  */
 public record RunnerPorts(
     String workerId,
@@ -19,4 +21,17 @@ public record RunnerPorts(
     ContainerSource containers,
     ActivationStore store,
     RunnerSettings settings,
-    Clock clock) {}
+    Clock clock,
+    Tracing tracing) {
+
+  /** Ports that trace nothing. */
+  public RunnerPorts(
+      String workerId,
+      String platformName,
+      ContainerSource containers,
+      ActivationStore store,
+      RunnerSettings settings,
+      Clock clock) {
+    this(workerId, platformName, containers, store, settings, clock, Tracing.OFF);
+  }
+}

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * and the handoff of its container; and the effects every state shares. Nothing in it changes.
  *
  * @param handoff the container on its way from the acquire's future, so none outlives the runner
+ * @param trace the activation's spans on this worker
  */
 record RunnerScope(
     ActorContext<RunnerActor.Command> context,
@@ -25,7 +26,8 @@ record RunnerScope(
     WorkItem item,
     RunnerPorts ports,
     ActorRef<RunnerActor.Finished> parent,
-    ContainerHandoff handoff) {
+    ContainerHandoff handoff,
+    RunnerTrace trace) {
 
   /** For what runs off the actor's thread (callbacks of the ports' futures). */
   static final Logger ASYNC_LOG = LoggerFactory.getLogger(RunnerActor.class);

@@ -2,6 +2,7 @@ package dev.faas.actors.worker;
 
 import dev.faas.actors.runtime.Container;
 import dev.faas.actors.runtime.ContainerExit;
+import dev.faas.actors.runtime.ImagePull;
 import dev.faas.actors.runtime.OutputFrame;
 import dev.faas.actors.runtime.PreCall;
 import java.util.Optional;
@@ -44,6 +45,11 @@ final class TrackedContainer implements Container {
   @Override
   public Optional<PreCall> preCall() {
     return delegate.preCall();
+  }
+
+  @Override
+  public Optional<ImagePull> pulled() {
+    return delegate.pulled();
   }
 
   @Override

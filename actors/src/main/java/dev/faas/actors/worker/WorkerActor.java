@@ -5,6 +5,7 @@ import dev.faas.actors.activation.WorkSource;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.runtime.ContainerRuntime;
+import dev.faas.actors.trace.Tracing;
 import dev.faas.actors.warm.PoolListener;
 import dev.faas.actors.warm.PoolStats;
 import dev.faas.actors.worker.pool.WarmPool;
@@ -135,10 +136,23 @@ public final class WorkerActor {
       Clock clock,
       PoolListener listener,
       EngineListener engineListener) {
+    return create(settings, source, runtime, store, clock, listener, engineListener, Tracing.OFF);
+  }
+
+  /** As above, its runners' spans going to {@code tracing} (docs/decisions/0022). */
+  public static Behavior<Command> create(
+      WorkerSettings settings,
+      WorkSource source,
+      ContainerRuntime runtime,
+      ActivationStore store,
+      Clock clock,
+      PoolListener listener,
+      EngineListener engineListener,
+      Tracing tracing) {
     if (!settings.pool().enabled()) {
       return create(
           new Parts(settings, source, runtime, new ColdContainerSource(runtime), store, clock,
-              null, engineListener));
+              null, engineListener, tracing));
     }
     return Behaviors.setup(
         ctx -> {
@@ -146,7 +160,7 @@ public final class WorkerActor {
               PooledContainerSource.spawn(ctx, settings, runtime, clock, listener);
           return create(
               new Parts(settings, source, runtime, pooled, store, clock, pooled.pool(),
-                  engineListener));
+                  engineListener, tracing));
         });
   }
 
@@ -159,7 +173,8 @@ public final class WorkerActor {
       ActivationStore store,
       Clock clock) {
     return create(
-        new Parts(settings, source, runtime, containers, store, clock, null, EngineListener.NONE));
+        new Parts(settings, source, runtime, containers, store, clock, null, EngineListener.NONE,
+            Tracing.OFF));
   }
 
   private static Behavior<Command> create(Parts parts) {
@@ -176,7 +191,8 @@ public final class WorkerActor {
       ActivationStore store,
       Clock clock,
       ActorRef<WarmPool.Command> pool,
-      EngineListener engineListener) {}
+      EngineListener engineListener,
+      Tracing tracing) {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -207,7 +223,7 @@ public final class WorkerActor {
     RunnerPorts runnerPorts =
         new RunnerPorts(
             settings.workerId(), settings.platformName(), parts.containers(), parts.store(),
-            settings.runner(), parts.clock());
+            settings.runner(), parts.clock(), parts.tracing());
     this.runs =
         new WorkerRuns(
             context, settings, runtime, runnerPorts, parts.clock(), parts.source()::routes);

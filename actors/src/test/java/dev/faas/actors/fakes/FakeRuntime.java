@@ -6,6 +6,7 @@ import dev.faas.actors.runtime.ContainerFailure;
 import dev.faas.actors.runtime.ContainerRuntime;
 import dev.faas.actors.runtime.ContainerSpec;
 import dev.faas.actors.runtime.OutputFrame;
+import dev.faas.actors.runtime.ImagePull;
 import dev.faas.actors.runtime.PreCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,6 +82,7 @@ public final class FakeRuntime implements ContainerRuntime {
     this.engineHealthy = healthy;
   }
   private volatile PreCall preCall;
+  private volatile ImagePull pulled;
 
   public void startDelay(Duration delay) {
     this.startDelay = delay;
@@ -89,6 +91,11 @@ public final class FakeRuntime implements ContainerRuntime {
   /** How long a removal takes to complete. */
   public void removeDelay(Duration delay) {
     this.removeDelay = delay;
+  }
+
+  /** The image pull every container says its start waited for (null: none). */
+  public void pulled(ImagePull pull) {
+    this.pulled = pull;
   }
 
   /** What every container says it did before its call (null: nothing known). */
@@ -370,6 +377,11 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public Optional<PreCall> preCall() {
       return Optional.ofNullable(preCall);
+    }
+
+    @Override
+    public Optional<ImagePull> pulled() {
+      return Optional.ofNullable(pulled);
     }
 
     @Override

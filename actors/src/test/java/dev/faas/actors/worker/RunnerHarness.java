@@ -11,6 +11,8 @@ import dev.faas.actors.fakes.FakeStore;
 import dev.faas.actors.fakes.Fns;
 import dev.faas.actors.fakes.RecordingItem;
 import dev.faas.actors.model.FunctionSpec;
+import dev.faas.actors.trace.TraceContext;
+import dev.faas.actors.trace.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +51,26 @@ final class RunnerHarness {
       RunnerSettings settings,
       int failingPuts,
       int failingAcks) {
+    this(testKit, runtime, function, input, settings, failingPuts, failingAcks, Tracing.OFF,
+        TraceContext.NONE);
+  }
+
+  /** As above, its spans in {@code tracing}, its request carrying {@code trace}. */
+  RunnerHarness(
+      ActorTestKit testKit,
+      FakeRuntime runtime,
+      FunctionSpec function,
+      byte[] input,
+      RunnerSettings settings,
+      int failingPuts,
+      int failingAcks,
+      Tracing tracing,
+      TraceContext trace) {
     this.runtime = runtime;
     store.failingPuts(failingPuts);
-    this.item = new RecordingItem(Fns.request(id, function, input)).failingAcks(failingAcks);
+    this.item =
+        new RecordingItem(Fns.request(id, function, input).withTrace(trace))
+            .failingAcks(failingAcks);
     this.parent = testKit.createTestProbe();
     this.runner =
         testKit.spawn(
@@ -59,7 +78,7 @@ final class RunnerHarness {
                 item,
                 Instant.now(),
                 new RunnerPorts(WORKER, PLATFORM, new ColdContainerSource(runtime), store,
-                    settings, Clock.systemUTC()),
+                    settings, Clock.systemUTC(), tracing),
                 parent.ref()));
   }
 
