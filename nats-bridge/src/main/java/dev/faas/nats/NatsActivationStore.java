@@ -8,6 +8,9 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.PurgeOptions;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -102,6 +105,58 @@ public final class NatsActivationStore implements ActivationStore {
     String key = Keys.activation(owner, activationId);
     return calls.run(
         key, kv -> Optional.ofNullable(kv.get(key)).map(e -> RecordCodec.decode(e.getValue())));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One watch of the record's key (an ordered consumer: the current value, then each change),
+   * closed at the first final value or at the end of the wait; then the record is read once.
+   */
+  @Override
+  public CompletionStage<Optional<ActivationRecord>> awaitFinal(
+      String owner, String activationId, Duration wait) {
+    String key = Keys.activation(owner, activationId);
+    CompletableFuture<Void> finalSeen = new CompletableFuture<>();
+    NatsKeyValueWatchSubscription watch;
+    try {
+      watch =
+          buckets
+              .kv(Buckets.ACTIVATIONS)
+              .watch(
+                  key,
+                  new KeyValueWatcher() {
+                    @Override
+                    public void watch(KeyValueEntry entry) {
+                      if (entry.getValue() != null && entry.getValue().length > 0) {
+                        try {
+                          if (RecordCodec.decode(entry.getValue()).status().isFinal()) {
+                            finalSeen.complete(null);
+                          }
+                        } catch (RuntimeException e) {
+                          finalSeen.complete(null); // read it below and answer what it is
+                        }
+                      }
+                    }
+
+                    @Override
+                    public void endOfData() {}
+                  });
+    } catch (Exception e) {
+      return get(owner, activationId);
+    }
+    return finalSeen
+        .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((v, f) -> null)
+        .thenCompose(
+            v -> {
+              try {
+                watch.unsubscribe();
+              } catch (RuntimeException e) {
+                // the connection went; nothing to close
+              }
+              return get(owner, activationId);
+            });
   }
 
   /**

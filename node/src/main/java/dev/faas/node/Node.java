@@ -78,6 +78,10 @@ final class Node {
   private final RegistryCredentials credentials;
   private final ImageResolver images;
   private final WatchedCache<ImagePullReport> imagePulls;
+  private final Executor blocking;
+  private final SupervisorInvoker invoker;
+  private final AsyncDispatcher asyncDispatcher;
+  private final AsyncSubmissions asyncSubmissions;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -159,9 +163,76 @@ final class Node {
     nats.functions().watch(ChangeListener.all(functionWatchers));
     ImageResolver images =
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
+    // An API node: asynchronous activations, their backlog and its dispatcher
+    // (docs/decisions/0020); the dispatcher starts once the API is served.
+    SupervisorInvoker invoker = null;
+    AsyncDispatcher asyncDispatcher = null;
+    AsyncSubmissions asyncSubmissions = null;
+    if (api) {
+      invoker = new SupervisorInvoker(activations, system.scheduler(), settings.engine());
+      var backlog = nats.asyncBacklog(config.async().backlog(), config.async().backlogPerUser());
+      asyncDispatcher =
+          new AsyncDispatcher(
+              backlog,
+              (owner, name) -> function(nats, functions, owner, name, config),
+              attempts(invoker),
+              config.async(),
+              config.nodeId(),
+              Clock.systemUTC(),
+              new AsyncGauges(registry));
+      asyncSubmissions =
+          new AsyncSubmissions(
+              backlog, config.async(), blocking, Clock.systemUTC(), asyncDispatcher::wake);
+    }
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
-        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys);
+        engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys,
+        blocking, invoker, asyncDispatcher, asyncSubmissions);
+  }
+
+  /** An attempt of an asynchronous activation: the synchronous path, under the attempt's id. */
+  private static AsyncDispatcher.Attempts attempts(SupervisorInvoker invoker) {
+    return new AsyncDispatcher.Attempts() {
+      @Override
+      public CompletionStage<dev.faas.actors.outcome.Outcome> run(
+          String attemptId,
+          dev.faas.actors.model.Versioned<FunctionSpec> function,
+          byte[] input,
+          String startedBy,
+          String requestId) {
+        return invoker.invokeAs(attemptId, function, input, startedBy, requestId);
+      }
+
+      @Override
+      public java.time.Duration budget(int timeoutMs) {
+        return invoker.budget(timeoutMs);
+      }
+    };
+  }
+
+  /** A function from the node's cache, read through the store on a miss (bounded). */
+  private static Optional<dev.faas.actors.model.Versioned<FunctionSpec>> function(
+      NatsBridge nats,
+      WatchedCache<FunctionSpec> cache,
+      String owner,
+      String name,
+      NodeConfig config) {
+    String key = new dev.faas.actors.model.FunctionId(owner, name).key();
+    var cached = cache.get(key);
+    if (cached.isPresent() || cache.isRemoved(key)) {
+      return cached;
+    }
+    try {
+      return nats.functions()
+          .get(owner, name)
+          .toCompletableFuture()
+          .get(config.natsRequestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the function could not be read: " + e, e);
+    }
   }
 
   /**
@@ -258,8 +329,16 @@ final class Node {
       RegistryCredentials credentials,
       ImageResolver images,
       WatchedCache<ImagePullReport> imagePulls,
-      WatchedCache<ApiKey> keys) {
+      WatchedCache<ApiKey> keys,
+      Executor blocking,
+      SupervisorInvoker invoker,
+      AsyncDispatcher asyncDispatcher,
+      AsyncSubmissions asyncSubmissions) {
     this.config = config;
+    this.blocking = blocking;
+    this.invoker = invoker;
+    this.asyncDispatcher = asyncDispatcher;
+    this.asyncSubmissions = asyncSubmissions;
     this.keys = keys;
     this.imagePulls = imagePulls;
     this.credentials = credentials;
@@ -329,12 +408,10 @@ final class Node {
         new HttpApi(
             settings.http(),
             deps,
-            HttpApi.invocationEndpoints(
-                deps,
-                new SupervisorInvoker(activations, system.scheduler(), settings.engine()),
-                nats.activations()),
+            HttpApi.invocationEndpoints(deps, invoker, asyncSubmissions, nats.activations()),
             nats.concurrencyUsage());
     route.swap(api.serverRoute());
+    asyncDispatcher.start();
   }
 
   /** The checks behind /readyz; each is cheap and reads no remote state. */

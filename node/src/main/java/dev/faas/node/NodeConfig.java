@@ -63,7 +63,8 @@ public record NodeConfig(
     Duration imageGcGrace,
     Duration imageGcEvery,
     ImageConfig images,
-    SandboxConfig sandbox) {
+    SandboxConfig sandbox,
+    AsyncConfig async) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -126,7 +127,8 @@ public record NodeConfig(
             c.getDuration("docker.image-gc-grace"),
             c.getDuration("docker.image-gc-every"),
             ImageConfig.from(c),
-            SandboxConfig.from(c));
+            SandboxConfig.from(c),
+            AsyncConfig.from(c, c.getInt("activations.max-concurrent")));
     config.check();
     return config;
   }

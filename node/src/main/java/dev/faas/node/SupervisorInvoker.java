@@ -37,6 +37,11 @@ final class SupervisorInvoker implements Invoker {
             .plus(BACKSTOP_MARGIN);
   }
 
+  /** The longest an attempt of {@code timeoutMs} may stay unanswered: the ask's backstop. */
+  Duration budget(int timeoutMs) {
+    return fixedBudget.plusMillis(timeoutMs);
+  }
+
   @Override
   public CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input) {
     return invoke(function, input, null);
@@ -51,7 +56,20 @@ final class SupervisorInvoker implements Invoker {
   @Override
   public CompletionStage<Outcome> invoke(
       Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
-    String id = ActivationSupervisor.newActivationId();
+    return invokeAs(
+        ActivationSupervisor.newActivationId(), function, input, startedBy, requestId);
+  }
+
+  /**
+   * Runs {@code function} as activation {@code id}, exactly as a synchronous call runs (the same
+   * admission, permits and deadlines): what an asynchronous activation's attempt is.
+   */
+  CompletionStage<Outcome> invokeAs(
+      String id,
+      Versioned<FunctionSpec> function,
+      byte[] input,
+      String startedBy,
+      String requestId) {
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,
