@@ -10,7 +10,6 @@ import io.nats.client.JetStreamOptions;
 import io.nats.client.PurgeOptions;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -118,45 +117,45 @@ public final class NatsActivationStore implements ActivationStore {
       String owner, String activationId, Duration wait) {
     String key = Keys.activation(owner, activationId);
     CompletableFuture<Void> finalSeen = new CompletableFuture<>();
-    NatsKeyValueWatchSubscription watch;
-    try {
-      watch =
-          buckets
-              .kv(Buckets.ACTIVATIONS)
-              .watch(
-                  key,
-                  new KeyValueWatcher() {
-                    @Override
-                    public void watch(KeyValueEntry entry) {
-                      if (entry.getValue() != null && entry.getValue().length > 0) {
-                        try {
-                          if (RecordCodec.decode(entry.getValue()).status().isFinal()) {
-                            finalSeen.complete(null);
-                          }
-                        } catch (RuntimeException e) {
-                          finalSeen.complete(null); // read it below and answer what it is
-                        }
-                      }
-                    }
-
-                    @Override
-                    public void endOfData() {}
-                  });
-    } catch (Exception e) {
-      return get(owner, activationId);
-    }
-    return finalSeen
-        .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((v, f) -> null)
-        .thenCompose(
-            v -> {
+    KeyValueWatcher watcher =
+        new KeyValueWatcher() {
+          @Override
+          public void watch(KeyValueEntry entry) {
+            if (entry.getValue() != null && entry.getValue().length > 0) {
               try {
-                watch.unsubscribe();
+                if (RecordCodec.decode(entry.getValue()).status().isFinal()) {
+                  finalSeen.complete(null);
+                }
               } catch (RuntimeException e) {
-                // the connection went; nothing to close
+                finalSeen.complete(null); // read it below and answer what it is
               }
-              return get(owner, activationId);
-            });
+            }
+          }
+
+          @Override
+          public void endOfData() {}
+        };
+    // Making and closing the watch are server calls: on the blocking executor, never on the
+    // caller's thread or the watch's own.
+    return calls
+        .run(key, kv -> kv.watch(key, watcher))
+        .handle((watch, failure) -> watch)
+        .thenCompose(
+            watch ->
+                watch == null
+                    ? get(owner, activationId)
+                    : finalSeen
+                        .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                        .thenCompose(
+                            v ->
+                                calls.run(
+                                    key,
+                                    kv -> {
+                                      watch.unsubscribe();
+                                      return null;
+                                    }))
+                        .handle((v, f) -> null)
+                        .thenCompose(v -> get(owner, activationId)));
   }
 
   /**

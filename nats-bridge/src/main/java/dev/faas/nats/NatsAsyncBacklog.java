@@ -50,6 +50,8 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
   private final IndexWriter index;
   private final AutoCloseable registration;
   private long leaseRevision; // guarded by this
+  // Handles of the two buckets of this connection, made at first use after each setup.
+  private final Map<String, KeyValue> handles = new java.util.concurrent.ConcurrentHashMap<>();
 
   NatsAsyncBacklog(Buckets buckets, NatsSettings settings, int backlog, int backlogPerUser) {
     this.buckets = buckets;
@@ -58,6 +60,7 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
     this.registration =
         buckets.onReady(
             () -> {
+              handles.clear();
               try {
                 AsyncStream.ensure(buckets.connection(), settings, backlog, backlogPerUser);
               } catch (Exception e) {
@@ -314,9 +317,17 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
     if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
       throw new StoreException.Unavailable("not connected to NATS", null);
     }
+    KeyValue cached = handles.get(bucket);
+    if (cached != null) {
+      return cached;
+    }
     try {
-      return conn.keyValue(
-          bucket, KeyValueOptions.builder().jsRequestTimeout(settings.requestTimeout()).build());
+      KeyValue kv =
+          conn.keyValue(
+              bucket,
+              KeyValueOptions.builder().jsRequestTimeout(settings.requestTimeout()).build());
+      handles.put(bucket, kv);
+      return kv;
     } catch (Exception e) {
       throw new StoreException.Unavailable("bucket [" + bucket + "] cannot be reached", e);
     }

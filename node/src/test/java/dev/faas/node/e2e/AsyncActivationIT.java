@@ -70,17 +70,23 @@ class AsyncActivationIT {
     common.put("FAAS_WORKER_SLOTS", "8");
     Map<String, String> api = new HashMap<>(common);
     api.put("FAAS_ROLES", "api");
-    Map<String, String> worker = new HashMap<>(common);
-    worker.put("FAAS_ROLES", "worker");
-    a = cluster.startNode("a", api);
+    Map<String, String> both = new HashMap<>(common);
+    both.put("FAAS_ROLES", "api,worker");
+    // b (API only) first, so that it takes the dispatcher's lease: the node killed last.
     b = cluster.startNode("b", api);
-    cluster.startNode("w", worker);
     String cat = FunctionImages.withCommand("cat", "[\"cat\"]");
     String slow = FunctionImages.withCommand("sleep-1-cat", "[\"sh\",\"-c\",\"sleep 1; cat\"]");
-    aliceA = TestCluster.signUp(a, "alice");
-    aliceB = aliceA.on(TestCluster.awaitReady(b), b.baseUrl());
-    bobA = TestCluster.signUp(a, "bob");
-    bobB = bobA.on(TestCluster.awaitReady(b), b.baseUrl());
+    aliceB = TestCluster.signUp(b, "alice");
+    bobB = TestCluster.signUp(b, "bob");
+    a = cluster.startNode("a", both);
+    aliceA = aliceB.on(TestCluster.awaitReady(a), a.baseUrl());
+    bobA = bobB.on(TestCluster.awaitReady(a), a.baseUrl());
+    Await.until(
+        Duration.ofSeconds(30), "node a knowing alice",
+        () -> aliceA.get("/v1/functions").status(), st -> st == 200);
+    Await.until(
+        Duration.ofSeconds(30), "node a knowing bob",
+        () -> bobA.get("/v1/functions").status(), st -> st == 200);
     for (FaasClient c : List.of(aliceA, bobA)) {
       c.createFunction("echo", cat);
       c.createFunction("drain", cat);
@@ -94,6 +100,14 @@ class AsyncActivationIT {
 
   @AfterAll
   void stop() throws Exception {
+    // The nodes' logs outlive the temporary directory, for a failure's post-mortem.
+    for (String node : List.of("a", "b")) {
+      Path log = dir.resolve(node).resolve("node.log");
+      if (java.nio.file.Files.exists(log)) {
+        java.nio.file.Files.copy(log, Path.of("target", "AsyncActivationIT-" + node + ".log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -151,17 +165,14 @@ class AsyncActivationIT {
     assertEquals(413, large.status(), large::toString);
     assertNull(large.header("X-Activation-Id"));
 
-    // Twice the user's backlog at once: what does not fit is 429 limit-user, nothing queued.
-    List<CompletableFuture<Reply>> burst = new ArrayList<>();
-    for (int i = 0; i < 2 * PER_USER_BACKLOG + 10; i++) {
-      burst.add(
-          (i % 2 == 0 ? aliceA : aliceB)
-              .invokeAsync("slow", ("b-" + i).getBytes(StandardCharsets.UTF_8), ASYNC));
-    }
+    // Twice the user's backlog, faster than it drains: what does not fit is 429 limit-user,
+    // nothing queued.
     List<String> ids = new ArrayList<>();
     int refused = 0;
-    for (CompletableFuture<Reply> call : burst) {
-      Reply r = call.join();
+    for (int i = 0; i < 2 * PER_USER_BACKLOG + 10; i++) {
+      Reply r =
+          (i % 2 == 0 ? aliceA : aliceB)
+              .invoke("slow", ("b-" + i).getBytes(StandardCharsets.UTF_8), ASYNC);
       if (r.status() == 202) {
         ids.add(r.header("X-Activation-Id"));
       } else {
@@ -240,7 +251,10 @@ class AsyncActivationIT {
       assertTrue(maxOverlap(runs) <= ASYNC_CONCURRENCY, "overlap " + maxOverlap(runs));
     }
     String metrics = metricsOfLeader();
-    assertTrue(metrics.contains("faas_async_backlog{state=\"queued\"}"), metrics);
+    assertTrue(
+        java.util.regex.Pattern.compile("faas_async_backlog\\{[^}]*state=\"queued\"")
+            .matcher(metrics).find(),
+        metrics);
     assertTrue(metrics.contains("faas_async_oldest_age_seconds"), metrics);
     assertTrue(metrics.contains("faas_async_retries_total"), metrics);
   }
@@ -280,10 +294,12 @@ class AsyncActivationIT {
   @Test
   @Order(6)
   void killingTheDispatchingApiNodeRightAfterIts202sLosesNothing() throws Exception {
-    boolean aLeads = metrics(aliceA).contains("faas_async_dispatching 1.0");
-    FaasClient via = aLeads ? aliceA : aliceB;
-    FaasClient survivor = aLeads ? aliceB : aliceA;
-    NodeProcess victim = aLeads ? a : b;
+    // b, API only, took the lease first (a also runs the worker, which must survive).
+    boolean bLeads = leads(metrics(aliceB));
+    System.out.println("async kill: node b " + (bLeads ? "holds" : "does not hold") + " the lease");
+    FaasClient via = aliceB;
+    FaasClient survivor = aliceA;
+    NodeProcess victim = b;
     Map<String, String> inputs = new HashMap<>();
     for (int i = 0; i < 20; i++) {
       Reply r = via.invoke("echo", "k-" + i, ASYNC);
@@ -361,7 +377,12 @@ class AsyncActivationIT {
 
   private String metricsOfLeader() throws Exception {
     String ma = metrics(aliceA);
-    return ma.contains("faas_async_dispatching 1.0") ? ma : metrics(aliceB);
+    return leads(ma) ? ma : metrics(aliceB);
+  }
+
+  private static boolean leads(String metrics) {
+    return java.util.regex.Pattern.compile("faas_async_dispatching\\{[^}]*} 1\\.0")
+        .matcher(metrics).find();
   }
 
   private static String metrics(FaasClient api) throws Exception {
