@@ -137,8 +137,9 @@ class AsyncActivationIT {
     assertEquals("success", done.path("status").asText(), done::toString);
     assertEquals("hello", done.path("result").asText(), done::toString);
     JsonNode async = done.path("async");
-    assertEquals(1, async.path("attempts").size(), done::toString);
-    assertEquals("success", async.path("attempts").get(0).path("status").asText());
+    assertEquals(1, successes(done), done::toString);
+    JsonNode attempts = async.path("attempts");
+    assertEquals("success", attempts.get(attempts.size() - 1).path("status").asText());
     Instant queued = Instant.parse(async.path("queuedAt").asText());
     Instant running = Instant.parse(async.path("runningAt").asText());
     Instant finished = Instant.parse(async.path("finishedAt").asText());
@@ -157,13 +158,12 @@ class AsyncActivationIT {
 
   @Test
   @Order(2)
-  void missingFunctionTooLargeAndAFullBacklogAreRefusedBeforeAny202() throws Exception {
+  void aMissingFunctionAndAFullBacklogAreRefusedBeforeAny202() throws Exception {
     Reply missing = aliceA.invoke("nope", "x", ASYNC);
     Activations.problem(missing, 404);
     assertNull(missing.header("X-Activation-Id"));
-    Reply large = aliceA.invoke("echo", new byte[BODY_LIMIT + 1], ASYNC);
-    assertEquals(413, large.status(), large::toString);
-    assertNull(large.header("X-Activation-Id"));
+    // 413 before the backlog is asked: AsyncInvocationApiTest (the server answers before the
+    // client has sent the whole body, and resets the connection under it).
 
     // Twice the user's backlog, faster than it drains: what does not fit is 429 limit-user,
     // nothing queued.
@@ -236,14 +236,16 @@ class AsyncActivationIT {
       JsonNode done = awaitFinal(owners.get(e.getKey()), e.getKey());
       assertEquals("success", done.path("status").asText(), done::toString);
       assertEquals(e.getValue(), done.path("result").asText(), done::toString);
-      assertEquals(1, done.path("async").path("attempts").size(), done::toString);
+      // One run; an attempt the platform could not start (an overloaded engine) may precede it.
+      assertEquals(1, successes(done), done::toString);
     }
     // Every run left its own record (its attempt): exactly one per submission, and never more
     // running at once than the asynchronous share of the limit.
     for (FaasClient owner : List.of(aliceA, bobA)) {
       List<JsonNode> runs = new ArrayList<>();
       for (JsonNode s : listing(owner, "drain")) {
-        if (!inputs.containsKey(s.path("activationId").asText())) {
+        if (!inputs.containsKey(s.path("activationId").asText())
+            && s.path("status").asText().equals("success")) {
           runs.add(s);
         }
       }
@@ -311,12 +313,16 @@ class AsyncActivationIT {
     for (JsonNode d : done) {
       assertEquals("success", d.path("status").asText(), d::toString);
       assertEquals(inputs.get(d.path("activationId").asText()), d.path("result").asText());
-      int successes = 0;
-      for (JsonNode attempt : d.path("async").path("attempts")) {
-        successes += attempt.path("status").asText().equals("success") ? 1 : 0;
-      }
-      assertEquals(1, successes, d::toString);
+      assertEquals(1, successes(d), d::toString);
     }
+  }
+
+  private static int successes(JsonNode record) {
+    int successes = 0;
+    for (JsonNode attempt : record.path("async").path("attempts")) {
+      successes += attempt.path("status").asText().equals("success") ? 1 : 0;
+    }
+    return successes;
   }
 
   /** Long-polls each until final; the records in order. */
