@@ -1,7 +1,10 @@
 package dev.faas.http;
 
 import dev.faas.actors.activation.ActivationRecord;
+import dev.faas.actors.activation.AsyncAttempt;
+import dev.faas.actors.activation.AsyncInfo;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -24,7 +27,8 @@ record ActivationView(
     boolean warm,
     Timings timings,
     PreCall preCall,
-    String requestId) {
+    String requestId,
+    Async async) {
 
   /** Where an activation's time went, in milliseconds. */
   record Timings(long queuedMs, long acquireMs, long runMs) {}
@@ -34,6 +38,25 @@ record ActivationView(
    * used, null when not measured, and whether it was frozen for having spent its budget.
    */
   record PreCall(Long cpuMs, boolean frozen) {}
+
+  /**
+   * An asynchronous activation's steps (docs/decisions/0020): when it was queued, when its latest
+   * attempt was dispatched, when it became final, and every attempt (each an activation of its
+   * own, with its own record).
+   */
+  record Async(
+      Instant queuedAt, Instant runningAt, Instant finishedAt, List<AsyncAttempt> attempts) {
+    static Async of(AsyncInfo info) {
+      return info == null
+          ? null
+          : new Async(ms(info.queuedAt()), ms(info.runningAt()), ms(info.finishedAt()),
+              info.attempts());
+    }
+  }
+
+  private static Instant ms(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS);
+  }
 
   static ActivationView of(ActivationRecord r) {
     return new ActivationView(
@@ -50,6 +73,7 @@ record ActivationView(
         r.warm(),
         new Timings(r.queuedMs(), r.acquireMs(), r.runMs()),
         r.preCallFrozen() == null ? null : new PreCall(r.preCallCpuMs(), r.preCallFrozen()),
-        r.requestId());
+        r.requestId(),
+        Async.of(r.async()));
   }
 }

@@ -25,7 +25,8 @@ record FunctionRequest(
     Map<String, String> env,
     InputMode inputMode,
     boolean network,
-    int maxConcurrency) {
+    int maxConcurrency,
+    int retries) {
 
   static final int MAX_DESCRIPTION_CHARS = 1024;
   static final int MAX_ENV_ENTRIES = 128;
@@ -39,7 +40,7 @@ record FunctionRequest(
   private static final Set<String> FIELDS =
       Set.of(
           "name", "image", "timeoutMs", "memoryMb", "description", "env", "inputMode", "network",
-          "maxConcurrency");
+          "maxConcurrency", "retries");
   // What GET returns besides the fields above, so a fetched function can be sent back as it is.
   private static final Set<String> READ_ONLY =
       Set.of("imageDigest", "status", "statusDetail", "createdAt", "updatedAt", "revision");
@@ -91,7 +92,8 @@ record FunctionRequest(
         network,
         maxConcurrency,
         createdAt,
-        updatedAt);
+        updatedAt,
+        retries);
   }
 
   private static FunctionRequest read(JsonFields fields, String name, int maxConcurrentPerUser) {
@@ -126,8 +128,11 @@ record FunctionRequest(
     boolean network = fields.bool("network").orElse(false);
     // 0: none of its own, the owner's limit alone.
     int maxConcurrency = fields.integer("maxConcurrency", 1, maxConcurrentPerUser).orElse(0);
+    // Attempts an asynchronous activation may spend on the function's own failures.
+    int retries = fields.integer("retries", 0, FunctionSpec.MAX_RETRIES).orElse(0);
     return new FunctionRequest(
-        name, image, timeoutMs, memoryMb, description, env, inputMode, network, maxConcurrency);
+        name, image, timeoutMs, memoryMb, description, env, inputMode, network, maxConcurrency,
+        retries);
   }
 
   private static Map<String, String> env(JsonNode object) {

@@ -221,6 +221,17 @@ public final class HttpApi {
    * @param activations where workers keep finished activations
    */
   public static List<Endpoint> invocationEndpoints(
+      Dependencies deps, Invoker invoker, AsyncInvoker async, ActivationStore activations) {
+    return new InvocationRoutes(
+            Lookups.of(deps),
+            Objects.requireNonNull(invoker, "invoker"),
+            async,
+            Objects.requireNonNull(activations, "activations"))
+        .endpoints();
+  }
+
+  /** The invocation endpoints without asynchronous calls: every call is synchronous. */
+  public static List<Endpoint> invocationEndpoints(
       Dependencies deps, Invoker invoker, ActivationStore activations) {
     return new InvocationRoutes(
             Lookups.of(deps),

@@ -16,6 +16,7 @@ import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.trace.TraceContext;
 import dev.faas.http.ApiResult.Invalid;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,13 +40,26 @@ final class InvocationRoutes {
   private static final String CURSOR_DETAIL =
       "cursor: not a cursor of this listing (use the nextCursor of its previous page)";
 
+  /** The longest {@code ?wait=} of {@code GET /v1/activations/{id}}, in seconds. */
+  static final int MAX_WAIT_SECONDS = 60;
+  /** The longest {@code Idempotency-Key} taken. */
+  static final int MAX_IDEMPOTENCY_KEY = 255;
+
   private final Lookups lookups;
   private final Invoker invoker;
+  private final AsyncInvoker async;
   private final ActivationStore activations;
 
   InvocationRoutes(Lookups lookups, Invoker invoker, ActivationStore activations) {
+    this(lookups, invoker, null, activations);
+  }
+
+  /** @param async accepts {@code Prefer: respond-async} calls; null: every call is synchronous */
+  InvocationRoutes(
+      Lookups lookups, Invoker invoker, AsyncInvoker async, ActivationStore activations) {
     this.lookups = lookups;
     this.invoker = invoker;
+    this.async = async;
     this.activations = activations;
   }
 
@@ -69,7 +83,10 @@ final class InvocationRoutes {
         Endpoint.authenticated(
             GET,
             "/v1/activations/{id}",
-            (params, caller) -> completeWithFuture(record(caller, params.get("id")))),
+            (params, caller) ->
+                parameterOptional(
+                    "wait",
+                    wait -> completeWithFuture(record(caller, params.get("id"), wait)))),
         Endpoint.authenticated(
             GET,
             "/v1/activations",
@@ -96,6 +113,9 @@ final class InvocationRoutes {
     }
     boolean wantsRecord = InvocationResponses.wantsJson(request);
     String requestId = RequestIds.of(request);
+    if (async != null && AsyncResponses.prefersAsync(request)) {
+      return submit(caller, checked, input, request, requestId);
+    }
     // The server span's context, when traced (HttpTraces): the activation's spans are its.
     TraceContext trace = HttpTraces.of(request);
     CompletionStage<HttpResponse> response =
@@ -116,13 +136,55 @@ final class InvocationRoutes {
     return completeWithFuture(response);
   }
 
-  private CompletionStage<HttpResponse> record(AuthenticatedUser caller, String id) {
+  /**
+   * {@code Prefer: respond-async}: the function's existence and the backlog are checked (the
+   * parameter's size was, by the body limit) before the {@code 202}, never after it.
+   */
+  private Route submit(
+      AuthenticatedUser caller, String name, byte[] input, HttpRequest request, String requestId) {
+    Optional<String> key = AsyncResponses.idempotencyKey(request);
+    if (key.isPresent() && (key.get().isEmpty() || key.get().length() > MAX_IDEMPOTENCY_KEY)) {
+      return completeWithFuture(
+          invalid(
+              "Idempotency-Key",
+              "Idempotency-Key: 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+    }
+    CompletionStage<HttpResponse> response =
+        lookups
+            .function(caller.userId(), name)
+            .thenCompose(
+                found ->
+                    found.isEmpty()
+                        ? CompletableFuture.completedFuture(
+                            Problem.of(StatusCodes.NOT_FOUND, "no function named " + name)
+                                .toResponse())
+                        : async
+                            .submit(found.get(), input, caller.keyId(), requestId,
+                                key.orElse(null))
+                            .thenApply(AsyncResponses::accepted)
+                            .exceptionally(AsyncResponses::refused))
+            .exceptionally(RequestIds.logging(Responses::failure));
+    return completeWithFuture(response);
+  }
+
+  private CompletionStage<HttpResponse> record(
+      AuthenticatedUser caller, String id, Optional<String> waitText) {
     if (!Names.isActivationId(id)) {
       // Never a key: an id outside the grammar cannot name anybody's activation.
       return CompletableFuture.completedFuture(missing(id));
     }
-    return activations
-        .get(caller.userId(), id)
+    int wait;
+    try {
+      wait = waitText.map(Integer::parseInt).orElse(0);
+    } catch (NumberFormatException e) {
+      wait = -1;
+    }
+    if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+      return invalid("wait", "wait: a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
+    }
+    return (wait == 0
+            ? activations.get(caller.userId(), id)
+            : activations.awaitFinal(caller.userId(), id, Duration.ofSeconds(wait)))
         .thenApply(
             (Optional<ActivationRecord> found) ->
                 found

@@ -55,6 +55,7 @@ final class Views {
       String inputMode,
       boolean network,
       @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxConcurrency,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer retries,
       Instant createdAt,
       Instant updatedAt,
       long revision) {
@@ -77,6 +78,7 @@ final class Views {
           f.inputMode() == InputMode.ARG ? "arg" : "stdin",
           f.network(),
           f.maxConcurrency() > 0 ? f.maxConcurrency() : null,
+          f.retries() > 0 ? f.retries() : null,
           f.createdAt(),
           f.updatedAt(),
           revision);

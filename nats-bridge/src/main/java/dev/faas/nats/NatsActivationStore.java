@@ -8,6 +8,8 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.PurgeOptions;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueWatcher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -102,6 +104,58 @@ public final class NatsActivationStore implements ActivationStore {
     String key = Keys.activation(owner, activationId);
     return calls.run(
         key, kv -> Optional.ofNullable(kv.get(key)).map(e -> RecordCodec.decode(e.getValue())));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One watch of the record's key (an ordered consumer: the current value, then each change),
+   * closed at the first final value or at the end of the wait; then the record is read once.
+   */
+  @Override
+  public CompletionStage<Optional<ActivationRecord>> awaitFinal(
+      String owner, String activationId, Duration wait) {
+    String key = Keys.activation(owner, activationId);
+    CompletableFuture<Void> finalSeen = new CompletableFuture<>();
+    KeyValueWatcher watcher =
+        new KeyValueWatcher() {
+          @Override
+          public void watch(KeyValueEntry entry) {
+            if (entry.getValue() != null && entry.getValue().length > 0) {
+              try {
+                if (RecordCodec.decode(entry.getValue()).status().isFinal()) {
+                  finalSeen.complete(null);
+                }
+              } catch (RuntimeException e) {
+                finalSeen.complete(null); // read it below and answer what it is
+              }
+            }
+          }
+
+          @Override
+          public void endOfData() {}
+        };
+    // Making and closing the watch are server calls: on the blocking executor, never on the
+    // caller's thread or the watch's own.
+    return calls
+        .run(key, kv -> kv.watch(key, watcher))
+        .handle((watch, failure) -> watch)
+        .thenCompose(
+            watch ->
+                watch == null
+                    ? get(owner, activationId)
+                    : finalSeen
+                        .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                        .thenCompose(
+                            v ->
+                                calls.run(
+                                    key,
+                                    kv -> {
+                                      watch.unsubscribe();
+                                      return null;
+                                    }))
+                        .handle((v, f) -> null)
+                        .thenCompose(v -> get(owner, activationId)));
   }
 
   /**

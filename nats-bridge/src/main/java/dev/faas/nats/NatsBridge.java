@@ -217,6 +217,17 @@ public final class NatsBridge implements AutoCloseable {
   }
 
   /**
+   * The backlog of asynchronous activations (docs/decisions/0020), for an API node; it ensures
+   * its stream and buckets after every (re)connect and closes with the bridge.
+   *
+   * @param backlog {@code FAAS_ASYNC_BACKLOG}
+   * @param backlogPerUser {@code FAAS_ASYNC_BACKLOG_PER_USER}
+   */
+  public NatsAsyncBacklog asyncBacklog(int backlog, int backlogPerUser) {
+    return new NatsAsyncBacklog(buckets, settings, backlog, backlogPerUser);
+  }
+
+  /**
    * How many permits of the per-user limit a user holds now, across the cluster
    * (docs/decisions/0015); fails while not connected.
    */

@@ -68,7 +68,8 @@ public record NodeConfig(
     ImageConfig images,
     SandboxConfig sandbox,
     int metricsMaxFunctions,
-    TraceConfig traces) {
+    TraceConfig traces,
+    AsyncConfig async) {
 
   /** Reads and validates the {@code faas} section of {@code root}. */
   public static NodeConfig from(Config root) {
@@ -137,7 +138,8 @@ public record NodeConfig(
             ImageConfig.from(c),
             SandboxConfig.from(c),
             c.getInt("metrics.max-functions"),
-            TraceConfig.from(c));
+            TraceConfig.from(c),
+            AsyncConfig.from(c, c.getInt("activations.max-concurrent")));
     config.check();
     return config;
   }

@@ -38,6 +38,11 @@ final class SupervisorInvoker implements Invoker {
             .plus(BACKSTOP_MARGIN);
   }
 
+  /** The longest an attempt of {@code timeoutMs} may stay unanswered: the ask's backstop. */
+  Duration budget(int timeoutMs) {
+    return fixedBudget.plusMillis(timeoutMs);
+  }
+
   @Override
   public CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input) {
     return invoke(function, input, null);
@@ -62,7 +67,21 @@ final class SupervisorInvoker implements Invoker {
       String startedBy,
       String requestId,
       TraceContext trace) {
-    String id = ActivationSupervisor.newActivationId();
+    return invokeAs(
+        ActivationSupervisor.newActivationId(), function, input, startedBy, requestId, trace);
+  }
+
+  /**
+   * Runs {@code function} as activation {@code id}, exactly as a synchronous call runs (the same
+   * admission, permits and deadlines): what an asynchronous activation's attempt is.
+   */
+  CompletionStage<Outcome> invokeAs(
+      String id,
+      Versioned<FunctionSpec> function,
+      byte[] input,
+      String startedBy,
+      String requestId,
+      TraceContext trace) {
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,

@@ -31,6 +31,8 @@ import java.time.Instant;
  *     invoke} key reads only the records it started)
  * @param requestId the {@code X-Request-Id} of the call that started it; null when unknown (a
  *     record written before request ids, or a call that came with none)
+ * @param async for an asynchronous activation, its times and its attempts; null for a
+ *     synchronous one
  */
 public record ActivationRecord(
     String activationId,
@@ -52,7 +54,36 @@ public record ActivationRecord(
     Long preCallCpuMs,
     Boolean preCallFrozen,
     String startedBy,
-    String requestId) {
+    String requestId,
+    AsyncInfo async) {
+
+  /** A synchronous activation's record. */
+  public ActivationRecord(
+      String activationId,
+      String owner,
+      String function,
+      ActivationStatus status,
+      FailureKind failure,
+      Integer exitCode,
+      byte[] result,
+      String logs,
+      boolean logsTruncated,
+      Instant startedAt,
+      long durationMs,
+      String worker,
+      boolean warm,
+      long queuedMs,
+      long acquireMs,
+      long runMs,
+      Long preCallCpuMs,
+      Boolean preCallFrozen,
+      String startedBy,
+      String requestId) {
+    this(
+        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
+        preCallFrozen, startedBy, requestId, null);
+  }
 
   /** A record with no request id. */
   public ActivationRecord(
@@ -128,6 +159,22 @@ public record ActivationRecord(
     this(
         activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
         startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null, null, null);
+  }
+
+  /** This record with {@code async} as its asynchronous part. */
+  public ActivationRecord withAsync(AsyncInfo info) {
+    return new ActivationRecord(
+        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
+        preCallFrozen, startedBy, requestId, info);
+  }
+
+  /** This record with {@code next} as its status. */
+  public ActivationRecord withStatus(ActivationStatus next) {
+    return new ActivationRecord(
+        activationId, owner, function, next, failure, exitCode, result, logs, logsTruncated,
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
+        preCallFrozen, startedBy, requestId, async);
   }
 
   /** The store key: owner first, like functions. */

@@ -1,5 +1,6 @@
 package dev.faas.actors.activation;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -12,6 +13,15 @@ public interface ActivationStore {
   CompletionStage<Void> put(ActivationRecord record);
 
   CompletionStage<Optional<ActivationRecord>> get(String owner, String activationId);
+
+  /**
+   * The record as soon as it is final, or as it is after {@code wait}: woken by the record's
+   * change, not by polling. The default reads it once.
+   */
+  default CompletionStage<Optional<ActivationRecord>> awaitFinal(
+      String owner, String activationId, Duration wait) {
+    return get(owner, activationId);
+  }
 
   /**
    * One page of the owner's records, newest stored first, at most {@code limit}, only {@code

@@ -60,6 +60,8 @@ final class MissingWord {
       case SUCCESS -> new Succeeded(record);
       case TIMEOUT -> new TimedOut(record.activationId(), record);
       case FAILED -> new Failed(record);
+      // Never a worker's: an asynchronous activation's record on its way has no outcome yet.
+      case QUEUED, RUNNING -> unknown(record.activationId());
     };
   }
 }

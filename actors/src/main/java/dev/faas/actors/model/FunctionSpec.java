@@ -22,6 +22,8 @@ import java.util.Map;
  *     owner's limit
  * @param createdAt when it was first registered
  * @param updatedAt when it last changed
+ * @param retries how many more attempts the function's own failure (non-zero exit, timeout, out
+ *     of memory...) may cost an asynchronous activation of it; 0 (the default): none
  */
 public record FunctionSpec(
     String owner,
@@ -36,7 +38,11 @@ public record FunctionSpec(
     boolean network,
     int maxConcurrency,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    int retries) {
+
+  /** The most {@code retries} a function may declare. */
+  public static final int MAX_RETRIES = 10;
 
   public static final int DEFAULT_TIMEOUT_MS = 30_000;
   public static final int MIN_TIMEOUT_MS = 100;
@@ -51,6 +57,27 @@ public record FunctionSpec(
     description = description == null ? "" : description;
     inputMode = inputMode == null ? InputMode.STDIN : inputMode;
     maxConcurrency = Math.max(0, maxConcurrency);
+    retries = Math.max(0, retries);
+  }
+
+  /** A function whose own failures are not retried. */
+  public FunctionSpec(
+      String owner,
+      String name,
+      String image,
+      ImageState imageState,
+      int timeoutMs,
+      int memoryMb,
+      String description,
+      Map<String, String> env,
+      InputMode inputMode,
+      boolean network,
+      int maxConcurrency,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        owner, name, image, imageState, timeoutMs, memoryMb, description, env, inputMode, network,
+        maxConcurrency, createdAt, updatedAt, 0);
   }
 
   /** A function without a concurrency limit of its own. */
@@ -103,7 +130,7 @@ public record FunctionSpec(
   public FunctionSpec withImageState(ImageState state) {
     return new FunctionSpec(
         owner, name, image, state, timeoutMs, memoryMb, description, env, inputMode, network,
-        maxConcurrency, createdAt, updatedAt);
+        maxConcurrency, createdAt, updatedAt, retries);
   }
 
   public FunctionId id() {

@@ -1,0 +1,24 @@
+package dev.faas.actors.activation;
+
+import java.time.Instant;
+
+/**
+ * An asynchronous activation as it waits in the backlog: everything needed to run it, whatever
+ * API node dispatches it.
+ *
+ * @param activationId the id its caller was given with the {@code 202}
+ * @param owner the user id of its caller
+ * @param function the function's name (looked up again when it runs)
+ * @param input the parameter, byte for byte
+ * @param startedBy the API key it was submitted with; null for a token
+ * @param requestId the submitting call's {@code X-Request-Id}; null when unknown
+ * @param queuedAt when it was accepted
+ */
+public record AsyncRequest(
+    String activationId,
+    String owner,
+    String function,
+    byte[] input,
+    String startedBy,
+    String requestId,
+    Instant queuedAt) {}

@@ -1,0 +1,77 @@
+package dev.faas.http;
+
+import dev.faas.actors.Stages;
+import dev.faas.actors.activation.AdmissionRefused;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+
+/**
+ * The HTTP side of asynchronous invocation (docs/api.md, "Asynchronous invocation"): whether a
+ * call asks for it, and the {@code 202} or the refusal it gets.
+ */
+final class AsyncResponses {
+  static final String PREFER = "Prefer";
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private AsyncResponses() {}
+
+  /** True when a {@code Prefer} header names {@code respond-async} (RFC 7240). */
+  static boolean prefersAsync(HttpRequest request) {
+    for (HttpHeader h : request.getHeaders()) {
+      if (h.is(PREFER.toLowerCase(Locale.ROOT))) {
+        for (String preference : h.value().split(",")) {
+          String token = preference.split(";", 2)[0].trim();
+          if (token.equalsIgnoreCase("respond-async")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  static Optional<String> idempotencyKey(HttpRequest request) {
+    return request.getHeader(IDEMPOTENCY_KEY.toLowerCase(Locale.ROOT)).map(HttpHeader::value);
+  }
+
+  /** {@code 202}, {@code X-Activation-Id}, {@code Location} and the record's link. */
+  static HttpResponse accepted(String activationId) {
+    String location = "/v1/activations/" + activationId;
+    return Json.response(StatusCodes.ACCEPTED, new Accepted(activationId, "queued", location))
+        .addHeader(RawHeader.create(InvocationResponses.ACTIVATION_ID, activationId))
+        .addHeader(RawHeader.create("Location", location))
+        .addHeader(RawHeader.create("Preference-Applied", "respond-async"));
+  }
+
+  /** A full backlog is {@code 429} naming whose; anything else goes to the usual failures. */
+  static HttpResponse refused(Throwable failure) {
+    Throwable cause = Stages.unwrap(failure);
+    if (cause instanceof AdmissionRefused.Full full) {
+      boolean user = full.limit() == dev.faas.actors.outcome.LimitReached.USER;
+      return (user ? ProblemType.LIMIT_USER : ProblemType.LIMIT_CLUSTER)
+          .problem(
+              user
+                  ? "your backlog of waiting asynchronous activations is full; nothing was queued"
+                  : "the platform's backlog of waiting asynchronous activations is full; nothing"
+                      + " was queued")
+          .with("backlog", true)
+          .withHeader("Retry-After", "1")
+          .toResponse();
+    }
+    if (cause instanceof AdmissionRefused.Unavailable) {
+      return ProblemType.WORKER_UNAVAILABLE
+          .problem("the backlog of asynchronous activations cannot be reached; nothing was queued")
+          .withHeader("Retry-After", "1")
+          .toResponse();
+    }
+    return Responses.failure(cause);
+  }
+
+  /** The body of a {@code 202}. */
+  record Accepted(String activationId, String status, String location) {}
+}

@@ -1,0 +1,41 @@
+package dev.faas.node;
+
+import com.typesafe.config.Config;
+
+/**
+ * Asynchronous activations' settings (docs/decisions/0020), the {@code async} part of the {@code
+ * faas} section.
+ *
+ * @param backlog {@code FAAS_ASYNC_BACKLOG}: the most asynchronous activations waiting (or
+ *     running) in the cluster
+ * @param backlogPerUser {@code FAAS_ASYNC_BACKLOG_PER_USER}: the most of one user
+ * @param retries {@code FAAS_ASYNC_RETRIES}: how many more attempts platform faults (worker lost,
+ *     no worker, engine failure) may cost one activation
+ * @param concurrency {@code FAAS_ASYNC_CONCURRENCY}: the most asynchronous activations running at
+ *     once, so that a backlog never takes every place of {@code FAAS_MAX_CONCURRENT} from
+ *     synchronous callers; 0: half of it (at least 1)
+ */
+public record AsyncConfig(int backlog, int backlogPerUser, int retries, int concurrency) {
+
+  static AsyncConfig from(Config faas, int maxConcurrent) {
+    Config c = faas.getConfig("async");
+    int concurrency = c.getInt("concurrency");
+    AsyncConfig config =
+        new AsyncConfig(
+            c.getInt("backlog"),
+            c.getInt("backlog-per-user"),
+            c.getInt("retries"),
+            concurrency == 0 ? Math.max(1, maxConcurrent / 2) : concurrency);
+    if (config.backlog < 1 || config.backlogPerUser < 1) {
+      throw new IllegalArgumentException(
+          "FAAS_ASYNC_BACKLOG and FAAS_ASYNC_BACKLOG_PER_USER must be at least 1");
+    }
+    if (config.retries < 0 || config.retries > 20) {
+      throw new IllegalArgumentException("FAAS_ASYNC_RETRIES must be 0 to 20");
+    }
+    if (config.concurrency < 1) {
+      throw new IllegalArgumentException("FAAS_ASYNC_CONCURRENCY must not be negative");
+    }
+    return config;
+  }
+}
