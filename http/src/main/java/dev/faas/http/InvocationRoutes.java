@@ -128,7 +128,9 @@ final class InvocationRoutes {
                             Problem.of(StatusCodes.NOT_FOUND, "no function named " + checked)
                                 .toResponse())
                         : invoker
-                            .invoke(found.get(), input, caller.keyId(), requestId, trace)
+                            .invoke(
+                                new Invoker.Invocation(
+                                    found.get(), input, caller.keyId(), requestId, trace))
                             .thenApply(
                                 (Outcome outcome) ->
                                     InvocationResponses.of(outcome, wantsRecord)))

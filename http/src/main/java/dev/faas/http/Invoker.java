@@ -14,40 +14,36 @@ import java.util.concurrent.CompletionStage;
 public interface Invoker {
 
   /**
-   * Runs {@code function} with {@code input}; the stage completes with the activation's one
-   * outcome (never exceptionally for a function's failure).
+   * One call of the invoke endpoint.
+   *
+   * @param function the function, at the revision the call found
+   * @param input the parameter, as sent
+   * @param startedBy the id of the API key the call was made with (null for a token), remembered
+   *     in the record
+   * @param requestId the caller's {@code X-Request-Id} (sane; null when unknown), carried to the
+   *     worker's log lines and into the record
+   * @param trace the HTTP request's server span ({@link TraceContext#NONE} when untraced): the
+   *     activation's spans are its children
    */
-  CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input);
-
-  /**
-   * Runs {@code function} as {@link #invoke(Versioned, byte[])} does, its record remembering
-   * {@code startedBy}, the id of the API key the call was made with (null for a token).
-   */
-  default CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy) {
-    return invoke(function, input);
-  }
-
-  /**
-   * Runs {@code function} as {@link #invoke(Versioned, byte[], String)} does, the activation
-   * carrying {@code requestId} (the caller's {@code X-Request-Id}, sane; null when unknown) to the
-   * worker's log lines and into its record.
-   */
-  default CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
-    return invoke(function, input, startedBy);
-  }
-
-  /**
-   * Runs {@code function} as {@link #invoke(Versioned, byte[], String, String)} does, the
-   * activation's spans children of {@code trace} (the HTTP request's server span).
-   */
-  default CompletionStage<Outcome> invoke(
+  record Invocation(
       Versioned<FunctionSpec> function,
       byte[] input,
       String startedBy,
       String requestId,
       TraceContext trace) {
-    return invoke(function, input, startedBy, requestId);
+    public Invocation {
+      trace = trace == null ? TraceContext.NONE : trace;
+    }
+
+    /** A call with nothing but the function and its input (tests, tools). */
+    public static Invocation of(Versioned<FunctionSpec> function, byte[] input) {
+      return new Invocation(function, input, null, null, TraceContext.NONE);
+    }
   }
+
+  /**
+   * Runs the call's function with its input; the stage completes with the activation's one
+   * outcome (never exceptionally for a function's failure).
+   */
+  CompletionStage<Outcome> invoke(Invocation call);
 }

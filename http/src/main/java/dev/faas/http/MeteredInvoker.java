@@ -1,9 +1,7 @@
 package dev.faas.http;
 
 import dev.faas.actors.model.FunctionSpec;
-import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.Outcome;
-import dev.faas.actors.trace.TraceContext;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
@@ -22,33 +20,11 @@ public final class MeteredInvoker implements Invoker {
   }
 
   @Override
-  public CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input) {
-    return invoke(function, input, null, null);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy) {
-    return invoke(function, input, startedBy, null);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
-    return invoke(function, input, startedBy, requestId, TraceContext.NONE);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      TraceContext trace) {
+  public CompletionStage<Outcome> invoke(Invocation call) {
     long start = System.nanoTime();
-    FunctionSpec spec = function.value();
+    FunctionSpec spec = call.function().value();
     return inner
-        .invoke(function, input, startedBy, requestId, trace)
+        .invoke(call)
         .thenApply(
             outcome -> {
               try {

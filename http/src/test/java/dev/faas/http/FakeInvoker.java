@@ -32,30 +32,13 @@ final class FakeInvoker implements Invoker {
   final List<TraceContext> traces = new CopyOnWriteArrayList<>();
 
   @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      TraceContext trace) {
-    traces.add(trace);
-    return invoke(function, input, startedBy, requestId);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
-    if (requestId != null) {
-      requestIds.add(requestId);
+  public CompletionStage<Outcome> invoke(Invocation call) {
+    traces.add(call.trace());
+    if (call.requestId() != null) {
+      requestIds.add(call.requestId());
     }
-    return invoke(function, input, startedBy);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input) {
-    calls.add(new Call(function, input));
-    return CompletableFuture.completedFuture(answer.apply(function, input));
+    calls.add(new Call(call.function(), call.input()));
+    return CompletableFuture.completedFuture(answer.apply(call.function(), call.input()));
   }
 
   /** A successful record whose stdout is {@code stdout}. */

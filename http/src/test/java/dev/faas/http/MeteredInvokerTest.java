@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class MeteredInvokerTest {
 
-  /** The wrapper sits between the routes and the supervisor: it must pass on all it is given. */
+  /** The wrapper sits between the routes and the supervisor: it passes the whole call on. */
   @Test
   void theCallersTraceAndRequestIdReachTheInnerInvoker() {
     AtomicReference<TraceContext> seenTrace = new AtomicReference<>();
@@ -23,17 +23,9 @@ class MeteredInvokerTest {
     Invoker inner =
         new Invoker() {
           @Override
-          public CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input) {
-            throw new AssertionError("the full overload is the one to call");
-          }
-
-          @Override
-          public CompletionStage<Outcome> invoke(
-              Versioned<FunctionSpec> function,
-              byte[] input,
-              String startedBy,
-              String requestId,
-              TraceContext trace) {
+          public CompletionStage<Outcome> invoke(Invocation call) {
+            TraceContext trace = call.trace();
+            String requestId = call.requestId();
             seenTrace.set(trace);
             seenRequest.set(requestId);
             return CompletableFuture.completedFuture(
@@ -45,7 +37,9 @@ class MeteredInvokerTest {
     TraceContext trace =
         TraceContext.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
     metered
-        .invoke(new Versioned<>(Fns.function("img", 1000), 1), new byte[0], null, "r1", trace)
+        .invoke(
+            new Invoker.Invocation(
+                new Versioned<>(Fns.function("img", 1000), 1), new byte[0], null, "r1", trace))
         .toCompletableFuture()
         .join();
     assertEquals(trace, seenTrace.get());

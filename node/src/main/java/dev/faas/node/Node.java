@@ -22,6 +22,7 @@ import dev.faas.docker.ImageJanitor;
 import dev.faas.http.ActivationMetrics;
 import dev.faas.http.Endpoint;
 import dev.faas.http.HttpApi;
+import dev.faas.http.Invoker;
 import dev.faas.http.MeteredInvoker;
 import dev.faas.http.PasswordHasher;
 import dev.faas.http.TokenService;
@@ -231,7 +232,8 @@ final class Node {
           String startedBy,
           String requestId) {
         return invoker.invokeAs(
-            attemptId, function, input, startedBy, requestId, TraceContext.NONE);
+            attemptId,
+            new Invoker.Invocation(function, input, startedBy, requestId, TraceContext.NONE));
       }
 
       @Override

@@ -5,7 +5,6 @@ import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.Outcome;
-import dev.faas.actors.trace.TraceContext;
 import dev.faas.http.Invoker;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -44,51 +43,23 @@ final class SupervisorInvoker implements Invoker {
   }
 
   @Override
-  public CompletionStage<Outcome> invoke(Versioned<FunctionSpec> function, byte[] input) {
-    return invoke(function, input, null);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy) {
-    return invoke(function, input, startedBy, null);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function, byte[] input, String startedBy, String requestId) {
-    return invoke(function, input, startedBy, requestId, TraceContext.NONE);
-  }
-
-  @Override
-  public CompletionStage<Outcome> invoke(
-      Versioned<FunctionSpec> function,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      TraceContext trace) {
-    return invokeAs(
-        ActivationSupervisor.newActivationId(), function, input, startedBy, requestId, trace);
+  public CompletionStage<Outcome> invoke(Invocation call) {
+    return invokeAs(ActivationSupervisor.newActivationId(), call);
   }
 
   /**
-   * Runs {@code function} as activation {@code id}, exactly as a synchronous call runs (the same
+   * Runs {@code call} as activation {@code id}, exactly as a synchronous call runs (the same
    * admission, permits and deadlines): what an asynchronous activation's attempt is.
    */
-  CompletionStage<Outcome> invokeAs(
-      String id,
-      Versioned<FunctionSpec> function,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      TraceContext trace) {
+  CompletionStage<Outcome> invokeAs(String id, Invocation call) {
+    Versioned<FunctionSpec> function = call.function();
     Duration budget = fixedBudget.plusMillis(function.value().timeoutMs());
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,
             replyTo ->
                 new ActivationSupervisor.Invoke(
-                    id, function.value(), function.revision(), input, replyTo, startedBy,
-                    requestId, trace),
+                    id, function.value(), function.revision(), call.input(), replyTo,
+                    call.startedBy(), call.requestId(), call.trace()),
             budget,
             scheduler)
         .exceptionally(
