@@ -168,7 +168,10 @@ class CliTest {
 
   @Test
   void loginKeepsTheTokenInTheProfileReadableByTheUserAlone() throws Exception {
-    api.on("POST /v1/tokens", Answer.json(200, "{\"token\":\"t-123\",\"tokenType\":\"Bearer\",\"expiresAt\":\"2026-12-04T17:00:00Z\"}"));
+    // An hour from now, whenever the test runs (a fixed date turns into "expired" one day).
+    String expiresAt = java.time.Instant.now().plus(java.time.Duration.ofHours(1)).toString();
+    api.on("POST /v1/tokens", Answer.json(200,
+        "{\"token\":\"t-123\",\"tokenType\":\"Bearer\",\"expiresAt\":\"" + expiresAt + "\"}"));
     api.on("GET /v1/users/me", Answer.json(200, "{\"username\":\"alice\",\"createdAt\":\"2026-12-03T10:15:30Z\","
         + "\"limits\":{\"concurrent\":4,\"functions\":10},\"usage\":{\"concurrent\":0,\"functions\":1}}"));
     Path xdg = home.resolve("xdg");
