@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStore;
@@ -116,8 +117,13 @@ final class LiveLogRoutes {
               .exceptionally(RequestIds.logging(Responses::failure)),
           response -> complete(response));
     }
-    return extractMaterializer(materializer -> onSuccess(follow(caller, id, materializer),
-        route -> route));
+    // A proxy in front (APISIX is nginx) must pass each event on as it comes, not buffer them.
+    return respondWithHeaders(
+        List.of(
+            RawHeader.create("X-Accel-Buffering", "no"),
+            RawHeader.create("Cache-Control", "no-cache")),
+        () -> extractMaterializer(materializer -> onSuccess(follow(caller, id, materializer),
+            route -> route)));
   }
 
   /**
