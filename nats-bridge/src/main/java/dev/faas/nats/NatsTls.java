@@ -145,7 +145,8 @@ public record NatsTls(Path caFile, SSLContext context) {
 
     @Override
     protected SSLServerSocketFactory engineGetServerSocketFactory() {
-      throw new UnsupportedOperationException("a client context");
+      // A node only dials NATS; the base context's server side, for completeness of the SPI.
+      return base.getServerSocketFactory();
     }
 
     @Override
