@@ -7,6 +7,7 @@ import dev.faas.actors.activation.AsyncRequest;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.LimitReached;
 import dev.faas.actors.store.StoreException;
+import dev.faas.actors.trace.TraceContext;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -42,6 +43,7 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
   static final String STARTED_BY = "Faas-Started-By";
   static final String REQUEST_ID = "Faas-Request-Id";
   static final String QUEUED_AT = "Faas-Queued-At";
+  static final String CALLBACK_URL = "Faas-Callback-Url";
   private static final String LEASE_KEY = "async-dispatcher";
   private static final int NO_MESSAGE = 10037;
 
@@ -115,6 +117,15 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
     if (r.requestId() != null) {
       headers.put(REQUEST_ID, r.requestId());
     }
+    if (r.callbackUrl() != null) {
+      headers.put(CALLBACK_URL, r.callbackUrl());
+    }
+    if (r.trace().present()) {
+      headers.put(TraceContext.TRACEPARENT, r.trace().traceparent());
+      if (r.trace().tracestate() != null) {
+        headers.put(TraceContext.TRACESTATE, r.trace().tracestate());
+      }
+    }
     NatsMessage message =
         NatsMessage.builder()
             .subject(AsyncStream.subject(r.owner()))
@@ -187,7 +198,9 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
         m.getData() == null ? new byte[0] : m.getData(),
         h.getFirst(STARTED_BY),
         h.getFirst(REQUEST_ID),
-        Instant.parse(h.getFirst(QUEUED_AT)));
+        Instant.parse(h.getFirst(QUEUED_AT)),
+        h.getFirst(CALLBACK_URL),
+        TraceContext.of(h.getFirst(TraceContext.TRACEPARENT), h.getFirst(TraceContext.TRACESTATE)));
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.faas.actors.activation.AdmissionRefused;
 import dev.faas.actors.activation.ConcurrencyUsage;
 import dev.faas.actors.activation.LiveLogFeed;
 import dev.faas.actors.activation.WorkSource;
+import dev.faas.actors.store.CallbackSecretStore;
 import dev.faas.actors.store.ConfigStore;
 import dev.faas.actors.store.ImagePullStore;
 import dev.faas.actors.store.KeyStore;
@@ -15,6 +16,7 @@ import dev.faas.actors.tenancy.DataOwners;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener.Events;
 import io.nats.client.KeyValue;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,6 +228,26 @@ public final class NatsBridge implements AutoCloseable {
    */
   public NatsAsyncBacklog asyncBacklog(int backlog, int backlogPerUser) {
     return new NatsAsyncBacklog(buckets, settings, backlog, backlogPerUser);
+  }
+
+  /**
+   * The completion callbacks waiting to be delivered (docs/decisions/0026), set up on each
+   * connect; API nodes only.
+   *
+   * @param capacity the most callbacks waiting in all
+   */
+  public NatsCallbackQueue callbackQueue(long capacity) {
+    return new NatsCallbackQueue(buckets, settings, capacity);
+  }
+
+  /**
+   * Users' callback signing secrets, in the {@code config} bucket (docs/decisions/0026); API
+   * nodes only.
+   *
+   * @param fresh makes a new random secret
+   */
+  public CallbackSecretStore callbackSecrets(Supplier<String> fresh, Clock clock) {
+    return new NatsCallbackSecrets(new KvCalls(buckets, Buckets.CONFIG, blocking), fresh, clock);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.List;
  * @param retriesLeftPlatform how many more attempts a platform fault may cost
  * @param retriesLeftFunction how many more attempts the function's own failure may cost
  * @param notBefore the earliest time of its next attempt (a retry's backoff); null: at once
+ * @param callback its completion callback (docs/decisions/0026); null when it asked for none
  */
 public record AsyncInfo(
     Instant queuedAt,
@@ -22,15 +23,24 @@ public record AsyncInfo(
     List<AsyncAttempt> attempts,
     int retriesLeftPlatform,
     int retriesLeftFunction,
-    Instant notBefore) {
+    Instant notBefore,
+    CallbackStatus callback) {
 
   public AsyncInfo {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
   }
 
-  /** A fresh submission. */
-  public static AsyncInfo queued(Instant at, int platformRetries, int functionRetries) {
-    return new AsyncInfo(at, null, null, List.of(), platformRetries, functionRetries, null);
+  /** A fresh submission; {@code callbackUrl} null when it asked for no callback. */
+  public static AsyncInfo queued(
+      Instant at, int platformRetries, int functionRetries, String callbackUrl) {
+    return new AsyncInfo(at, null, null, List.of(), platformRetries, functionRetries, null,
+        callbackUrl == null ? null : CallbackStatus.pending(callbackUrl));
+  }
+
+  /** With its callback as {@code status}. */
+  public AsyncInfo withCallback(CallbackStatus status) {
+    return new AsyncInfo(queuedAt, runningAt, finishedAt, attempts, retriesLeftPlatform,
+        retriesLeftFunction, notBefore, status);
   }
 
   /** The last attempt, or null before the first. */
@@ -43,7 +53,7 @@ public record AsyncInfo(
     List<AsyncAttempt> next = new ArrayList<>(attempts);
     next.add(attempt);
     return new AsyncInfo(queuedAt, at, finishedAt, next, retriesLeftPlatform,
-        retriesLeftFunction, null);
+        retriesLeftFunction, null, callback);
   }
 
   /** With its last attempt replaced by {@code attempt}. */
@@ -51,25 +61,25 @@ public record AsyncInfo(
     List<AsyncAttempt> next = new ArrayList<>(attempts);
     next.set(next.size() - 1, attempt);
     return new AsyncInfo(queuedAt, runningAt, finishedAt, next, retriesLeftPlatform,
-        retriesLeftFunction, notBefore);
+        retriesLeftFunction, notBefore, callback);
   }
 
   /** Without its last attempt (it never ran: a limit refused it). */
   public AsyncInfo withoutLast() {
     return new AsyncInfo(queuedAt, runningAt, finishedAt, attempts.subList(0, attempts.size() - 1),
-        retriesLeftPlatform, retriesLeftFunction, notBefore);
+        retriesLeftPlatform, retriesLeftFunction, notBefore, callback);
   }
 
   /** Queued again for a retry, no earlier than {@code after}, one retry of {@code fault} spent. */
   public AsyncInfo retrying(Instant after, boolean platformFault) {
     return new AsyncInfo(queuedAt, runningAt, finishedAt, attempts,
         platformFault ? retriesLeftPlatform - 1 : retriesLeftPlatform,
-        platformFault ? retriesLeftFunction : retriesLeftFunction - 1, after);
+        platformFault ? retriesLeftFunction : retriesLeftFunction - 1, after, callback);
   }
 
   /** Final at {@code at}. */
   public AsyncInfo finished(Instant at) {
     return new AsyncInfo(queuedAt, runningAt, at, attempts, retriesLeftPlatform,
-        retriesLeftFunction, null);
+        retriesLeftFunction, null, callback);
   }
 }

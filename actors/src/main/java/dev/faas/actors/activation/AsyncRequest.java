@@ -1,5 +1,6 @@
 package dev.faas.actors.activation;
 
+import dev.faas.actors.trace.TraceContext;
 import java.time.Instant;
 
 /**
@@ -13,6 +14,8 @@ import java.time.Instant;
  * @param startedBy the API key it was submitted with; null for a token
  * @param requestId the submitting call's {@code X-Request-Id}; null when unknown
  * @param queuedAt when it was accepted
+ * @param callbackUrl where its final record is POSTed ({@code X-Callback-Url}); null for none
+ * @param trace the submitting request's trace: every attempt's spans continue it
  */
 public record AsyncRequest(
     String activationId,
@@ -21,4 +24,11 @@ public record AsyncRequest(
     byte[] input,
     String startedBy,
     String requestId,
-    Instant queuedAt) {}
+    Instant queuedAt,
+    String callbackUrl,
+    TraceContext trace) {
+
+  public AsyncRequest {
+    trace = trace == null ? TraceContext.NONE : trace;
+  }
+}

@@ -45,7 +45,7 @@ public final class AsyncSteps {
         r.activationId(), r.owner(), r.function(), ActivationStatus.QUEUED, null, null,
         new byte[0], "", false, r.queuedAt(), 0, null, false, 0, 0, 0, null, null,
         r.startedBy(), r.requestId(),
-        AsyncInfo.queued(r.queuedAt(), platformRetries, functionRetries));
+        AsyncInfo.queued(r.queuedAt(), platformRetries, functionRetries, r.callbackUrl()));
   }
 
   /** The record once attempt {@code number} (id {@code attemptId}) is dispatched at {@code now}. */

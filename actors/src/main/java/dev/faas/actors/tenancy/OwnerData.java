@@ -4,6 +4,7 @@ import dev.faas.actors.activation.ActivationStore;
 import dev.faas.actors.image.RegistryCredentials;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
+import dev.faas.actors.store.CallbackSecretStore;
 import dev.faas.actors.store.FunctionStore;
 import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.WatchedCache;
@@ -22,6 +23,7 @@ public final class OwnerData {
   private final RegistryCredentials registries;
   private final KeyStore keys;
   private final WatchedCache<FunctionSpec> functions;
+  private final CallbackSecretStore callbackSecrets;
 
   /**
    * @param functions this node's cache of the functions, told of each function removed here so
@@ -32,17 +34,19 @@ public final class OwnerData {
       ActivationStore activations,
       RegistryCredentials registries,
       KeyStore keys,
-      WatchedCache<FunctionSpec> functions) {
+      WatchedCache<FunctionSpec> functions,
+      CallbackSecretStore callbackSecrets) {
     this.functionStore = functionStore;
     this.activations = activations;
     this.registries = registries;
     this.keys = keys;
     this.functions = functions;
+    this.callbackSecrets = callbackSecrets;
   }
 
   /**
-   * Removes every activation record (and its summaries), registry credential, API key and
-   * function of user id {@code owner}, one kind after the other. Each step completes normally
+   * Removes every activation record (and its summaries), registry credential, API key, callback
+   * secret and function of user id {@code owner}, one kind after the other. Each step completes normally
    * when there is nothing (left) to remove, so it can be run again after a failure, and by two
    * nodes at once.
    */
@@ -51,6 +55,7 @@ public final class OwnerData {
         .deleteAll(owner)
         .thenCompose(done -> registries.deleteAll(owner))
         .thenCompose(done -> keys.deleteAll(owner))
+        .thenCompose(done -> callbackSecrets.delete(owner))
         // Functions last: the store is listed, not the cache, so none is left for lack of a watch
         // event.
         .thenCompose(done -> functionStore.list(owner))

@@ -9,6 +9,7 @@ import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.ActivationStatus;
 import dev.faas.actors.activation.AsyncIds;
 import dev.faas.actors.activation.AsyncRequest;
+import dev.faas.actors.activation.CallbackStatus;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.outcome.LimitReached;
@@ -24,7 +25,8 @@ class AsyncStepsTest {
 
   private static ActivationRecord queued(int platform, int function) {
     return AsyncSteps.queued(
-        new AsyncRequest(ID, "u1", "echo", "in".getBytes(StandardCharsets.UTF_8), null, "r1", T0),
+        new AsyncRequest(ID, "u1", "echo", "in".getBytes(StandardCharsets.UTF_8), null, "r1", T0,
+            null, null),
         platform, function);
   }
 
@@ -124,5 +126,23 @@ class AsyncStepsTest {
     assertTrue(Names.isActivationId(one), one);
     assertEquals(one, AsyncIds.attempt(ID, 1));
     assertTrue(!one.equals(AsyncIds.attempt(ID, 2)));
+  }
+
+  @Test
+  void aCallbackAskedForIsPendingFromTheFirstRecordToTheFinalOne() {
+    ActivationRecord q =
+        AsyncSteps.queued(
+            new AsyncRequest(ID, "u1", "echo", new byte[0], null, null, T0,
+                "https://hooks.example.com/x", null),
+            0, 0);
+    assertEquals(CallbackStatus.pending("https://hooks.example.com/x"), q.async().callback());
+    AsyncSteps.Step done =
+        AsyncSteps.after(
+            running(q, T0.plusSeconds(1)),
+            new Outcome.Succeeded(workerRecord(ActivationStatus.SUCCESS, null)),
+            T0.plusSeconds(2));
+    assertTrue(done instanceof AsyncSteps.Done);
+    assertEquals(CallbackStatus.PENDING, done.record().async().callback().state());
+    assertNull(queued(0, 0).async().callback(), "no callback asked for, none recorded");
   }
 }
