@@ -3,6 +3,8 @@ package dev.faas.http;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.AsyncAttempt;
 import dev.faas.actors.activation.AsyncInfo;
+import dev.faas.actors.activation.CallbackStatus;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.time.Instant;
@@ -42,15 +44,20 @@ record ActivationView(
   /**
    * An asynchronous activation's steps (docs/decisions/0020): when it was queued, when its latest
    * attempt was dispatched, when it became final, and every attempt (each an activation of its
-   * own, with its own record).
+   * own, with its own record), and its completion callback (docs/decisions/0026) when it asked
+   * for one.
    */
   record Async(
-      Instant queuedAt, Instant runningAt, Instant finishedAt, List<AsyncAttempt> attempts) {
+      Instant queuedAt,
+      Instant runningAt,
+      Instant finishedAt,
+      List<AsyncAttempt> attempts,
+      @JsonInclude(JsonInclude.Include.NON_NULL) CallbackStatus callback) {
     static Async of(AsyncInfo info) {
       return info == null
           ? null
           : new Async(ms(info.queuedAt()), ms(info.runningAt()), ms(info.finishedAt()),
-              info.attempts());
+              info.attempts(), info.callback());
     }
   }
 

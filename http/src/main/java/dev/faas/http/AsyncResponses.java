@@ -17,6 +17,9 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 final class AsyncResponses {
   static final String PREFER = "Prefer";
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String CALLBACK_URL = "X-Callback-Url";
+  /** The longest {@code X-Callback-Url} taken. */
+  static final int MAX_CALLBACK_URL = 2048;
 
   private AsyncResponses() {}
 
@@ -37,6 +40,41 @@ final class AsyncResponses {
 
   static Optional<String> idempotencyKey(HttpRequest request) {
     return request.getHeader(IDEMPOTENCY_KEY.toLowerCase(Locale.ROOT)).map(HttpHeader::value);
+  }
+
+  static Optional<String> callbackUrl(HttpRequest request) {
+    return request.getHeader(CALLBACK_URL.toLowerCase(Locale.ROOT)).map(HttpHeader::value);
+  }
+
+  /**
+   * Why {@code url} cannot be a callback URL, or empty when it can: an absolute {@code http} or
+   * {@code https} URL with a host, no user information and no fragment, at most {@value
+   * #MAX_CALLBACK_URL} characters. Where it points is the node's to judge.
+   */
+  static Optional<String> callbackProblem(String url) {
+    if (url.isEmpty() || url.length() > MAX_CALLBACK_URL) {
+      return Optional.of(CALLBACK_URL + ": 1 to " + MAX_CALLBACK_URL + " characters");
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      return Optional.of(CALLBACK_URL + ": not a URL: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return Optional.of(CALLBACK_URL + ": an http or https URL");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      return Optional.of(CALLBACK_URL + ": the URL has no host");
+    }
+    if (uri.getRawUserInfo() != null) {
+      return Optional.of(CALLBACK_URL + ": user information in the URL is not allowed");
+    }
+    if (uri.getRawFragment() != null) {
+      return Optional.of(CALLBACK_URL + ": a fragment is not allowed");
+    }
+    return Optional.empty();
   }
 
   /** {@code 202}, {@code X-Activation-Id}, {@code Location} and the record's link. */
@@ -61,6 +99,12 @@ final class AsyncResponses {
                       + " was queued")
           .with("backlog", true)
           .withHeader("Retry-After", "1")
+          .toResponse();
+    }
+    if (cause instanceof AsyncInvoker.CallbackRefused refusedCallback) {
+      return ProblemType.VALIDATION
+          .problem(CALLBACK_URL + ": " + refusedCallback.getMessage())
+          .with("field", CALLBACK_URL)
           .toResponse();
     }
     if (cause instanceof AdmissionRefused.Unavailable) {

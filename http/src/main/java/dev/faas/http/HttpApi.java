@@ -13,6 +13,7 @@ import dev.faas.actors.model.ApiKey;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.CallbackSecretStore;
 import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.UserStore;
 import dev.faas.actors.store.WatchedCache;
@@ -78,7 +79,8 @@ public final class HttpApi {
       Clock clock,
       ActivationStore activations,
       KeyStore keyStore,
-      WatchedCache<ApiKey> keys) {
+      WatchedCache<ApiKey> keys,
+      CallbackSecretStore callbackSecrets) {
     /** Refuses a missing dependency at construction rather than at the first request. */
     public Dependencies {
       Objects.requireNonNull(userStore, "userStore");
@@ -96,6 +98,7 @@ public final class HttpApi {
       Objects.requireNonNull(activations, "activations");
       Objects.requireNonNull(keyStore, "keyStore");
       Objects.requireNonNull(keys, "keys");
+      Objects.requireNonNull(callbackSecrets, "callbackSecrets");
     }
   }
 
@@ -141,6 +144,7 @@ public final class HttpApi {
             deps.tokenService(),
             deps.clock(),
             deps.keyStore(),
+            deps.callbackSecrets(),
             new UserLimits(settings, Objects.requireNonNull(usage, "usage"), lookups));
     FunctionOperations functionOps =
         new FunctionOperations(

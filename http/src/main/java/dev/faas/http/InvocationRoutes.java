@@ -113,11 +113,18 @@ final class InvocationRoutes {
     }
     boolean wantsRecord = InvocationResponses.wantsJson(request);
     String requestId = RequestIds.of(request);
-    if (async != null && AsyncResponses.prefersAsync(request)) {
-      return submit(caller, checked, input, request, requestId);
-    }
     // The server span's context, when traced (HttpTraces): the activation's spans are its.
     TraceContext trace = HttpTraces.of(request);
+    if (async != null && AsyncResponses.prefersAsync(request)) {
+      return submit(caller, checked, input, request, requestId, trace);
+    }
+    if (AsyncResponses.callbackUrl(request).isPresent()) {
+      // A callback belongs to an asynchronous call; a synchronous one never turns into one.
+      return completeWithFuture(
+          invalid(
+              AsyncResponses.CALLBACK_URL,
+              AsyncResponses.CALLBACK_URL + " needs Prefer: respond-async"));
+    }
     CompletionStage<HttpResponse> response =
         lookups
             .function(caller.userId(), checked)
@@ -143,13 +150,23 @@ final class InvocationRoutes {
    * parameter's size was, by the body limit) before the {@code 202}, never after it.
    */
   private Route submit(
-      AuthenticatedUser caller, String name, byte[] input, HttpRequest request, String requestId) {
+      AuthenticatedUser caller,
+      String name,
+      byte[] input,
+      HttpRequest request,
+      String requestId,
+      TraceContext trace) {
     Optional<String> key = AsyncResponses.idempotencyKey(request);
     if (key.isPresent() && (key.get().isEmpty() || key.get().length() > MAX_IDEMPOTENCY_KEY)) {
       return completeWithFuture(
           invalid(
               "Idempotency-Key",
               "Idempotency-Key: 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+    }
+    Optional<String> callback = AsyncResponses.callbackUrl(request);
+    Optional<String> callbackProblem = callback.flatMap(AsyncResponses::callbackProblem);
+    if (callbackProblem.isPresent()) {
+      return completeWithFuture(invalid(AsyncResponses.CALLBACK_URL, callbackProblem.get()));
     }
     CompletionStage<HttpResponse> response =
         lookups
@@ -161,8 +178,12 @@ final class InvocationRoutes {
                             Problem.of(StatusCodes.NOT_FOUND, "no function named " + name)
                                 .toResponse())
                         : async
-                            .submit(found.get(), input, caller.keyId(), requestId,
-                                key.orElse(null))
+                            .submit(
+                                new AsyncInvoker.Submission(
+                                    new Invoker.Invocation(
+                                        found.get(), input, caller.keyId(), requestId, trace),
+                                    key.orElse(null),
+                                    callback.orElse(null)))
                             .thenApply(AsyncResponses::accepted)
                             .exceptionally(AsyncResponses::refused))
             .exceptionally(RequestIds.logging(Responses::failure));

@@ -45,4 +45,16 @@ public final class Json {
   public static HttpResponse response(StatusCode status, Object value) {
     return HttpResponse.create().withStatus(status).withEntity(entity(value));
   }
+
+  /**
+   * An activation record as {@code GET /v1/activations/{id}} answers it: what a completion
+   * callback posts (docs/decisions/0026).
+   */
+  public static byte[] activation(dev.faas.actors.activation.ActivationRecord record) {
+    try {
+      return MAPPER.writeValueAsBytes(ActivationView.of(record));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("an activation record could not be written as JSON", e);
+    }
+  }
 }

@@ -23,8 +23,13 @@ final class Scope {
   // Likewise only the logs of what it started (LiveLogRoutes).
   static final String ACTIVATION_LOGS = "GET " + LiveLogRoutes.TEMPLATE;
 
-  // Managing the user itself: a key must not delete the account it belongs to.
-  private static final Set<String> USER_MANAGEMENT = Set.of("DELETE /v1/users/me");
+  // Managing the user itself: a key must not delete the account it belongs to, nor read or
+  // change the secret its callbacks are signed with.
+  private static final Set<String> USER_MANAGEMENT =
+      Set.of(
+          "DELETE /v1/users/me",
+          "GET " + UserRoutes.CALLBACK_SECRET,
+          "POST " + UserRoutes.CALLBACK_SECRET);
 
   private Scope() {}
 

@@ -7,6 +7,7 @@ import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.store.FunctionStore;
+import dev.faas.actors.store.CallbackSecretStore;
 import dev.faas.actors.store.KeyStore;
 import dev.faas.actors.store.StoreException;
 import dev.faas.actors.store.UserStore;
@@ -39,6 +40,7 @@ final class UserOperations {
   private final TokenService tokens;
   private final Clock clock;
   private final UserLimits limits;
+  private final CallbackSecretStore callbackSecrets;
 
   UserOperations(
       UserStore userStore,
@@ -52,10 +54,13 @@ final class UserOperations {
       TokenService tokens,
       Clock clock,
       KeyStore keys,
+      CallbackSecretStore callbackSecrets,
       UserLimits limits) {
     this.userStore = userStore;
     this.users = users;
-    this.ownerData = new OwnerData(functionStore, activations, registries, keys, functions);
+    this.ownerData =
+        new OwnerData(functionStore, activations, registries, keys, functions, callbackSecrets);
+    this.callbackSecrets = callbackSecrets;
     this.lookups = lookups;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -107,6 +112,20 @@ final class UserOperations {
                               ? new ApiResult.Ok(Views.TokenView.of(tokens.issue(user.get())), null)
                               : new ApiResult.BadCredentials());
             });
+  }
+
+  /** The caller's callback signing secret, made on first use (docs/decisions/0026). */
+  CompletionStage<ApiResult> callbackSecret(AuthenticatedUser caller) {
+    return callbackSecrets
+        .get(caller.userId())
+        .thenApply(s -> new ApiResult.Ok(Views.CallbackSecretView.of(s), null));
+  }
+
+  /** A new callback signing secret for the caller; the old one signs alongside for a day. */
+  CompletionStage<ApiResult> rotateCallbackSecret(AuthenticatedUser caller) {
+    return callbackSecrets
+        .rotate(caller.userId())
+        .thenApply(s -> new ApiResult.Ok(Views.CallbackSecretView.of(s), null));
   }
 
   CompletionStage<ApiResult> me(AuthenticatedUser caller) {

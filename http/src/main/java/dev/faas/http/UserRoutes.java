@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** The endpoints of users and tokens. */
 final class UserRoutes {
+  static final String CALLBACK_SECRET = "/v1/users/me/callback-secret";
   private final UserOperations users;
 
   UserRoutes(UserOperations users) {
@@ -35,6 +36,14 @@ final class UserRoutes {
             DELETE,
             "/v1/users/me",
             (params, caller) -> Responses.complete(() -> users.delete(caller))),
+        Endpoint.authenticated(
+            GET,
+            CALLBACK_SECRET,
+            (params, caller) -> Responses.complete(() -> users.callbackSecret(caller))),
+        Endpoint.authenticated(
+            POST,
+            CALLBACK_SECRET,
+            (params, caller) -> Responses.complete(() -> users.rotateCallbackSecret(caller))),
         // For the reverse proxy's forward-auth: reaching the handler is the verification.
         Endpoint.authenticated(
             GET,

@@ -6,6 +6,7 @@ import dev.faas.actors.model.ImageState;
 import dev.faas.actors.model.InputMode;
 import dev.faas.actors.model.User;
 import dev.faas.actors.model.Versioned;
+import dev.faas.actors.store.CallbackSecretStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,20 @@ import java.util.TreeMap;
 /** The JSON shapes the API answers with; field order is the order clients read them in. */
 final class Views {
   private Views() {}
+
+  /**
+   * {@code GET} and {@code POST /v1/users/me/callback-secret}: the secret callbacks are signed
+   * with, when it was made, and until when the one it replaced still signs alongside (null when
+   * none does).
+   */
+  record CallbackSecretView(String secret, Instant createdAt, Instant previousSignsUntil) {
+    static CallbackSecretView of(CallbackSecretStore.Secrets s) {
+      return new CallbackSecretView(
+          s.current(),
+          s.rotatedAt(),
+          s.previous() == null ? null : s.rotatedAt().plus(CallbackSecretStore.Secrets.OVERLAP));
+    }
+  }
 
   record UserView(String username, Instant createdAt) {
     static UserView of(User user) {

@@ -54,6 +54,7 @@ final class ApiFixture implements AutoCloseable {
   final WatchedCache<User> users = new WatchedCache<>();
   final WatchedCache<FunctionSpec> functions = new WatchedCache<>();
   final MutableClock clock = new MutableClock(START);
+  final InMemoryCallbackSecrets callbackSecrets = new InMemoryCallbackSecrets(clock);
   final FakeRegistryCredentials registries = new FakeRegistryCredentials(clock);
   final FakeStore activations = new FakeStore();
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -145,7 +146,8 @@ final class ApiFixture implements AutoCloseable {
             clock,
             activations,
             keyStore,
-            keys);
+            keys,
+            callbackSecrets);
     api = new HttpApi(settings, deps, contributions.apply(deps));
     system = ActorSystem.create("http-test", systemConfig);
     binding =

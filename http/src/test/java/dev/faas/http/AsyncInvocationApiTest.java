@@ -26,10 +26,12 @@ class AsyncInvocationApiTest {
   private final FakeInvoker invoker = new FakeInvoker();
   private final FakeStore records = new FakeStore();
   private final List<String> keys = new CopyOnWriteArrayList<>();
+  private final List<AsyncInvoker.Submission> submissions = new CopyOnWriteArrayList<>();
   private final AtomicReference<RuntimeException> refuse = new AtomicReference<>();
   private final AsyncInvoker async =
-      (function, input, startedBy, requestId, key) -> {
-        keys.add(String.valueOf(key));
+      submission -> {
+        submissions.add(submission);
+        keys.add(String.valueOf(submission.idempotencyKey()));
         RuntimeException r = refuse.get();
         return r != null
             ? CompletableFuture.failedFuture(r)
@@ -52,6 +54,7 @@ class AsyncInvocationApiTest {
     token = api.userWithToken(api.uniqueName("asy"));
     check(api.createFunction(token, "echo", "faas-test/echo:1"), 201);
     keys.clear();
+    submissions.clear();
     refuse.set(null);
     invoker.calls.clear();
     invoker.answer(
@@ -129,5 +132,58 @@ class AsyncInvocationApiTest {
             .build();
     assertEquals(400, java.net.http.HttpClient.newHttpClient()
         .send(get, HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
+  void theCallbackUrlAndTheCallersTraceGoWithTheSubmission() throws Exception {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    HttpResponse<String> r =
+        invoke("echo", "x".getBytes(), "Prefer", "respond-async", "X-Callback-Url",
+            "https://hooks.example.com/faas?x=1", "traceparent", traceparent);
+    assertEquals(202, r.statusCode(), r.body());
+    AsyncInvoker.Submission s = submissions.get(0);
+    assertEquals("https://hooks.example.com/faas?x=1", s.callbackUrl());
+    assertEquals("echo", s.call().function().value().name());
+    assertEquals("x", new String(s.call().input()));
+  }
+
+  @Test
+  void aCallbackOnASynchronousCallIsRefusedAndNothingRuns() throws Exception {
+    HttpResponse<String> r =
+        invoke("echo", "x".getBytes(), "X-Callback-Url", "https://hooks.example.com/");
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().contains("\"field\":\"X-Callback-Url\""), r.body());
+    assertTrue(invoker.calls.isEmpty(), "it ran: " + invoker.calls);
+    assertTrue(submissions.isEmpty());
+  }
+
+  @Test
+  void aMalformedCallbackUrlIsRefusedBeforeTheBacklogIsAsked() throws Exception {
+    for (String bad :
+        List.of(
+            "ftp://hooks.example.com/",
+            "/relative/path",
+            "https://user:pw@hooks.example.com/",
+            "https://hooks.example.com/#frag",
+            "https://hooks.example.com/" + "a".repeat(2100),
+            "http://exa mple.com/")) {
+      HttpResponse<String> r =
+          invoke("echo", "x".getBytes(), "Prefer", "respond-async", "X-Callback-Url", bad);
+      assertEquals(400, r.statusCode(), bad + " -> " + r.body());
+      assertTrue(r.body().contains("\"field\":\"X-Callback-Url\""), r.body());
+    }
+    assertTrue(submissions.isEmpty(), "the backlog was asked: " + submissions);
+  }
+
+  @Test
+  void aCallbackAddressTheNodeRefusesIs400WithTheReason() throws Exception {
+    refuse.set(new AsyncInvoker.CallbackRefused("127.0.0.1 is a loopback address"));
+    HttpResponse<String> r =
+        invoke("echo", "x".getBytes(), "Prefer", "respond-async", "X-Callback-Url",
+            "http://127.0.0.1:9/");
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().contains("loopback"), r.body());
+    assertTrue(r.body().contains("\"field\":\"X-Callback-Url\""), r.body());
+    assertTrue(r.headers().firstValue("X-Activation-Id").isEmpty());
   }
 }
