@@ -114,4 +114,39 @@ final class AuthCommands {
       return used + " of " + me.path("limits").path(what).asText("?");
     }
   }
+
+  @Command(
+      name = "callback-secret",
+      description = {
+        "Show the secret your completion callbacks are signed with (made on first use).",
+        "Callbacks carry webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)."
+      },
+      mixinStandardHelpOptions = true)
+  static final class CallbackSecret extends ApiCommand {
+    @picocli.CommandLine.Option(
+        names = "--rotate",
+        description = "Make a new secret; the old one keeps signing alongside it for 24 hours.")
+    boolean rotate;
+
+    @Override
+    protected int run() {
+      ApiClient api = session().authenticated();
+      JsonNode secret =
+          rotate
+              ? ApiClient.expect(
+                      api.send("POST", PATH, (JsonNode) null, java.util.Map.of()))
+                  .json()
+              : api.get(PATH);
+      output()
+          .object(
+              secret,
+              List.of(
+                  Output.Column.field("secret", "secret"),
+                  Output.Column.field("created", "createdAt"),
+                  Output.Column.field("previous signs until", "previousSignsUntil")));
+      return ExitCode.OK;
+    }
+
+    static final String PATH = "/v1/users/me/callback-secret";
+  }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       AuthCommands.Login.class,
       AuthCommands.Logout.class,
       AuthCommands.Whoami.class,
+      AuthCommands.CallbackSecret.class,
       FnCommand.class,
       ApplyCommand.class,
       InvokeCommand.class,

@@ -43,6 +43,12 @@ final class InvokeCommand extends ApiCommand {
   @Option(names = "--wait", description = "With --async: wait for the activation to end and print its result.")
   boolean await;
 
+  @Option(names = "--callback-url", paramLabel = "URL", description = "With --async: POST the final record to URL, signed (see faas callback-secret).")
+  String callbackUrl;
+
+  @Option(names = "--idempotency-key", paramLabel = "KEY", description = "With --async: the same KEY within 24 h gives the first call's activation.")
+  String idempotencyKey;
+
   @Override
   protected int run() throws IOException {
     byte[] parameter = parameter();
@@ -53,8 +59,17 @@ final class InvokeCommand extends ApiCommand {
     if (format != null) {
       headers.put("Accept", "application/json");
     }
+    if ((callbackUrl != null || idempotencyKey != null) && !async && !await) {
+      throw new CliException(ExitCode.USAGE, "--callback-url and --idempotency-key need --async");
+    }
     if (async || await) {
       headers.put("Prefer", "respond-async");
+    }
+    if (callbackUrl != null) {
+      headers.put("X-Callback-Url", callbackUrl);
+    }
+    if (idempotencyKey != null) {
+      headers.put("Idempotency-Key", idempotencyKey);
     }
     ApiClient.Response response =
         api.send("POST", FnCommand.path(name) + "/invoke", parameter, headers, ApiClient.INVOKE);

@@ -167,6 +167,39 @@ class CliTest {
   }
 
   @Test
+  void aCallbackUrlAndAnIdempotencyKeyGoWithAnAsyncCallOnly() {
+    api.on("POST /v1/functions/echo/invoke",
+        Answer.json(202, "", "X-Activation-Id", "act12345", "Location", "/v1/activations/act12345"));
+    Run started =
+        run("invoke", "echo", "--async", "--callback-url", "https://hooks.example.com/x",
+            "--idempotency-key", "order-7");
+    assertEquals(0, started.code(), started.stderr());
+    assertEquals("https://hooks.example.com/x", api.seen.get(0).header("X-Callback-Url"));
+    assertEquals("order-7", api.seen.get(0).header("Idempotency-Key"));
+    Run sync = run("invoke", "echo", "--callback-url", "https://hooks.example.com/x");
+    assertEquals(ExitCode.USAGE, sync.code());
+    assertEquals(1, api.seen.size(), "a synchronous call with a callback was sent");
+  }
+
+  @Test
+  void callbackSecretShowsOrRotatesTheSecret() {
+    api.on("GET /v1/users/me/callback-secret",
+        Answer.json(200, "{\"secret\":\"whsec_abc\",\"createdAt\":\"2026-12-04T10:00:00Z\","
+            + "\"previousSignsUntil\":null}"));
+    api.on("POST /v1/users/me/callback-secret",
+        Answer.json(200, "{\"secret\":\"whsec_new\",\"createdAt\":\"2026-12-04T11:00:00Z\","
+            + "\"previousSignsUntil\":\"2026-12-05T11:00:00Z\"}"));
+    Run shown = run("callback-secret");
+    assertEquals(0, shown.code(), shown.stderr());
+    assertTrue(shown.out().contains("whsec_abc"), shown.out());
+    Run rotated = run("callback-secret", "--rotate", "-o", "json");
+    assertEquals(0, rotated.code(), rotated.stderr());
+    assertTrue(rotated.out().contains("\"secret\" : \"whsec_new\"")
+        || rotated.out().contains("\"secret\":\"whsec_new\""), rotated.out());
+    assertEquals("POST", api.seen.get(1).method());
+  }
+
+  @Test
   void loginKeepsTheTokenInTheProfileReadableByTheUserAlone() throws Exception {
     // An hour from now, whenever the test runs (a fixed date turns into "expired" one day).
     String expiresAt = java.time.Instant.now().plus(java.time.Duration.ofHours(1)).toString();
