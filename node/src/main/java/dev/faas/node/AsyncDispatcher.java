@@ -6,12 +6,16 @@ import dev.faas.actors.activation.AsyncAttempt;
 import dev.faas.actors.activation.AsyncBacklog;
 import dev.faas.actors.activation.AsyncBacklog.Queued;
 import dev.faas.actors.activation.AsyncIds;
+import dev.faas.actors.activation.AsyncRequest;
+import dev.faas.actors.activation.CallbackQueue;
+import dev.faas.actors.activation.CallbackStatus;
 import dev.faas.actors.engine.AsyncSteps;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
 import dev.faas.actors.outcome.FailureKind;
 import dev.faas.actors.outcome.LimitReached;
 import dev.faas.actors.outcome.Outcome;
+import dev.faas.http.Invoker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,17 +57,17 @@ final class AsyncDispatcher implements AutoCloseable {
   /** The most messages of one user looked at per turn, past those running or backing off. */
   private static final int SCAN = 64;
 
-  /** Runs one attempt: its id, the function, the request's input, key and request id. */
+  /** Runs one attempt. */
   interface Attempts {
-    CompletionStage<Outcome> run(
-        String attemptId, Versioned<FunctionSpec> function, byte[] input, String startedBy,
-        String requestId);
+    /** Runs {@code call} as activation {@code attemptId}. */
+    CompletionStage<Outcome> run(String attemptId, Invoker.Invocation call);
 
     /** The longest an attempt of a function with {@code timeoutMs} may stay unanswered. */
     Duration budget(int timeoutMs);
   }
 
   private final AsyncBacklog backlog;
+  private final CallbackQueue callbacks;
   private final BiFunction<String, String, Optional<Versioned<FunctionSpec>>> functions;
   private final Attempts attempts;
   private final AsyncConfig config;
@@ -82,10 +86,12 @@ final class AsyncDispatcher implements AutoCloseable {
   private boolean leader;
 
   /**
+   * @param callbacks where a final activation's completion callback goes (docs/decisions/0026)
    * @param functions a function by owner and name, from the node's cache (read through on a miss)
    */
   AsyncDispatcher(
       AsyncBacklog backlog,
+      CallbackQueue callbacks,
       BiFunction<String, String, Optional<Versioned<FunctionSpec>>> functions,
       Attempts attempts,
       AsyncConfig config,
@@ -93,6 +99,7 @@ final class AsyncDispatcher implements AutoCloseable {
       Clock clock,
       AsyncGauges gauges) {
     this.backlog = backlog;
+    this.callbacks = callbacks;
     this.functions = functions;
     this.attempts = attempts;
     this.config = config;
@@ -233,7 +240,11 @@ final class AsyncDispatcher implements AutoCloseable {
     ActivationRecord record = found.get().value();
     long revision = found.get().revision();
     if (record.status().isFinal() || record.async() == null) {
-      backlog.remove(q.sequence()); // final before its message went: a dispatcher died between
+      // Final before its message went: a dispatcher died between the two (its callback may not
+      // be queued yet either; the queue drops a second one of the same activation).
+      if (queueCallback(record, q, now)) {
+        backlog.remove(q.sequence());
+      }
       return false;
     }
     if (record.status() == ActivationStatus.RUNNING) {
@@ -260,9 +271,13 @@ final class AsyncDispatcher implements AutoCloseable {
       return true;
     }
     running.put(q.sequence(), owner);
+    AsyncRequest request = q.request();
     attempts
-        .run(attemptId, function.get(), q.request().input(), q.request().startedBy(),
-            q.request().requestId())
+        .run(
+            attemptId,
+            new Invoker.Invocation(
+                function.get(), request.input(), request.startedBy(), request.requestId(),
+                request.trace()))
         .whenComplete(
             (outcome, failure) ->
                 loop.execute(
@@ -332,7 +347,9 @@ final class AsyncDispatcher implements AutoCloseable {
           log.warn("Activation [{}] final but not listed: [{}]", claimed.activationId(),
               e.toString());
         }
-        backlog.remove(q.sequence());
+        if (queueCallback(done.record(), q, now)) {
+          backlog.remove(q.sequence());
+        }
       } else if (step instanceof AsyncSteps.Retry retry) {
         gauges.retried(retry.platform());
         notBefore.put(q.sequence(), retry.record().async().notBefore());
@@ -356,6 +373,27 @@ final class AsyncDispatcher implements AutoCloseable {
     }
     if (ours) {
       wake();
+    }
+  }
+
+  /**
+   * Queues the callback of final {@code record}, if it asked for one not settled yet; false when
+   * it could not be queued: the message stays, and the next look tries again.
+   */
+  private boolean queueCallback(ActivationRecord record, Queued q, Instant now) {
+    CallbackStatus callback = record.async() == null ? null : record.async().callback();
+    if (callback == null || callback.settled()) {
+      return true;
+    }
+    try {
+      callbacks.enqueue(
+          new CallbackQueue.Task(record.owner(), record.activationId(), callback.url()));
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("Activation [{}]: its callback could not be queued yet: [{}]",
+          record.activationId(), e.toString());
+      notBefore.put(q.sequence(), now.plusSeconds(5));
+      return false;
     }
   }
 

@@ -12,8 +12,8 @@ import dev.faas.actors.model.User;
 import dev.faas.actors.store.ChangeListener;
 import dev.faas.actors.store.WatchedCache;
 import dev.faas.actors.tenancy.OrphanJanitor;
+import dev.faas.actors.store.CallbackSecretStore;
 import dev.faas.actors.tenancy.OwnerData;
-import dev.faas.actors.trace.TraceContext;
 import dev.faas.actors.trace.Tracing;
 import dev.faas.actors.worker.WorkerActor;
 import dev.faas.docker.DockerContainerRuntime;
@@ -93,8 +93,7 @@ final class Node {
   private final Tracing tracing;
   private final Executor blocking;
   private final SupervisorInvoker invoker;
-  private final AsyncDispatcher asyncDispatcher;
-  private final AsyncSubmissions asyncSubmissions;
+  private final AsyncPart async;
 
   /**
    * Creates every part {@code config}'s roles need, under {@code context}.
@@ -186,86 +185,32 @@ final class Node {
               "activations");
     }
     nats.functions().watch(ChangeListener.all(functionWatchers));
+    // An API node: asynchronous activations and their callbacks (docs/decisions/0020, 0026);
+    // they start once the API is served.
+    SupervisorInvoker invoker = null;
+    AsyncPart async = null;
+    if (api) {
+      invoker = new SupervisorInvoker(activations, system.scheduler(), settings.engine());
+      async =
+          AsyncPart.assemble(
+              system, config, nats, functions, invoker, activationMetrics, registry, blocking);
+      Shutdown.closeAsync(system, async);
+    }
     if (api && !config.janitorInterval().isZero()) {
       context.spawn(
-          janitorBehavior(config, nats, credentials, users, functions, keys, registry), "janitor");
+          janitorBehavior(
+              config, nats, credentials, users, functions, keys, async.callbackSecrets(),
+              registry),
+          "janitor");
     }
     ImageResolver images =
         api ? imageResolver(config, settings, credentials, docker, blocking) : null;
-    // An API node: asynchronous activations, their backlog and its dispatcher
-    // (docs/decisions/0020); the dispatcher starts once the API is served.
-    SupervisorInvoker invoker = null;
-    AsyncDispatcher asyncDispatcher = null;
-    AsyncSubmissions asyncSubmissions = null;
-    if (api) {
-      invoker = new SupervisorInvoker(activations, system.scheduler(), settings.engine());
-      var backlog = nats.asyncBacklog(config.async().backlog(), config.async().backlogPerUser());
-      asyncDispatcher =
-          new AsyncDispatcher(
-              backlog,
-              (owner, name) -> function(nats, functions, owner, name, config),
-              attempts(invoker),
-              config.async(),
-              config.nodeId(),
-              Clock.systemUTC(),
-              new AsyncGauges(registry));
-      asyncSubmissions =
-          new AsyncSubmissions(
-              backlog, config.async(), blocking, Clock.systemUTC(), asyncDispatcher::wake);
-    }
     return new Node(
         config, settings, system, dispatcher(system, "faas-crypto-dispatcher"), registry, nats,
         engine, users, functions, activations, apiServed, credentials, images, imagePulls, keys,
         activationMetrics,
         traces.tracing(),
-        blocking, invoker, asyncDispatcher, asyncSubmissions);
-  }
-
-  /** An attempt of an asynchronous activation: the synchronous path, under the attempt's id. */
-  private static AsyncDispatcher.Attempts attempts(SupervisorInvoker invoker) {
-    return new AsyncDispatcher.Attempts() {
-      @Override
-      public CompletionStage<dev.faas.actors.outcome.Outcome> run(
-          String attemptId,
-          dev.faas.actors.model.Versioned<FunctionSpec> function,
-          byte[] input,
-          String startedBy,
-          String requestId) {
-        return invoker.invokeAs(
-            attemptId,
-            new Invoker.Invocation(function, input, startedBy, requestId, TraceContext.NONE));
-      }
-
-      @Override
-      public java.time.Duration budget(int timeoutMs) {
-        return invoker.budget(timeoutMs);
-      }
-    };
-  }
-
-  /** A function from the node's cache, read through the store on a miss (bounded). */
-  private static Optional<dev.faas.actors.model.Versioned<FunctionSpec>> function(
-      NatsBridge nats,
-      WatchedCache<FunctionSpec> cache,
-      String owner,
-      String name,
-      NodeConfig config) {
-    String key = new dev.faas.actors.model.FunctionId(owner, name).key();
-    var cached = cache.get(key);
-    if (cached.isPresent() || cache.isRemoved(key)) {
-      return cached;
-    }
-    try {
-      return nats.functions()
-          .get(owner, name)
-          .toCompletableFuture()
-          .get(config.natsRequestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (Exception e) {
-      throw new IllegalStateException("the function could not be read: " + e, e);
-    }
+        blocking, invoker, async);
   }
 
   /**
@@ -306,6 +251,7 @@ final class Node {
       WatchedCache<User> users,
       WatchedCache<FunctionSpec> functions,
       WatchedCache<ApiKey> keys,
+      CallbackSecretStore callbackSecrets,
       PrometheusMeterRegistry registry) {
     Counter passes =
         Counter.builder("faas.janitor.passes")
@@ -316,7 +262,9 @@ final class Node {
             .description("user ids whose data the orphan janitor removed (no user had that id)")
             .register(registry);
     OwnerData data =
-        new OwnerData(nats.functions(), nats.activations(), credentials, nats.keys(), functions);
+        new OwnerData(
+            nats.functions(), nats.activations(), credentials, nats.keys(), functions,
+            callbackSecrets);
     return Behaviors.supervise(
             OrphanJanitor.create(
                 new OrphanJanitor.Settings(config.janitorInterval(), JANITOR_OWNERS_PER_PASS),
@@ -423,15 +371,13 @@ final class Node {
       Tracing tracing,
       Executor blocking,
       SupervisorInvoker invoker,
-      AsyncDispatcher asyncDispatcher,
-      AsyncSubmissions asyncSubmissions) {
+      AsyncPart async) {
     this.config = config;
     this.activationMetrics = activationMetrics;
     this.tracing = tracing;
     this.blocking = blocking;
     this.invoker = invoker;
-    this.asyncDispatcher = asyncDispatcher;
-    this.asyncSubmissions = asyncSubmissions;
+    this.async = async;
     this.keys = keys;
     this.imagePulls = imagePulls;
     this.credentials = credentials;
@@ -501,18 +447,19 @@ final class Node {
             Clock.systemUTC(),
             nats.activations(),
             nats.keys(),
-            keys);
+            keys,
+            async.callbackSecrets());
     List<Endpoint> contributions =
         new ArrayList<>(
             HttpApi.invocationEndpoints(
                 deps,
                 new MeteredInvoker(invoker, activationMetrics),
-                asyncSubmissions,
+                async.submissions(),
                 nats.activations()));
     contributions.addAll(HttpApi.liveLogEndpoints(deps, nats.liveLogs()));
     HttpApi api = new HttpApi(settings.http(), deps, contributions, nats.concurrencyUsage());
     route.swap(api.serverRoute(tracing));
-    asyncDispatcher.start();
+    async.start();
   }
 
   /** The checks behind /readyz; each is cheap and reads no remote state. */

@@ -98,6 +98,22 @@ final class Shutdown {
                     blocking));
   }
 
+  /**
+   * Stops dispatching asynchronous activations and delivering callbacks after the node has
+   * drained, just before the actor system goes: what was not finished is taken over by another
+   * API node (the dispatcher's lease lapses; an unacknowledged callback is handed out again).
+   */
+  static void closeAsync(ActorSystem<?> system, AsyncPart async) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-async",
+            () -> {
+              async.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+  }
+
   static void closeLast(
       ActorSystem<?> system, NatsBridge nats, DockerContainerRuntime docker, Executor blocking) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);

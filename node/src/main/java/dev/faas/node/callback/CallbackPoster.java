@@ -155,6 +155,26 @@ public final class CallbackPoster implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Why a callback to {@code url} would be refused if attempted now (its form, or where its host
+   * resolves), or empty when it would be attempted: the check before an asynchronous call's
+   * {@code 202}. Blocking: it resolves the host.
+   */
+  public java.util.Optional<String> refusal(URI url) {
+    String problem = CallbackUrls.problem(url);
+    if (problem != null) {
+      return java.util.Optional.of(problem);
+    }
+    try {
+      choose(url.getHost());
+      return java.util.Optional.empty();
+    } catch (RefusedAddress e) {
+      return java.util.Optional.of(e.getMessage());
+    } catch (UnknownHostException e) {
+      return java.util.Optional.of("cannot resolve " + CallbackUrls.bareHost(url));
+    }
+  }
+
   /** The transport's resolver: the only place a callback host becomes an address. */
   private CompletionStage<InetSocketAddress> lookUp(String host, Object port) {
     int portNumber = (Integer) port;

@@ -3,6 +3,7 @@ package dev.faas.node.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faas.actors.activation.AsyncIds;
 import dev.faas.actors.trace.SpanNames;
 import dev.faas.node.it.Await;
 import dev.faas.node.it.DockerEngine;
@@ -135,6 +136,28 @@ class TracesIT {
     }
     String start = one(spans, SpanNames.ACQUIRE).attributes().get(SpanNames.START);
     assertTrue(Set.of("warm", "cold").contains(start), "warm or cold: " + start);
+  }
+
+  @Test
+  void anAsynchronousCallsAttemptContinuesTheSubmittingRequestsTrace() throws Exception {
+    String traceId = hex(16);
+    Reply accepted =
+        api.invoke("echo", "later", "Prefer", "respond-async",
+            "traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+    assertEquals(202, accepted.status(), accepted::toString);
+    String attempt = AsyncIds.attempt(accepted.header("X-Activation-Id"), 1);
+
+    List<Received> spans = awaitTrace(traceId);
+
+    // The 202's request, then the attempt admitted under it (after it ended) and run on the worker.
+    Received server = one(spans, INVOKE);
+    assertEquals("202", server.attributes().get("http.response.status_code"));
+    Received admission = one(spans, SpanNames.ADMISSION);
+    assertEquals(server.spanId(), admission.parentSpanId());
+    Received process = one(spans, SpanNames.PROCESS);
+    assertEquals(one(spans, SpanNames.PUBLISH).spanId(), process.parentSpanId());
+    assertEquals(attempt, process.attributes().get(SpanNames.ACTIVATION_ID));
+    assertEquals(cluster.nodeName("worker"), process.node());
   }
 
   @Test
