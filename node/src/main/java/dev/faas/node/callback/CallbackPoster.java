@@ -113,8 +113,12 @@ public final class CallbackPoster implements AutoCloseable {
       List<String> secrets) {
     try {
       return send(url, webhookId, timestamp, jsonBody, secrets);
+    } catch (IllegalArgumentException e) {                // a malformed secret, id or timestamp: the messages name none
+      return CompletableFuture.completedFuture(new Refused("cannot sign callback to " + host(url) + ": " + e.getMessage()));
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(new Refused("cannot send callback to " + safe(url) + ": " + e.getMessage()));
+      log.warn("Callback to [{}] not sent", host(url), e);
+      return CompletableFuture.completedFuture(new Failed("callback to " + host(url) + " not sent: "
+          + e.getClass().getSimpleName(), 0));
     }
   }
 
@@ -128,15 +132,20 @@ public final class CallbackPoster implements AutoCloseable {
       return CompletableFuture.completedFuture(new Refused(problem));
     }
     String signature = CallbackSignature.header(secrets, webhookId, timestamp.getEpochSecond(), jsonBody);
-    HttpRequest request = HttpRequest.POST(url.toASCIIString())
+    Uri target;
+    try {
+      target = Uri.create(url.toASCIIString());
+    } catch (RuntimeException e) {                        // its message would repeat the URL, query and all
+      return CompletableFuture.completedFuture(new Refused("callback URL for host " + url.getHost() + " is malformed"));
+    }
+    HttpRequest request = HttpRequest.POST(target.toString())
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, jsonBody))
         .addHeader(USER_AGENT)
         .addHeader(RawHeader.create("webhook-id", webhookId))
         .addHeader(RawHeader.create("webhook-timestamp", Long.toString(timestamp.getEpochSecond())))
         .addHeader(RawHeader.create("webhook-signature", signature));
-    Uri target = request.getUri();
     if (!CallbackUrls.sameHost(target.host().address(), CallbackUrls.bareHost(url))) {
-      return CompletableFuture.completedFuture(new Refused("callback URL " + safe(url) + " is ambiguous"));
+      return CompletableFuture.completedFuture(new Refused("callback URL for host " + url.getHost() + " is ambiguous"));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<Delivery> result = new CompletableFuture<>();
@@ -245,7 +254,7 @@ public final class CallbackPoster implements AutoCloseable {
     }
   }
 
-  private static String safe(URI url) {
+  private static String host(URI url) {
     return url == null ? "null" : String.valueOf(url.getHost());
   }
 

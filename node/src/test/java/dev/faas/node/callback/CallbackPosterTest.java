@@ -237,6 +237,17 @@ class CallbackPosterTest {
     assertNull(received.poll());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"127.1", "2130706433", "0.0.0.0", "[::ffff:127.0.0.1]", "[::127.0.0.1]", "[::]",
+      "[64:ff9b::7f00:1]", "[2002:7f00:1::1]", "LOCALHOST"})
+  void otherSpellingsOfLoopbackAreRefused(String host) throws Exception {
+    try (CallbackPoster poster = poster("", CallbackPoster.Resolver.system())) {
+      Delivery delivery = post(poster, "http://" + host + ":" + port + "/ok");
+      assertInstanceOf(Refused.class, delivery, host + ": " + delivery);
+    }
+    assertNull(received.poll());
+  }
+
   @Test
   void ipv6LoopbackIsRefusedWithoutAnAllowList() throws Exception {
     try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
