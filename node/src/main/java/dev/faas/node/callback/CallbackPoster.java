@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ClientTransport;
@@ -67,6 +68,7 @@ public final class CallbackPoster implements AutoCloseable {
   }
 
   static final int MAX_RESPONSE_BYTES = 64 * 1024;
+  private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9_-]{1,256}");
   private static final Logger log = LoggerFactory.getLogger(CallbackPoster.class);
   private static final UserAgent USER_AGENT = UserAgent.create(ProductVersion.create("faas-callback", "1"));
 
@@ -130,6 +132,10 @@ public final class CallbackPoster implements AutoCloseable {
     String problem = CallbackUrls.problem(url);
     if (problem != null) {
       return CompletableFuture.completedFuture(new Refused(problem));
+    }
+    if (webhookId == null || !WEBHOOK_ID.matcher(webhookId).matches()) {
+      return CompletableFuture.completedFuture(new Refused("webhook id for " + url.getHost()
+          + " must be 1 to 256 letters, digits, '_' or '-'"));   // it goes into a header and the signed content
     }
     String signature = CallbackSignature.header(secrets, webhookId, timestamp.getEpochSecond(), jsonBody);
     Uri target;

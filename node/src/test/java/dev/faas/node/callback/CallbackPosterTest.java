@@ -372,6 +372,26 @@ class CallbackPosterTest {
     assertTrue(resolverThreads.isEmpty(), "nothing resolved");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", "msg.1", "msg\r\nX-Injected: 1", "msg 1"})
+  void aWebhookIdThatCouldBreakTheHeaderOrTheSignedContentIsRefused(String id) throws Exception {
+    try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
+      Delivery delivery = poster.post(URI.create(local("/ok")), id, AT, BODY, List.of(SECRET)).toCompletableFuture()
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertInstanceOf(Refused.class, delivery);
+    }
+    assertNull(received.poll());
+  }
+
+  @Test
+  void aMalformedSecretIsRefusedWithoutBeingNamed() throws Exception {
+    try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
+      Refused refused = assertInstanceOf(Refused.class, post(poster, local("/ok"), List.of("whsec_!!not-base64!!")));
+      assertFalse(refused.reason().contains("not-base64"), refused.reason());
+    }
+    assertNull(received.poll());
+  }
+
   @Test
   void aClosedPosterSendsNothing() throws Exception {
     CallbackPoster poster = poster("127.0.0.0/8", NAMES);
