@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ClientTransport;
@@ -67,6 +68,7 @@ public final class CallbackPoster implements AutoCloseable {
   }
 
   static final int MAX_RESPONSE_BYTES = 64 * 1024;
+  private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9_-]{1,256}");
   private static final Logger log = LoggerFactory.getLogger(CallbackPoster.class);
   private static final UserAgent USER_AGENT = UserAgent.create(ProductVersion.create("faas-callback", "1"));
 
@@ -113,8 +115,12 @@ public final class CallbackPoster implements AutoCloseable {
       List<String> secrets) {
     try {
       return send(url, webhookId, timestamp, jsonBody, secrets);
+    } catch (IllegalArgumentException e) {                // a malformed secret, id or timestamp: the messages name none
+      return CompletableFuture.completedFuture(new Refused("cannot sign callback to " + host(url) + ": " + e.getMessage()));
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(new Refused("cannot send callback to " + safe(url) + ": " + e.getMessage()));
+      log.warn("Callback to [{}] not sent", host(url), e);
+      return CompletableFuture.completedFuture(new Failed("callback to " + host(url) + " not sent: "
+          + e.getClass().getSimpleName(), 0));
     }
   }
 
@@ -127,16 +133,25 @@ public final class CallbackPoster implements AutoCloseable {
     if (problem != null) {
       return CompletableFuture.completedFuture(new Refused(problem));
     }
+    if (webhookId == null || !WEBHOOK_ID.matcher(webhookId).matches()) {
+      return CompletableFuture.completedFuture(new Refused("webhook id for " + url.getHost()
+          + " must be 1 to 256 letters, digits, '_' or '-'"));   // it goes into a header and the signed content
+    }
     String signature = CallbackSignature.header(secrets, webhookId, timestamp.getEpochSecond(), jsonBody);
-    HttpRequest request = HttpRequest.POST(url.toASCIIString())
+    Uri target;
+    try {
+      target = Uri.create(url.toASCIIString());
+    } catch (RuntimeException e) {                        // its message would repeat the URL, query and all
+      return CompletableFuture.completedFuture(new Refused("callback URL for host " + url.getHost() + " is malformed"));
+    }
+    HttpRequest request = HttpRequest.POST(target.toString())
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, jsonBody))
         .addHeader(USER_AGENT)
         .addHeader(RawHeader.create("webhook-id", webhookId))
         .addHeader(RawHeader.create("webhook-timestamp", Long.toString(timestamp.getEpochSecond())))
         .addHeader(RawHeader.create("webhook-signature", signature));
-    Uri target = request.getUri();
     if (!CallbackUrls.sameHost(target.host().address(), CallbackUrls.bareHost(url))) {
-      return CompletableFuture.completedFuture(new Refused("callback URL " + safe(url) + " is ambiguous"));
+      return CompletableFuture.completedFuture(new Refused("callback URL for host " + url.getHost() + " is ambiguous"));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<Delivery> result = new CompletableFuture<>();
@@ -265,7 +280,7 @@ public final class CallbackPoster implements AutoCloseable {
     }
   }
 
-  private static String safe(URI url) {
+  private static String host(URI url) {
     return url == null ? "null" : String.valueOf(url.getHost());
   }
 

@@ -237,6 +237,17 @@ class CallbackPosterTest {
     assertNull(received.poll());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"127.1", "2130706433", "0.0.0.0", "[::ffff:127.0.0.1]", "[::127.0.0.1]", "[::]",
+      "[64:ff9b::7f00:1]", "[2002:7f00:1::1]", "LOCALHOST"})
+  void otherSpellingsOfLoopbackAreRefused(String host) throws Exception {
+    try (CallbackPoster poster = poster("", CallbackPoster.Resolver.system())) {
+      Delivery delivery = post(poster, "http://" + host + ":" + port + "/ok");
+      assertInstanceOf(Refused.class, delivery, host + ": " + delivery);
+    }
+    assertNull(received.poll());
+  }
+
   @Test
   void ipv6LoopbackIsRefusedWithoutAnAllowList() throws Exception {
     try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
@@ -359,6 +370,26 @@ class CallbackPosterTest {
       assertFalse(refused.reason().contains("hunter2"), refused.reason());
     }
     assertTrue(resolverThreads.isEmpty(), "nothing resolved");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "msg.1", "msg\r\nX-Injected: 1", "msg 1"})
+  void aWebhookIdThatCouldBreakTheHeaderOrTheSignedContentIsRefused(String id) throws Exception {
+    try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
+      Delivery delivery = poster.post(URI.create(local("/ok")), id, AT, BODY, List.of(SECRET)).toCompletableFuture()
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertInstanceOf(Refused.class, delivery);
+    }
+    assertNull(received.poll());
+  }
+
+  @Test
+  void aMalformedSecretIsRefusedWithoutBeingNamed() throws Exception {
+    try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
+      Refused refused = assertInstanceOf(Refused.class, post(poster, local("/ok"), List.of("whsec_!!not-base64!!")));
+      assertFalse(refused.reason().contains("not-base64"), refused.reason());
+    }
+    assertNull(received.poll());
   }
 
   @Test
