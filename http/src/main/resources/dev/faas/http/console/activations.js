@@ -32,6 +32,15 @@ export function recordView(record) {
     ['Warm container', record.warm ? 'yes' : 'no'],
     ['Request id', record.requestId ?? '—'],
   ];
+  const async = record.async;
+  if (async) {
+    facts.push(['Queued', when(async.queuedAt)], ['Attempts', async.attempts.length]);
+    if (async.callback) {
+      const cb = async.callback;
+      facts.push(['Callback', `${cb.state} after ${cb.attempts} attempt(s): ${cb.url}`
+        + (cb.lastError ? ` (${cb.lastError})` : '')]);
+    }
+  }
   return h('section', { class: 'record', 'aria-label': 'Activation record' },
     h('p', { class: 'record-status' }, 'Status: ', statusBadge(record.status), record.error ? ` — ${record.error}` : ''),
     h('h2', {}, 'Result'),
