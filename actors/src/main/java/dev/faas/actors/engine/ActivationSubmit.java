@@ -77,11 +77,11 @@ final class ActivationSubmit {
     }
     ActivationRequest request =
         new ActivationRequest(
-            a.id, a.function, a.revision, a.input, route.submittedAt(),
+            a.id, a.call.function(), a.call.revision(), a.call.input(), route.submittedAt(),
             route.acceptBy(now, a.acceptBy, a.ports.settings().routeTimeout()),
             a.ports.replyToFor().apply(a.id),
-            a.startedBy,
-            a.requestId);
+            a.call.startedBy(),
+            a.call.requestId());
     CompletionStage<Long> submitted =
         after.toCompletableFuture().isDone()
             ? published(request, route)
@@ -99,7 +99,7 @@ final class ActivationSubmit {
   private CompletionStage<Long> published(ActivationRequest untraced, Route route) {
     TraceSpan publish =
         a.ports.tracing()
-            .start(SpanNames.PUBLISH, TraceSpan.Kind.PRODUCER, a.trace)
+            .start(SpanNames.PUBLISH, TraceSpan.Kind.PRODUCER, a.call.trace())
             .set(SpanNames.ACTIVATION_ID, a.id);
     if (route.routed()) {
       publish.set(SpanNames.ROUTED_TO, route.to());
