@@ -12,6 +12,7 @@ import dev.faas.actors.outcome.Outcome.Rejected;
 import dev.faas.actors.outcome.Outcome.Unavailable;
 import dev.faas.actors.routing.Routing.Route;
 import dev.faas.actors.trace.SpanNames;
+import dev.faas.actors.trace.TraceContext;
 import dev.faas.actors.trace.TraceSpan;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +82,8 @@ final class ActivationSubmit {
             route.acceptBy(now, a.acceptBy, a.ports.settings().routeTimeout()),
             a.ports.replyToFor().apply(a.id),
             a.call.startedBy(),
-            a.call.requestId());
+            a.call.requestId(),
+            TraceContext.NONE); // the publish span's context is added when it is published
     CompletionStage<Long> submitted =
         after.toCompletableFuture().isDone()
             ? published(request, route)
