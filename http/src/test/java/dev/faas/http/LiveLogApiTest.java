@@ -264,7 +264,8 @@ class LiveLogApiTest {
   private static ActivationRecord record(String id, String owner, String logs) {
     return new ActivationRecord(
         id, owner, "echo", ActivationStatus.SUCCESS, null, 0, new byte[0], logs, false,
-        Instant.parse("2025-01-01T00:00:01Z"), 42, "worker-1", false, 3, 1, 38, null, null, null);
+        Instant.parse("2025-01-01T00:00:01Z"), 42, "worker-1", false, 3, 1, 38, null, null, null,
+        null, null);
   }
 
   /** The workers' side: the test sends each follower's messages itself. */

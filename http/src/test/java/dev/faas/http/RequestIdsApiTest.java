@@ -142,7 +142,7 @@ class RequestIdsApiTest {
             r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(),
             r.result(), r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(),
             r.warm(), r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(),
-            r.preCallFrozen(), null, "rec-req-1"));
+            r.preCallFrozen(), null, "rec-req-1", null));
     HttpResponse<String> response = api.call("GET", "/v1/activations/withreq0001", token, null);
     assertEquals(200, response.statusCode(), response.body());
     assertTrue(response.body().contains("\"requestId\":\"rec-req-1\""), response.body());

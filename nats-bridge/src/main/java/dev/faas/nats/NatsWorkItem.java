@@ -198,7 +198,8 @@ final class NatsWorkItem implements WorkItem {
             r.activationId(), r.owner(), r.function(), ActivationStatus.FAILED,
             FailureKind.PLATFORM_ERROR, r.exitCode(), new byte[0], r.logs(), r.logsTruncated(),
             r.startedAt(), r.durationMs(), r.worker(), r.warm(), r.queuedMs(), r.acquireMs(),
-            r.runMs(), r.preCallCpuMs(), r.preCallFrozen(), r.startedBy(), r.requestId()));
+            r.runMs(), r.preCallCpuMs(), r.preCallFrozen(), r.startedBy(), r.requestId(),
+            null));
   }
 
   private CompletionStage<Void> run(AckCall call) {

@@ -25,7 +25,7 @@ final class Activations {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     return new ActivationRequest(
         id, Fixtures.function(Fixtures.ANN, "echo", "echo:1"), 7, input, now, now.plusSeconds(30),
-        replyTo);
+        replyTo, null, null, null);
   }
 
   static ActivationRecord record(
@@ -44,7 +44,7 @@ final class Activations {
         r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(),
         r.result(), r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(),
         r.warm(), r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen(),
-        startedBy);
+        startedBy, null, null);
   }
 
   static ActivationRecord record(String owner, String id, String function, Instant startedAt) {
@@ -77,7 +77,7 @@ final class Activations {
   static ActivationRequest withoutInput(ActivationRequest r) {
     return new ActivationRequest(
         r.activationId(), r.function(), r.functionRevision(), null, r.submittedAt(), r.acceptBy(),
-        r.replyTo(), r.startedBy());
+        r.replyTo(), r.startedBy(), null, null);
   }
 
   /** The record as a listing shows it: no result, no logs. */
@@ -93,6 +93,6 @@ final class Activations {
         r.activationId(), r.owner(), r.function(), r.status(), r.failure(), r.exitCode(), null,
         r.logs(), r.logsTruncated(), r.startedAt(), r.durationMs(), r.worker(), r.warm(),
         r.queuedMs(), r.acquireMs(), r.runMs(), r.preCallCpuMs(), r.preCallFrozen(),
-        r.startedBy());
+        r.startedBy(), null, null);
   }
 }

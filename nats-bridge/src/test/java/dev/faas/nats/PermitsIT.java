@@ -65,7 +65,7 @@ class PermitsIT {
     return new FunctionSpec(
         f.owner(), f.name(), f.image(), f.imageState(), f.timeoutMs(), f.memoryMb(),
         f.description(), f.env(), f.inputMode(), f.network(), maxConcurrency, f.createdAt(),
-        f.updatedAt());
+        f.updatedAt(), 0);
   }
 
   @Test
@@ -241,6 +241,6 @@ class PermitsIT {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     return new ActivationRequest(
         id, Fixtures.function(Fixtures.uid("ann"), "echo", "echo:1"), 7, new byte[] {1}, now,
-        now.plusSeconds(30), "faas.reply.api-a." + id);
+        now.plusSeconds(30), "faas.reply.api-a." + id, null, null, null);
   }
 }

@@ -60,7 +60,7 @@ class WireFormatTest {
     ActivationRequest request =
         new ActivationRequest(
             Activations.newId(), function, 1, new byte[0], Activations.at(0), Activations.at(30),
-            REPLY_TO);
+            REPLY_TO, null, null, null);
 
     MessageCodec.Encoded encoded = MessageCodec.encode(request);
 
@@ -78,7 +78,7 @@ class WireFormatTest {
     ActivationRequest request =
         new ActivationRequest(
             Activations.newId(), function, 1, new byte[0], Activations.at(0), Activations.at(30),
-            REPLY_TO, "0123456789abcdef0000");
+            REPLY_TO, "0123456789abcdef0000", null, null);
     MessageCodec.Encoded encoded = MessageCodec.encode(request);
     ActivationRequest decoded = MessageCodec.decodeRequest(encoded.headers(), encoded.body());
     assertEquals("0123456789abcdef0000", decoded.startedBy());
@@ -87,7 +87,7 @@ class WireFormatTest {
         new ActivationRecord(
             request.activationId(), "ann", "echo", ActivationStatus.SUCCESS, null, 0,
             new byte[] {1}, "", false, Activations.at(0), 5, "w", false, 1, 1, 1, null, null,
-            decoded.startedBy());
+            decoded.startedBy(), null, null);
     ActivationRecord stored = RecordCodec.decode(RecordCodec.encode(record, 1 << 20).value());
     assertEquals("0123456789abcdef0000", stored.startedBy());
   }
@@ -101,7 +101,7 @@ class WireFormatTest {
     ActivationRequest request =
         new ActivationRequest(
             Activations.newId(), function, 1, new byte[] {7}, Activations.at(0),
-            Activations.at(30), REPLY_TO, null, "req-1:a.b_c");
+            Activations.at(30), REPLY_TO, null, "req-1:a.b_c", null);
     MessageCodec.Encoded encoded = MessageCodec.encode(request);
     ActivationRequest decoded = MessageCodec.decodeRequest(encoded.headers(), encoded.body());
     assertEquals("req-1:a.b_c", decoded.requestId());
@@ -121,7 +121,7 @@ class WireFormatTest {
         new ActivationRecord(
             request.activationId(), "ann", "echo", ActivationStatus.SUCCESS, null, 0,
             new byte[] {1}, "", false, Activations.at(0), 5, "w", false, 1, 1, 1, null, null,
-            null, decoded.requestId());
+            null, decoded.requestId(), null);
     String json = new String(RecordCodec.encode(record, 1 << 20).value(), StandardCharsets.US_ASCII);
     assertEquals("req-1:a.b_c", RecordCodec.decode(json.getBytes(StandardCharsets.US_ASCII)).requestId());
     assertTrue(json.contains(",\"requestId\":\"req-1:a.b_c\""), json);

@@ -1,5 +1,6 @@
 package dev.faas.node;
 
+import dev.faas.actors.engine.ActivationCall;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.model.FunctionSpec;
@@ -57,9 +58,7 @@ final class SupervisorInvoker implements Invoker {
     return AskPattern.<ActivationSupervisor.Command, Outcome>ask(
             supervisor,
             replyTo ->
-                new ActivationSupervisor.Invoke(
-                    id, function.value(), function.revision(), call.input(), replyTo,
-                    call.startedBy(), call.requestId(), call.trace()),
+                new ActivationSupervisor.Invoke(activationCall(id, call), replyTo),
             budget,
             scheduler)
         .exceptionally(
@@ -70,5 +69,13 @@ final class SupervisorInvoker implements Invoker {
                             || failure.getCause() instanceof TimeoutException
                         ? "the activation did not answer in time"
                         : "the activation engine failed"));
+  }
+
+  /** The engine's view of {@code call}, run as activation {@code id}. */
+  private static ActivationCall activationCall(String id, Invocation call) {
+    Versioned<FunctionSpec> function = call.function();
+    return new ActivationCall(
+        id, function.value(), function.revision(), call.input(), call.startedBy(),
+        call.requestId(), call.trace());
   }
 }

@@ -57,61 +57,6 @@ public record ActivationRecord(
     String requestId,
     AsyncInfo async) {
 
-  /** A synchronous activation's record. */
-  public ActivationRecord(
-      String activationId,
-      String owner,
-      String function,
-      ActivationStatus status,
-      FailureKind failure,
-      Integer exitCode,
-      byte[] result,
-      String logs,
-      boolean logsTruncated,
-      Instant startedAt,
-      long durationMs,
-      String worker,
-      boolean warm,
-      long queuedMs,
-      long acquireMs,
-      long runMs,
-      Long preCallCpuMs,
-      Boolean preCallFrozen,
-      String startedBy,
-      String requestId) {
-    this(
-        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
-        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
-        preCallFrozen, startedBy, requestId, null);
-  }
-
-  /** A record with no request id. */
-  public ActivationRecord(
-      String activationId,
-      String owner,
-      String function,
-      ActivationStatus status,
-      FailureKind failure,
-      Integer exitCode,
-      byte[] result,
-      String logs,
-      boolean logsTruncated,
-      Instant startedAt,
-      long durationMs,
-      String worker,
-      boolean warm,
-      long queuedMs,
-      long acquireMs,
-      long runMs,
-      Long preCallCpuMs,
-      Boolean preCallFrozen,
-      String startedBy) {
-    this(
-        activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
-        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
-        preCallFrozen, startedBy, null);
-  }
-
   /** A record started with a token. */
   public ActivationRecord(
       String activationId,
@@ -135,7 +80,7 @@ public record ActivationRecord(
     this(
         activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
         startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, preCallCpuMs,
-        preCallFrozen, null, null);
+        preCallFrozen, null, null, null);
   }
 
   /** A record with nothing known of its container before the call. */
@@ -158,7 +103,8 @@ public record ActivationRecord(
       long runMs) {
     this(
         activationId, owner, function, status, failure, exitCode, result, logs, logsTruncated,
-        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null, null, null);
+        startedAt, durationMs, worker, warm, queuedMs, acquireMs, runMs, null, null, null, null,
+        null);
   }
 
   /** This record with {@code async} as its asynchronous part. */

@@ -38,53 +38,10 @@ public record ActivationRequest(
     trace = trace == null ? TraceContext.NONE : trace;
   }
 
-  /** A request that carries no trace. */
-  public ActivationRequest(
-      String activationId,
-      FunctionSpec function,
-      long functionRevision,
-      byte[] input,
-      Instant submittedAt,
-      Instant acceptBy,
-      String replyTo,
-      String startedBy,
-      String requestId) {
-    this(
-        activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, startedBy,
-        requestId, TraceContext.NONE);
-  }
-
   /** This request, carrying {@code trace}. */
   public ActivationRequest withTrace(TraceContext trace) {
     return new ActivationRequest(
         activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, startedBy,
         requestId, trace);
-  }
-
-  /** A request with no request id. */
-  public ActivationRequest(
-      String activationId,
-      FunctionSpec function,
-      long functionRevision,
-      byte[] input,
-      Instant submittedAt,
-      Instant acceptBy,
-      String replyTo,
-      String startedBy) {
-    this(
-        activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, startedBy,
-        null);
-  }
-
-  /** A request made with a token. */
-  public ActivationRequest(
-      String activationId,
-      FunctionSpec function,
-      long functionRevision,
-      byte[] input,
-      Instant submittedAt,
-      Instant acceptBy,
-      String replyTo) {
-    this(activationId, function, functionRevision, input, submittedAt, acceptBy, replyTo, null, null);
   }
 }

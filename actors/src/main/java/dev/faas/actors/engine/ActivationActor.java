@@ -4,14 +4,12 @@ import dev.faas.actors.activation.ActivationQueue.Link;
 import dev.faas.actors.activation.ActivationRecord;
 import dev.faas.actors.activation.RequestIdMdc;
 import dev.faas.actors.activation.WorkerEvent;
-import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.outcome.Outcome.Rejected;
 import dev.faas.actors.outcome.Outcome.Unavailable;
 import dev.faas.actors.outcome.Outcome;
 import dev.faas.actors.routing.Routing.Route;
 import dev.faas.actors.routing.Routing;
 import dev.faas.actors.trace.SpanNames;
-import dev.faas.actors.trace.TraceContext;
 import dev.faas.actors.trace.TraceSpan;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,80 +87,28 @@ public final class ActivationActor {
     static final Held NOTHING = new Held(false, null);
   }
 
-  static Behavior<Command> create(
-      String activationId,
-      FunctionSpec function,
-      long revision,
-      byte[] input,
-      OnceReply reply,
-      EnginePorts ports) {
-    return create(activationId, function, revision, input, null, reply, ports);
-  }
-
-  /** @param startedBy the id of the API key the call was made with; null for a token */
-  static Behavior<Command> create(
-      String activationId,
-      FunctionSpec function,
-      long revision,
-      byte[] input,
-      String startedBy,
-      OnceReply reply,
-      EnginePorts ports) {
-    return create(activationId, function, revision, input, startedBy, null, reply, ports);
-  }
-
   /**
-   * @param startedBy the id of the API key the call was made with; null for a token
-   * @param requestId the call's {@code X-Request-Id}, in this actor's log lines and passed on to
-   *     the worker; null when unknown
+   * @param call what to run, under its {@code activationId} (which the supervisor has made when the
+   *     caller gave none); its {@code requestId} is in this actor's log lines
    */
-  static Behavior<Command> create(
-      String activationId,
-      FunctionSpec function,
-      long revision,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      OnceReply reply,
-      EnginePorts ports) {
-    return create(activationId, function, revision, input, startedBy, requestId,
-        TraceContext.NONE, reply, ports);
-  }
-
-  /** @param trace the span its own spans are children of (the HTTP request's) */
-  static Behavior<Command> create(
-      String activationId,
-      FunctionSpec function,
-      long revision,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      TraceContext trace,
-      OnceReply reply,
-      EnginePorts ports) {
-    return RequestIdMdc.around(Command.class, requestId, Behaviors.setup(
+  static Behavior<Command> create(ActivationCall call, OnceReply reply, EnginePorts ports) {
+    return RequestIdMdc.around(Command.class, call.requestId(), Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     Behaviors.withStash(
                         STASH_CAPACITY,
-                        stash ->
-                            new ActivationActor(
-                                    ctx, timers, stash, activationId, function, revision, input,
-                                    startedBy, requestId, trace, reply, ports)
-                                .start()))));
+                        stash -> new ActivationActor(ctx, timers, stash, call, reply, ports)
+                            .start()))));
   }
 
   final ActorContext<Command> context;
   final TimerScheduler<Command> timers;
   final StashBuffer<Command> stash;
+  /** What it runs. */
+  final ActivationCall call;
+  /** The call's activation id, never null here. */
   final String id;
-  final FunctionSpec function;
-  final long revision;
-  final byte[] input;
-  final String startedBy;
-  final String requestId;
-  final TraceContext trace;
   private final OnceReply reply;
   final EnginePorts ports;
   final Instant acceptBy;
@@ -171,26 +117,15 @@ public final class ActivationActor {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       StashBuffer<Command> stash,
-      String id,
-      FunctionSpec function,
-      long revision,
-      byte[] input,
-      String startedBy,
-      String requestId,
-      TraceContext trace,
+      ActivationCall call,
       OnceReply reply,
       EnginePorts ports) {
     this.context = context;
-    this.startedBy = startedBy;
-    this.requestId = requestId;
-    this.trace = trace;
     context.setLoggerName(ActivationActor.class);
     this.timers = timers;
     this.stash = stash;
-    this.id = id;
-    this.function = function;
-    this.revision = revision;
-    this.input = input;
+    this.call = call;
+    this.id = call.activationId();
     this.reply = reply;
     this.ports = ports;
     this.acceptBy = ports.clock().instant().plus(ports.settings().acceptTimeout());
@@ -200,7 +135,7 @@ public final class ActivationActor {
     // One deadline covers the permit, the submit and the wait for a worker: it is acceptBy.
     timers.startSingleTimer(AcceptDeadline.INSTANCE, ports.settings().acceptTimeout());
     TraceSpan admission =
-        ports.tracing().child(SpanNames.ADMISSION, trace).set(SpanNames.ACTIVATION_ID, id);
+        ports.tracing().child(SpanNames.ADMISSION, call.trace()).set(SpanNames.ACTIVATION_ID, id);
     ports
         .limiter()
         .tell(
@@ -253,7 +188,7 @@ public final class ActivationActor {
     }
     Optional<String> warm;
     try {
-      warm = ports.queue().warmWorker(function);
+      warm = ports.queue().warmWorker(call.function());
     } catch (RuntimeException e) {
       warm = Optional.empty();
     }

@@ -12,6 +12,7 @@ import dev.faas.actors.outcome.Outcome.Rejected;
 import dev.faas.actors.outcome.Outcome.Unavailable;
 import dev.faas.actors.routing.Routing.Route;
 import dev.faas.actors.trace.SpanNames;
+import dev.faas.actors.trace.TraceContext;
 import dev.faas.actors.trace.TraceSpan;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -77,11 +78,12 @@ final class ActivationSubmit {
     }
     ActivationRequest request =
         new ActivationRequest(
-            a.id, a.function, a.revision, a.input, route.submittedAt(),
+            a.id, a.call.function(), a.call.revision(), a.call.input(), route.submittedAt(),
             route.acceptBy(now, a.acceptBy, a.ports.settings().routeTimeout()),
             a.ports.replyToFor().apply(a.id),
-            a.startedBy,
-            a.requestId);
+            a.call.startedBy(),
+            a.call.requestId(),
+            TraceContext.NONE); // the publish span's context is added when it is published
     CompletionStage<Long> submitted =
         after.toCompletableFuture().isDone()
             ? published(request, route)
@@ -99,7 +101,7 @@ final class ActivationSubmit {
   private CompletionStage<Long> published(ActivationRequest untraced, Route route) {
     TraceSpan publish =
         a.ports.tracing()
-            .start(SpanNames.PUBLISH, TraceSpan.Kind.PRODUCER, a.trace)
+            .start(SpanNames.PUBLISH, TraceSpan.Kind.PRODUCER, a.call.trace())
             .set(SpanNames.ACTIVATION_ID, a.id);
     if (route.routed()) {
       publish.set(SpanNames.ROUTED_TO, route.to());

@@ -2,10 +2,8 @@ package dev.faas.actors.engine;
 
 import dev.faas.actors.activation.ActivationQueue;
 import dev.faas.actors.activation.ActivationStore;
-import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Names;
 import dev.faas.actors.outcome.Outcome;
-import dev.faas.actors.trace.TraceContext;
 import dev.faas.actors.trace.Tracing;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,68 +38,11 @@ public final class ActivationSupervisor {
   public sealed interface Command {}
 
   /**
-   * Runs {@code function} at {@code revision} with {@code input}.
+   * Runs {@code call}; its one {@link Outcome} goes to {@code replyTo}.
    *
-   * @param activationId the id to use, or null to have one made
-   * @param startedBy the id of the API key the call was made with; null for a token
-   * @param requestId the {@code X-Request-Id} of the call; null when unknown
-   * @param trace the span the activation's spans are children of (the HTTP request's)
+   * @param call what to run, and as which activation (an id is made when it names none)
    */
-  public record Invoke(
-      String activationId,
-      FunctionSpec function,
-      long revision,
-      byte[] input,
-      ActorRef<Outcome> replyTo,
-      String startedBy,
-      String requestId,
-      TraceContext trace)
-      implements Command {
-    public Invoke {
-      trace = trace == null ? TraceContext.NONE : trace;
-    }
-
-    /** A call outside any trace. */
-    public Invoke(
-        String activationId,
-        FunctionSpec function,
-        long revision,
-        byte[] input,
-        ActorRef<Outcome> replyTo,
-        String startedBy,
-        String requestId) {
-      this(activationId, function, revision, input, replyTo, startedBy, requestId, null);
-    }
-
-    /** A call with no request id. */
-    public Invoke(
-        String activationId,
-        FunctionSpec function,
-        long revision,
-        byte[] input,
-        ActorRef<Outcome> replyTo,
-        String startedBy) {
-      this(activationId, function, revision, input, replyTo, startedBy, null, null);
-    }
-
-    /** A call made with a token. */
-    public Invoke(
-        String activationId,
-        FunctionSpec function,
-        long revision,
-        byte[] input,
-        ActorRef<Outcome> replyTo) {
-      this(activationId, function, revision, input, replyTo, null, null, null);
-    }
-
-    public Invoke(
-        FunctionSpec function,
-        long revision,
-        byte[] input,
-        ActorRef<Outcome> replyTo) {
-      this(null, function, revision, input, replyTo);
-    }
-  }
+  public record Invoke(ActivationCall call, ActorRef<Outcome> replyTo) implements Command {}
 
   private record ChildStopped(String activationId, OnceReply reply) implements Command {}
 
@@ -190,7 +131,11 @@ public final class ActivationSupervisor {
   }
 
   private Behavior<Command> onInvoke(Invoke invoke) {
-    String id = invoke.activationId() == null ? newActivationId() : invoke.activationId();
+    ActivationCall call =
+        invoke.call().activationId() == null
+            ? invoke.call().withActivationId(newActivationId())
+            : invoke.call();
+    String id = call.activationId();
     OnceReply reply = new OnceReply(invoke.replyTo());
     if (!Names.isActivationId(id) || activations.containsKey(id)) {
       context.getLog().error("Invoke refused: activation id [{}] is malformed or in use", id);
@@ -198,18 +143,7 @@ public final class ActivationSupervisor {
       return Behaviors.same();
     }
     ActorRef<ActivationActor.Command> child =
-        context.spawn(
-            ActivationActor.create(
-                id,
-                invoke.function(),
-                invoke.revision(),
-                invoke.input(),
-                invoke.startedBy(),
-                invoke.requestId(),
-                invoke.trace(),
-                reply,
-                ports),
-            "activation-" + id);
+        context.spawn(ActivationActor.create(call, reply, ports), "activation-" + id);
     context.watchWith(child, new ChildStopped(id, reply));
     activations.put(id, child);
     inFlight.activations(activations.size());

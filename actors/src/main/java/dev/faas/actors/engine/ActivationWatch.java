@@ -100,7 +100,7 @@ final class ActivationWatch {
   }
 
   private Duration resultDeadline() {
-    return Duration.ofMillis(a.function.timeoutMs()).plus(a.ports.settings().resultGrace());
+    return Duration.ofMillis(a.call.function().timeoutMs()).plus(a.ports.settings().resultGrace());
   }
 
   private Behavior<Command> running(Watch watch) {
@@ -236,7 +236,7 @@ final class ActivationWatch {
       return watch;
     }
     CompletionStage<Optional<ActivationRecord>> read =
-        Stages.attempt(() -> a.ports.records().get(a.function.owner(), a.id))
+        Stages.attempt(() -> a.ports.records().get(a.call.function().owner(), a.id))
             .toCompletableFuture()
             .orTimeout(a.ports.settings().recordLookup().toMillis(), TimeUnit.MILLISECONDS);
     a.context.pipeToSelf(

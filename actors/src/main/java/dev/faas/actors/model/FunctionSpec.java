@@ -60,26 +60,6 @@ public record FunctionSpec(
     retries = Math.max(0, retries);
   }
 
-  /** A function whose own failures are not retried. */
-  public FunctionSpec(
-      String owner,
-      String name,
-      String image,
-      ImageState imageState,
-      int timeoutMs,
-      int memoryMb,
-      String description,
-      Map<String, String> env,
-      InputMode inputMode,
-      boolean network,
-      int maxConcurrency,
-      Instant createdAt,
-      Instant updatedAt) {
-    this(
-        owner, name, image, imageState, timeoutMs, memoryMb, description, env, inputMode, network,
-        maxConcurrency, createdAt, updatedAt, 0);
-  }
-
   /** A function without a concurrency limit of its own. */
   public FunctionSpec(
       String owner,
@@ -96,7 +76,7 @@ public record FunctionSpec(
       Instant updatedAt) {
     this(
         owner, name, image, imageState, timeoutMs, memoryMb, description, env, inputMode, network,
-        0, createdAt, updatedAt);
+        0, createdAt, updatedAt, 0);
   }
 
   /** A function whose image is run as it is, not pinned: what tests and old records build. */
@@ -114,7 +94,7 @@ public record FunctionSpec(
       Instant updatedAt) {
     this(
         owner, name, image, ImageState.asIs(), timeoutMs, memoryMb, description, env, inputMode,
-        network, 0, createdAt, updatedAt);
+        network, 0, createdAt, updatedAt, 0);
   }
 
   /**

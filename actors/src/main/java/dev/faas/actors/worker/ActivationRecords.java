@@ -61,7 +61,8 @@ final class ActivationRecords {
         preCall.map(PreCall::cpuMs).orElse(null),
         preCall.map(PreCall::frozen).orElse(null),
         request.startedBy(),
-        request.requestId());
+        request.requestId(),
+        null); // async: none
   }
 
   /** The record of an activation the worker could not finish normally (its runner crashed). */
@@ -86,7 +87,8 @@ final class ActivationRecords {
         null,
         null,
         request.startedBy(),
-        request.requestId());
+        request.requestId(),
+        null); // async: none
   }
 
   /** Milliseconds from {@code from} to {@code to}, never negative (clocks of nodes differ). */

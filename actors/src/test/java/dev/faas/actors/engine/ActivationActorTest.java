@@ -95,7 +95,7 @@ class ActivationActorTest {
       this.actor =
           testKit.spawn(
               ActivationActor.create(
-                  id, function, 3, INPUT, new OnceReply(caller.ref()),
+                  ActivationCall.of(id, function, 3, INPUT), new OnceReply(caller.ref()),
                   new EnginePorts(cluster, store, limiter, settings, a -> "reply." + a,
                       Clock.systemUTC())));
     }

@@ -56,8 +56,8 @@ class ActivationSupervisorTest {
               id -> "r." + id, new CountingInFlight()));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       String id = ActivationSupervisor.newActivationId();
-      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
-          new byte[] {1}, caller.ref(), null, "req-42"));
+      supervisor.tell(new ActivationSupervisor.Invoke(new ActivationCall(id,
+          Fns.function("echo", 1000), 1, new byte[] {1}, null, "req-42", null), caller.ref()));
       caller.awaitAssert(() -> {
         assertEquals(1, cluster.submitted().size());
         return null;
@@ -92,8 +92,9 @@ class ActivationSupervisorTest {
           testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
               id -> "r." + id, new CountingInFlight()));
       TestProbe<Outcome> caller = testKit.createTestProbe();
-      supervisor.tell(new ActivationSupervisor.Invoke(ActivationSupervisor.newActivationId(),
-          Fns.function("echo", 1000), 1, new byte[] {1}, caller.ref(), null, "req-log-1"));
+      supervisor.tell(new ActivationSupervisor.Invoke(new ActivationCall(
+          ActivationSupervisor.newActivationId(), Fns.function("echo", 1000), 1, new byte[] {1},
+          null, "req-log-1", null), caller.ref()));
       caller.expectMessageClass(Outcome.Unavailable.class);
       caller.awaitAssert(() -> {
         assertEquals(1, mdcs.size());
@@ -114,8 +115,9 @@ class ActivationSupervisorTest {
           testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
               id -> "r." + id, inFlight));
       TestProbe<Outcome> caller = testKit.createTestProbe();
-      supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1,
-          new byte[] {1, 2}, caller.ref()));
+      supervisor.tell(new ActivationSupervisor.Invoke(
+          ActivationCall.of(null, Fns.function("echo", 1000), 1, new byte[] {1, 2}),
+          caller.ref()));
       caller.awaitAssert(() -> {
         assertEquals(1, cluster.submitted().size());
         return null;
@@ -144,13 +146,14 @@ class ActivationSupervisorTest {
           testKit.spawn(ActivationSupervisor.create(cluster, new FakeStore(), SETTINGS,
               id -> "r." + id, inFlight));
       TestProbe<Outcome> caller = testKit.createTestProbe();
-      supervisor.tell(new ActivationSupervisor.Invoke("Not-Valid", Fns.function("echo", 1000), 1,
-          new byte[0], caller.ref()));
+      supervisor.tell(new ActivationSupervisor.Invoke(
+          ActivationCall.of("Not-Valid", Fns.function("echo", 1000), 1, new byte[0]),
+          caller.ref()));
       caller.expectMessageClass(Outcome.Unavailable.class);
-      supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
-          new byte[0], caller.ref()));
-      supervisor.tell(new ActivationSupervisor.Invoke("sameid0001", Fns.function("echo", 1000), 1,
-          new byte[0], caller.ref()));
+      ActivationCall same = ActivationCall.of("sameid0001", Fns.function("echo", 1000), 1,
+          new byte[0]);
+      supervisor.tell(new ActivationSupervisor.Invoke(same, caller.ref()));
+      supervisor.tell(new ActivationSupervisor.Invoke(same, caller.ref()));
       caller.expectMessageClass(Outcome.Unavailable.class);
       assertEquals(1, inFlight.activations());
     }
@@ -205,8 +208,8 @@ class ActivationSupervisorTest {
           testKit.spawn(ActivationSupervisor.create(broken, new FakeStore(), limiter, SETTINGS, id -> "r." + id,
               Clock.systemUTC(), inFlight));
       TestProbe<Outcome> caller = testKit.createTestProbe();
-      supervisor.tell(new ActivationSupervisor.Invoke(Fns.function("echo", 1000), 1, new byte[0],
-          caller.ref()));
+      supervisor.tell(new ActivationSupervisor.Invoke(
+          ActivationCall.of(null, Fns.function("echo", 1000), 1, new byte[0]), caller.ref()));
       Outcome.Unavailable answer =
           caller.expectMessageClass(Outcome.Unavailable.class);
       assertEquals("the platform failed while handling the activation", answer.reason());

@@ -48,8 +48,8 @@ class ActivationTraceTest {
               id -> "r." + id, new CountingInFlight(), tracing));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       String id = ActivationSupervisor.newActivationId();
-      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
-          new byte[] {1}, caller.ref(), null, "req-7", SERVER));
+      supervisor.tell(new ActivationSupervisor.Invoke(new ActivationCall(id,
+          Fns.function("echo", 1000), 1, new byte[] {1}, null, "req-7", SERVER), caller.ref()));
       caller.awaitAssert(() -> {
         assertEquals(1, cluster.submitted().size());
         return null;
@@ -80,8 +80,8 @@ class ActivationTraceTest {
               id -> "r." + id, new CountingInFlight()));
       TestProbe<Outcome> caller = testKit.createTestProbe();
       String id = ActivationSupervisor.newActivationId();
-      supervisor.tell(new ActivationSupervisor.Invoke(id, Fns.function("echo", 1000), 1,
-          new byte[] {1}, caller.ref(), null, null, SERVER));
+      supervisor.tell(new ActivationSupervisor.Invoke(new ActivationCall(id,
+          Fns.function("echo", 1000), 1, new byte[] {1}, null, null, SERVER), caller.ref()));
       caller.awaitAssert(() -> {
         assertEquals(1, cluster.submitted().size());
         return null;

@@ -28,6 +28,7 @@ public final class Fns {
   public static ActivationRequest request(String id, FunctionSpec function, byte[] input) {
     Instant now = Instant.now();
     return new ActivationRequest(
-        id, function, 7, input, now, now.plus(Duration.ofMinutes(1)), "reply." + id);
+        id, function, 7, input, now, now.plus(Duration.ofMinutes(1)), "reply." + id, null, null,
+        null);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faas.actors.engine.ActivationCall;
 import dev.faas.actors.engine.ActivationSupervisor;
 import dev.faas.actors.engine.EngineSettings;
 import dev.faas.actors.engine.NodeLimiter;
@@ -195,7 +196,8 @@ class ActivationSimulationTest {
                         byte[] input = ("in:" + id + ":ü✓").getBytes(StandardCharsets.UTF_8);
                         tally.functionOf.put(id, fn);
                         tally.inputOf.put(id, input);
-                        supervisor.tell(new ActivationSupervisor.Invoke(id, fn, 1, input, replyTo));
+                        supervisor.tell(new ActivationSupervisor.Invoke(
+                            ActivationCall.of(id, fn, 1, input), replyTo));
                       };
                   for (int i = 0; i < CALLERS; i++) {
                     call.run();

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ActivationRecordsTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final ActivationRequest REQUEST = new ActivationRequest("act0000001",
-      Fns.function("echo", 1000), 7, new byte[0], T0, T0.plusSeconds(60), "reply");
+      Fns.function("echo", 1000), 7, new byte[0], T0, T0.plusSeconds(60), "reply", null, null,
+      null);
 
   private static Instant at(long millis) {
     return T0.plusMillis(millis);
@@ -102,7 +103,7 @@ class ActivationRecordsTest {
   void theRecordKeepsTheRequestIdOfTheCall() {
     ActivationRequest request = new ActivationRequest("act0000001",
         Fns.function("echo", 1000), 7, new byte[0], T0, T0.plusSeconds(60), "reply", "key1",
-        "req-9");
+        "req-9", null);
     ActivationRecord run = ActivationRecords.ofRun(request, "w1", Verdicts.noContainer(null),
         Timings.acquiring(at(5), at(6)).acquired(at(56)), at(60), null, Optional.empty(), false);
     assertEquals("req-9", run.requestId());

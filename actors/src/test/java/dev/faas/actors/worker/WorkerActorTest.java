@@ -201,7 +201,7 @@ class WorkerActorTest {
   void anItemPulledAfterItsAcceptDeadlineIsDroppedUnrun() {
     Instant past = Instant.now().minusSeconds(1);
     ActivationRequest late = new ActivationRequest("late000001", Fns.function("echo", 1000), 1,
-        new byte[0], past.minusSeconds(5), past, "r");
+        new byte[0], past.minusSeconds(5), past, "r", null, null, null);
     RecordingItem item = new RecordingItem(late);
     ActorRef<WorkerActor.Command> worker = worker("w1", 2, new ScriptedSource().add(item));
     TestProbe<Object> probe = testKit.createTestProbe();
