@@ -93,8 +93,13 @@ final class LiveLogFollower implements Consumer<LiveLogMessage> {
         }
       }
       case ALIVE -> offer(Marker.ALIVE);
-      // Without room the end is lost too: the idle check finds the record instead.
-      case END -> ended = offer(new Emit(end(message.status(), message.truncated()), true));
+      // Without room the end is lost too: the idle check finds the record instead. So is an end
+      // behind lost bytes not told yet (their dropped event found no room): ending now would
+      // leave them untold; the idle check tells them, then ends.
+      case END ->
+          ended =
+              cursor.unreported() == 0
+                  && offer(new Emit(end(message.status(), message.truncated()), true));
     }
   }
 
