@@ -45,6 +45,10 @@ public final class TestNats implements AutoCloseable {
             .port(port)
             .jetstream(true)
             .outputLevel(Level.WARNING)
+            // Up to 10 s for the server to listen (the runner's default gives it 200 ms): a
+            // restart recovers its JetStream store first, slower on a loaded machine.
+            .connectValidateTries(100)
+            .connectValidateSubsequentDelay(100L)
             .configInserts(
                 new String[] {
                   "jetstream { store_dir: \"" + storeDir.toAbsolutePath() + "\" }",
