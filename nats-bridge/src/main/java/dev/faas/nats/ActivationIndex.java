@@ -34,8 +34,6 @@ final class ActivationIndex {
   static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(ActivationIndex.class);
-  private static final int STREAM_NOT_FOUND = 10059;
-  private static final int STREAM_NAME_IN_USE = 10058;
 
   private ActivationIndex() {}
 
@@ -116,23 +114,7 @@ final class ActivationIndex {
         conn.jetStreamManagement(
             JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build());
     StreamConfiguration wanted = stream(settings);
-    try {
-      warnOnDrift(jsm.getStreamInfo(STREAM).getConfiguration(), wanted);
-      return;
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
-        throw e;
-      }
-    }
-    try {
-      jsm.addStream(wanted);
-      log.info("Created stream [{}]", STREAM);
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NAME_IN_USE) {
-        throw e;
-      }
-      warnOnDrift(jsm.getStreamInfo(STREAM).getConfiguration(), wanted);
-    }
+    Streams.existingOrCreate(jsm, wanted).ifPresent(current -> warnOnDrift(current, wanted));
   }
 
   // Like the activations bucket's TTL and replicas, an operator's decision once it exists.

@@ -13,6 +13,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,28 +72,15 @@ final class AsyncStream {
         conn.jetStreamManagement(
             JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build());
     StreamConfiguration wanted = configuration(settings, backlog, backlogPerUser);
-    try {
-      StreamConfiguration current = jsm.getStreamInfo(STREAM).getConfiguration();
-      if (current.getMaxMsgs() != wanted.getMaxMsgs()
-          || current.getMaxMsgsPerSubject() != wanted.getMaxMsgsPerSubject()) {
-        // Like the other bounded streams: the last node to connect wins.
-        jsm.updateStream(
-            StreamConfiguration.builder(wanted).replicas(current.getReplicas()).build());
-        log.warn("Stream [{}] bounds changed to [{}] and [{}] per user", STREAM, backlog,
-            backlogPerUser);
-      }
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
-        throw e;
-      }
-      try {
-        jsm.addStream(wanted);
-        log.info("Created stream [{}]", STREAM);
-      } catch (JetStreamApiException again) {
-        if (again.getApiErrorCode() != STREAM_NAME_IN_USE) {
-          throw again;
-        }
-      }
+    Optional<StreamConfiguration> existing = Streams.existingOrCreate(jsm, wanted);
+    if (existing.isPresent()
+        && (existing.get().getMaxMsgs() != wanted.getMaxMsgs()
+            || existing.get().getMaxMsgsPerSubject() != wanted.getMaxMsgsPerSubject())) {
+      // Like the other bounded streams: the last node to connect wins.
+      jsm.updateStream(
+          StreamConfiguration.builder(wanted).replicas(existing.get().getReplicas()).build());
+      log.warn("Stream [{}] bounds changed to [{}] and [{}] per user", STREAM, backlog,
+          backlogPerUser);
     }
     KeyValueManagement kvm =
         conn.keyValueManagement(

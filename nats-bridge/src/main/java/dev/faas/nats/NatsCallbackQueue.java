@@ -23,8 +23,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link CallbackQueue} on the {@code CALLBACKS} work-queue stream (docs/decisions/0026): one
@@ -45,9 +43,6 @@ public final class NatsCallbackQueue implements CallbackQueue, AutoCloseable {
   static final Duration MAX_AGE = Duration.ofHours(24);
   static final String ID = "Faas-Activation-Id";
   static final String URL = "Faas-Callback-Url";
-  private static final Logger log = LoggerFactory.getLogger(NatsCallbackQueue.class);
-  private static final int STREAM_NOT_FOUND = 10059;
-  private static final int STREAM_NAME_IN_USE = 10058;
 
   private final Buckets buckets;
   private final NatsSettings settings;
@@ -90,21 +85,7 @@ public final class NatsCallbackQueue implements CallbackQueue, AutoCloseable {
             .maxAge(MAX_AGE)
             .duplicateWindow(ActivationStream.DUPLICATE_WINDOW)
             .build();
-    try {
-      jsm.getStreamInfo(STREAM);
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
-        throw e;
-      }
-      try {
-        jsm.addStream(wanted);
-        log.info("Created stream [{}]", STREAM);
-      } catch (JetStreamApiException again) {
-        if (again.getApiErrorCode() != STREAM_NAME_IN_USE) {
-          throw again;
-        }
-      }
-    }
+    Streams.existingOrCreate(jsm, wanted); // its capacity is the first node's, like the buckets'
     jsm.addOrUpdateConsumer(
         STREAM,
         ConsumerConfiguration.builder()
