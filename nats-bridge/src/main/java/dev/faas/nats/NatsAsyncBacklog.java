@@ -269,30 +269,29 @@ public final class NatsAsyncBacklog implements AsyncBacklog, AutoCloseable {
 
   @Override
   public long create(ActivationRecord record) {
-    try {
-      return kv(Buckets.ACTIVATIONS)
-          .create(Keys.activation(record.owner(), record.activationId()), encode(record));
-    } catch (JetStreamApiException e) {
-      if (KvCalls.isWrongRevision(e)) {
-        throw new Conflict("record " + record.activationId() + " exists");
-      }
-      throw new StoreException.Unavailable("a record could not be written: " + e, e);
-    } catch (StoreException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new StoreException.Unavailable("a record could not be written: " + e, e);
-    }
+    return write(record, "exists", KeyValue::create);
   }
 
   @Override
   public long update(ActivationRecord record, long revision) {
+    return write(record, "changed", (kv, key, value) -> kv.update(key, value, revision));
+  }
+
+  /** One compare-and-set write of a record to the activations bucket. */
+  @FunctionalInterface
+  private interface RecordWrite {
+    long apply(KeyValue kv, String key, byte[] value) throws Exception;
+  }
+
+  /** Writes {@code record}; a lost compare-and-set is a {@link Conflict} naming {@code conflict}. */
+  private long write(ActivationRecord record, String conflict, RecordWrite write) {
     try {
-      return kv(Buckets.ACTIVATIONS)
-          .update(Keys.activation(record.owner(), record.activationId()), encode(record),
-              revision);
+      return write.apply(
+          kv(Buckets.ACTIVATIONS), Keys.activation(record.owner(), record.activationId()),
+          encode(record));
     } catch (JetStreamApiException e) {
       if (KvCalls.isWrongRevision(e)) {
-        throw new Conflict("record " + record.activationId() + " changed");
+        throw new Conflict("record " + record.activationId() + " " + conflict);
       }
       throw new StoreException.Unavailable("a record could not be written: " + e, e);
     } catch (StoreException e) {
