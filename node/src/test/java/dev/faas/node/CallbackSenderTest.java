@@ -43,20 +43,23 @@ class CallbackSenderTest {
   private CallbackSender sender() {
     CallbackSecretStore secrets =
         new CallbackSecretStore() {
+          // Rotated a minute ago: the old secret still signs alongside the new one.
+          private Secrets secrets = new Secrets("whsec_new", "whsec_old", NOW.minusSeconds(60));
+
           @Override
-          public CompletionStage<Secrets> get(String owner) {
-            return CompletableFuture.completedFuture(
-                new Secrets("whsec_new", "whsec_old", NOW.minusSeconds(60)));
+          public synchronized CompletionStage<Secrets> get(String owner) {
+            return CompletableFuture.completedFuture(secrets);
           }
 
           @Override
-          public CompletionStage<Secrets> rotate(String owner) {
-            throw new UnsupportedOperationException();
+          public synchronized CompletionStage<Secrets> rotate(String owner) {
+            secrets = new Secrets("whsec_" + NOW, secrets.current(), NOW);
+            return CompletableFuture.completedFuture(secrets);
           }
 
           @Override
           public CompletionStage<Void> delete(String owner) {
-            throw new UnsupportedOperationException();
+            return CompletableFuture.completedFuture(null);
           }
         };
     CallbackSender.Post post =
@@ -217,7 +220,7 @@ class CallbackSenderTest {
 
     @Override
     public String remember(String owner, String key, String activationId) {
-      throw new UnsupportedOperationException();
+      return activationId; // no key seen before
     }
 
     @Override
@@ -225,7 +228,7 @@ class CallbackSenderTest {
 
     @Override
     public long enqueue(AsyncRequest request) {
-      throw new UnsupportedOperationException();
+      return 1; // the backlog is not the sender's: nothing to keep
     }
 
     @Override
@@ -248,7 +251,11 @@ class CallbackSenderTest {
 
     @Override
     public long create(ActivationRecord r) {
-      throw new UnsupportedOperationException();
+      if (record != null) {
+        throw new Conflict("exists");
+      }
+      put(r);
+      return revision;
     }
 
     @Override
