@@ -1,6 +1,5 @@
 package dev.faas.node;
 
-import dev.faas.actors.engine.CallbackSteps;
 import dev.faas.actors.model.FunctionId;
 import dev.faas.actors.model.FunctionSpec;
 import dev.faas.actors.model.Versioned;
@@ -15,7 +14,6 @@ import dev.faas.nats.NatsCallbackQueue;
 import dev.faas.node.callback.CallbackAddresses;
 import dev.faas.node.callback.CallbackPoster;
 import dev.faas.node.callback.CallbackSignature;
-import dev.faas.node.callback.Delivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -91,7 +89,7 @@ final class AsyncPart implements AutoCloseable {
             url -> poster.refusal(URI.create(url)));
     CallbackSender sender =
         new CallbackSender(
-            queue, backlog, secrets, AsyncPart.post(poster), async.callback(), clock, registry);
+            queue, backlog, secrets, poster::post, async.callback(), clock, registry);
     return new AsyncPart(dispatcher, submissions, sender, secrets, poster);
   }
 
@@ -140,22 +138,6 @@ final class AsyncPart implements AutoCloseable {
         return invoker.budget(timeoutMs);
       }
     };
-  }
-
-  /** The sender's POST, in the pure decisions' words. */
-  private static CallbackSender.Post post(CallbackPoster poster) {
-    return (url, id, at, body, signing) ->
-        poster.post(url, id, at, body, signing).thenApply(AsyncPart::result);
-  }
-
-  private static CallbackSteps.Result result(Delivery delivery) {
-    if (delivery instanceof Delivery.Delivered d) {
-      return new CallbackSteps.Delivered(d.status());
-    }
-    if (delivery instanceof Delivery.Failed f) {
-      return new CallbackSteps.Failed(f.reason(), f.status());
-    }
-    return new CallbackSteps.Refused(((Delivery.Refused) delivery).reason());
   }
 
   /** A function from the node's cache, read through the store on a miss (bounded). */

@@ -1,8 +1,9 @@
 package dev.faas.node.callback;
 
-import dev.faas.node.callback.Delivery.Delivered;
-import dev.faas.node.callback.Delivery.Failed;
-import dev.faas.node.callback.Delivery.Refused;
+import dev.faas.actors.engine.CallbackSteps;
+import dev.faas.actors.engine.CallbackSteps.Delivered;
+import dev.faas.actors.engine.CallbackSteps.Failed;
+import dev.faas.actors.engine.CallbackSteps.Refused;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -109,9 +110,9 @@ public final class CallbackPoster implements AutoCloseable {
 
   /**
    * POSTs {@code jsonBody} to {@code url}, signed with each of {@code secrets} (the current one first).
-   * The stage never completes exceptionally: every outcome is a {@link Delivery}.
+   * The stage never completes exceptionally: every outcome is a {@link CallbackSteps.Result}.
    */
-  public CompletionStage<Delivery> post(URI url, String webhookId, Instant timestamp, byte[] jsonBody,
+  public CompletionStage<CallbackSteps.Result> post(URI url, String webhookId, Instant timestamp, byte[] jsonBody,
       List<String> secrets) {
     try {
       return send(url, webhookId, timestamp, jsonBody, secrets);
@@ -124,7 +125,7 @@ public final class CallbackPoster implements AutoCloseable {
     }
   }
 
-  private CompletionStage<Delivery> send(URI url, String webhookId, Instant timestamp, byte[] jsonBody,
+  private CompletionStage<CallbackSteps.Result> send(URI url, String webhookId, Instant timestamp, byte[] jsonBody,
       List<String> secrets) {
     if (closed.get()) {
       return CompletableFuture.completedFuture(new Failed("callback sender is shut down", 0));
@@ -154,7 +155,7 @@ public final class CallbackPoster implements AutoCloseable {
       return CompletableFuture.completedFuture(new Refused("callback URL for host " + url.getHost() + " is ambiguous"));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<Delivery> result = new CompletableFuture<>();
+    CompletableFuture<CallbackSteps.Result> result = new CompletableFuture<>();
     result.completeOnTimeout(new Failed("no response from " + url.getHost() + " within " + timeout, 0),
         timeout.toMillis(), TimeUnit.MILLISECONDS);
     Http.get(system.classicSystem())
@@ -219,14 +220,14 @@ public final class CallbackPoster implements AutoCloseable {
     return resolved[0];
   }
 
-  private static Delivery answered(URI url, int status) {
+  private static CallbackSteps.Result answered(URI url, int status) {
     if (status >= 200 && status < 300) {
       return new Delivered(status);
     }
     return new Failed(url.getHost() + " answered " + status, status);
   }
 
-  private static Delivery failed(URI url, Throwable failure) {
+  private static CallbackSteps.Result failed(URI url, Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof RefusedAddress refused) {
         return new Refused(refused.getMessage());

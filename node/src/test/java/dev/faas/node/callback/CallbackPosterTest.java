@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.faas.node.callback.Delivery.Delivered;
-import dev.faas.node.callback.Delivery.Failed;
-import dev.faas.node.callback.Delivery.Refused;
+import dev.faas.actors.engine.CallbackSteps;
+import dev.faas.actors.engine.CallbackSteps.Delivered;
+import dev.faas.actors.engine.CallbackSteps.Failed;
+import dev.faas.actors.engine.CallbackSteps.Refused;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -174,12 +175,12 @@ class CallbackPosterTest {
     return new CallbackPoster(testKit.system(), CallbackAddresses.parse(allow), resolver, blocking, timeout);
   }
 
-  private static Delivery post(CallbackPoster poster, String url, List<String> secrets) throws Exception {
+  private static CallbackSteps.Result post(CallbackPoster poster, String url, List<String> secrets) throws Exception {
     return poster.post(URI.create(url), "msg_1", AT, BODY, secrets).toCompletableFuture()
         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private static Delivery post(CallbackPoster poster, String url) throws Exception {
+  private static CallbackSteps.Result post(CallbackPoster poster, String url) throws Exception {
     return post(poster, url, List.of(SECRET));
   }
 
@@ -242,7 +243,7 @@ class CallbackPosterTest {
       "[64:ff9b::7f00:1]", "[2002:7f00:1::1]", "LOCALHOST"})
   void otherSpellingsOfLoopbackAreRefused(String host) throws Exception {
     try (CallbackPoster poster = poster("", CallbackPoster.Resolver.system())) {
-      Delivery delivery = post(poster, "http://" + host + ":" + port + "/ok");
+      CallbackSteps.Result delivery = post(poster, "http://" + host + ":" + port + "/ok");
       assertInstanceOf(Refused.class, delivery, host + ": " + delivery);
     }
     assertNull(received.poll());
@@ -376,7 +377,7 @@ class CallbackPosterTest {
   @ValueSource(strings = {"", "msg.1", "msg\r\nX-Injected: 1", "msg 1"})
   void aWebhookIdThatCouldBreakTheHeaderOrTheSignedContentIsRefused(String id) throws Exception {
     try (CallbackPoster poster = poster("127.0.0.0/8", NAMES)) {
-      Delivery delivery = poster.post(URI.create(local("/ok")), id, AT, BODY, List.of(SECRET)).toCompletableFuture()
+      CallbackSteps.Result delivery = poster.post(URI.create(local("/ok")), id, AT, BODY, List.of(SECRET)).toCompletableFuture()
           .get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertInstanceOf(Refused.class, delivery);
     }

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
-import dev.faas.node.callback.Delivery.Delivered;
-import dev.faas.node.callback.Delivery.Failed;
+import dev.faas.actors.engine.CallbackSteps;
+import dev.faas.actors.engine.CallbackSteps.Delivered;
+import dev.faas.actors.engine.CallbackSteps.Failed;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -130,7 +131,7 @@ class CallbackPosterTlsTest {
     testKit.shutdownTestKit();
   }
 
-  private static Delivery post(String url) throws Exception {
+  private static CallbackSteps.Result post(String url) throws Exception {
     try (CallbackPoster poster = new CallbackPoster(testKit.system(), CallbackAddresses.parse("127.0.0.0/8"), NAMES,
         threads, TIMEOUT, clientTrust)) {
       return poster.post(URI.create(url), "msg_tls", Instant.now(), BODY, List.of(SECRET))
